@@ -1,0 +1,44 @@
+// The one error type every layer throws for expected failures. Each carries a stable string
+// `code`; http/error-handler.ts is the only place that maps codes to HTTP statuses, and the CLI
+// maps any AppError to exit code 1 with its message.
+
+export type ErrorCode =
+  // request shape (http)
+  | 'BAD_REQUEST'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_RANGE'
+  | 'RANGE_WITH_QUERY'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'CIRCULAR_UNSUPPORTED'
+  | 'NOT_ACCEPTABLE'
+  // lookups (store)
+  | 'SEQUENCE_NOT_FOUND'
+  | 'AMBIGUOUS_ALIAS'
+  | 'COLLECTION_NOT_FOUND'
+  | 'ATTRIBUTE_NOT_FOUND'
+  | 'NOT_FOUND'
+  // store integrity and lifecycle
+  | 'SCHEMA_MISMATCH'
+  | 'STORE_NOT_FOUND'
+  | 'STORE_LOCKED'
+  | 'READ_ONLY'
+  | 'CORRUPT_PACK'
+  // input files
+  | 'FASTA_FORMAT'
+  | 'ALIASES_FORMAT'
+  | 'INPUT_ERROR';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Extra, JSON-safe facts for the client (e.g. candidate ids for an ambiguous alias). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
