@@ -1,0 +1,206 @@
+// 2-bit nucleotide codec: A=0 C=1 G=2 T=3, four bases per byte with the first base in the high
+// bits (UCSC .2bit order). Every other letter (N, IUPAC codes, U…) is packed as 0 and recorded in
+// an exception run list (start, length, letter), so decoding is byte-identical to the input.
+// Coordinates are 0-based, half-open throughout.
+
+/** base byte → 2-bit code, or 4 for a letter that must become an exception. */
+const CODE = new Uint8Array(256).fill(4);
+CODE[0x41] = 0; // A
+CODE[0x43] = 1; // C
+CODE[0x47] = 2; // G
+CODE[0x54] = 3; // T
+
+/** packed byte → its four ASCII bases, as one little/big-endian-correct 32-bit word. */
+const BYTE_TO_4 = new Uint32Array(256);
+{
+  const letters = [0x41, 0x43, 0x47, 0x54];
+  const bytes = new Uint8Array(BYTE_TO_4.buffer);
+  for (let b = 0; b < 256; b++) {
+    for (let i = 0; i < 4; i++) bytes[b * 4 + i] = letters[(b >> (6 - 2 * i)) & 3]!;
+  }
+}
+
+/** Exception runs, columnar so they can be stored and binary-searched without objects. */
+export interface ExceptionRuns {
+  readonly count: number;
+  readonly starts: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly letters: Uint8Array;
+}
+
+export const EXCEPTION_RUN_BYTES = 9; // u32 start + u32 length + u8 letter
+
+/** Growable run list used while encoding; merges adjacent equal letters into one run. */
+class RunBuilder {
+  count = 0;
+  starts = new Uint32Array(64);
+  lengths = new Uint32Array(64);
+  letters = new Uint8Array(64);
+
+  add(pos: number, letter: number): void {
+    const last = this.count - 1;
+    if (last >= 0 && this.letters[last] === letter && this.starts[last]! + this.lengths[last]! === pos) {
+      this.lengths[last]!++;
+      return;
+    }
+    if (this.count === this.starts.length) this.grow();
+    this.starts[this.count] = pos;
+    this.lengths[this.count] = 1;
+    this.letters[this.count] = letter;
+    this.count++;
+  }
+
+  private grow(): void {
+    const n = this.starts.length * 2;
+    const s = new Uint32Array(n); s.set(this.starts); this.starts = s;
+    const l = new Uint32Array(n); l.set(this.lengths); this.lengths = l;
+    const c = new Uint8Array(n); c.set(this.letters); this.letters = c;
+  }
+
+  runs(): ExceptionRuns {
+    return {
+      count: this.count,
+      starts: this.starts.subarray(0, this.count),
+      lengths: this.lengths.subarray(0, this.count),
+      letters: this.letters.subarray(0, this.count),
+    };
+  }
+}
+
+/**
+ * Streaming encoder. Feed normalised (upper-case A-Z) chunks of any size; each call returns the
+ * packed bytes completed so far. finish() returns the final partial byte and the exception runs.
+ */
+export class TwoBitEncoder {
+  /** bases consumed so far */
+  length = 0;
+  private pending = 0; // bits of the incomplete output byte
+  private pendingCount = 0; // bases in `pending`
+  private readonly builder = new RunBuilder();
+
+  get exceptionCount(): number {
+    return this.builder.count;
+  }
+
+  encode(chunk: Uint8Array): Buffer {
+    const n = chunk.length;
+    const out = Buffer.allocUnsafe(((this.pendingCount + n) >> 2) + 1);
+    let o = 0;
+    let i = 0;
+    let pos = this.length;
+    // Finish an incomplete byte left by the previous chunk.
+    while (this.pendingCount > 0 && i < n) {
+      this.pending = (this.pending << 2) | this.code(chunk[i]!, pos);
+      i++; pos++;
+      if (++this.pendingCount === 4) {
+        out[o++] = this.pending;
+        this.pending = 0;
+        this.pendingCount = 0;
+      }
+    }
+    // Hot loop: whole bytes. The OR of four codes has bit 2 set iff any base is an exception.
+    const whole = i + ((n - i) & ~3);
+    for (; i < whole; i += 4, pos += 4) {
+      const c0 = CODE[chunk[i]!]!, c1 = CODE[chunk[i + 1]!]!, c2 = CODE[chunk[i + 2]!]!, c3 = CODE[chunk[i + 3]!]!;
+      if (((c0 | c1 | c2 | c3) & 4) === 0) {
+        out[o++] = (c0 << 6) | (c1 << 4) | (c2 << 2) | c3;
+      } else {
+        out[o++] = (this.code(chunk[i]!, pos) << 6) | (this.code(chunk[i + 1]!, pos + 1) << 4)
+          | (this.code(chunk[i + 2]!, pos + 2) << 2) | this.code(chunk[i + 3]!, pos + 3);
+      }
+    }
+    for (; i < n; i++, pos++) {
+      this.pending = (this.pending << 2) | this.code(chunk[i]!, pos);
+      this.pendingCount++;
+    }
+    this.length = pos;
+    return out.subarray(0, o);
+  }
+
+  finish(): { tail: Buffer; runs: ExceptionRuns } {
+    let tail = Buffer.alloc(0);
+    if (this.pendingCount > 0) {
+      tail = Buffer.from([this.pending << (2 * (4 - this.pendingCount))]);
+      this.pending = 0;
+      this.pendingCount = 0;
+    }
+    return { tail, runs: this.builder.runs() };
+  }
+
+  /** Runs recorded so far (valid until the next encode call). */
+  runsSoFar(): ExceptionRuns {
+    return this.builder.runs();
+  }
+
+  private code(byte: number, pos: number): number {
+    const c = CODE[byte]!;
+    if (c !== 4) return c;
+    this.builder.add(pos, byte);
+    return 0;
+  }
+}
+
+/** Packed size in bytes of `length` bases (without the exception table). */
+export const packedSize = (length: number): number => Math.ceil(length / 4);
+
+/** Serialise runs: all starts (u32 LE), then all lengths (u32 LE), then all letters (u8). */
+export function serialiseRuns(runs: ExceptionRuns): Buffer {
+  const buf = Buffer.allocUnsafe(runs.count * EXCEPTION_RUN_BYTES);
+  const n = runs.count;
+  for (let i = 0; i < n; i++) {
+    buf.writeUInt32LE(runs.starts[i]!, i * 4);
+    buf.writeUInt32LE(runs.lengths[i]!, n * 4 + i * 4);
+    buf[n * 8 + i] = runs.letters[i]!;
+  }
+  return buf;
+}
+
+export function deserialiseRuns(buf: Uint8Array, count: number): ExceptionRuns {
+  if (buf.length !== count * EXCEPTION_RUN_BYTES) {
+    throw new RangeError(`exception table is ${buf.length} bytes, expected ${count * EXCEPTION_RUN_BYTES}`);
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const starts = new Uint32Array(count);
+  const lengths = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    starts[i] = view.getUint32(i * 4, true);
+    lengths[i] = view.getUint32(count * 4 + i * 4, true);
+  }
+  const letters = Uint8Array.from(buf.subarray(count * 8, count * 9));
+  return { count, starts, lengths, letters };
+}
+
+/** Index of the first run that ends after `pos` (binary search; runs are sorted, disjoint). */
+export function firstRunEndingAfter(runs: ExceptionRuns, pos: number): number {
+  let lo = 0;
+  let hi = runs.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs.starts[mid]! + runs.lengths[mid]! <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Decode bases [start, end) given `packed`, the packed bytes beginning at byte floor(start/4)
+ * and covering at least up to byte ceil(end/4). Returns an ASCII Buffer of end - start bytes.
+ */
+export function decodeTwoBit(packed: Uint8Array, start: number, end: number, runs: ExceptionRuns): Buffer {
+  const alignedStart = start & ~3;
+  const span = end - alignedStart;
+  const words = (span + 3) >> 2;
+  if (packed.length < words) throw new RangeError(`need ${words} packed bytes, got ${packed.length}`);
+  // Decode whole bytes as 32-bit words into a 4-aligned scratch, then slice off the head.
+  const ab = new ArrayBuffer(words * 4);
+  const out32 = new Uint32Array(ab);
+  for (let i = 0; i < words; i++) out32[i] = BYTE_TO_4[packed[i]!]!;
+  const out = Buffer.from(ab, start - alignedStart, end - start);
+  for (let r = firstRunEndingAfter(runs, start); r < runs.count; r++) {
+    const rs = runs.starts[r]!;
+    if (rs >= end) break;
+    const re = rs + runs.lengths[r]!;
+    out.fill(runs.letters[r]!, Math.max(rs, start) - start, Math.min(re, end) - start);
+  }
+  return out;
+}

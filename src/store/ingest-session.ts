@@ -1,0 +1,183 @@
+// The write side of the store: one ingest run = one SQLite write transaction held from start to
+// finish (BEGIN IMMEDIATE). That single lock makes a second writer wait or fail, makes the run
+// atomic (a killed run leaves nothing visible) and lets rows be inserted as they come, so memory
+// stays bounded. Pack bytes are fsynced before COMMIT, so no committed row points at lost bytes.
+import { mkdirSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
+import { AppError } from '../errors.js';
+import { openIndexDb, type Db } from './index/database.js';
+import { indexPath, packFileName, packPath, packsDir, PACK_ROLLOVER_BYTES } from './layout.js';
+import { PackWriter } from './pack/pack-writer.js';
+import { StreamingSequenceWriter, writeWholeSequence, type WrittenSequence } from './sequence-writer.js';
+
+export interface SequenceDigests {
+  readonly md5: string;
+  /** sha512t24u without 'SQ.' */
+  readonly ga4gh: string;
+}
+
+export interface CollectionInput {
+  readonly digest: string;
+  readonly level1: {
+    readonly names: string; readonly lengths: string; readonly sequences: string;
+    readonly name_length_pairs: string; readonly sorted_name_length_pairs: string; readonly sorted_sequences: string;
+  };
+  readonly members: readonly { readonly name: string; readonly rowId: number; readonly length: number }[];
+  readonly source: string;
+  readonly name: string | undefined;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class IngestSession {
+  private readonly db: Db;
+  private readonly pack: PackWriter;
+  private readonly stmt: Record<string, Statement>;
+  private open = true;
+
+  /** Opens (creating) the store and takes the writer lock, waiting up to `waitMs` for another writer. */
+  static open(dir: string, options: { waitMs?: number } = {}): IngestSession {
+    mkdirSync(packsDir(dir), { recursive: true });
+    const db = openIndexDb(indexPath(dir), { readonly: false });
+    db.pragma(`busy_timeout = ${options.waitMs ?? 10_000}`);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      db.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new AppError('STORE_LOCKED', `another ingest is writing to ${dir}; try again when it has finished`);
+      }
+      throw err;
+    }
+    try {
+      return new IngestSession(dir, db);
+    } catch (err) {
+      db.exec('ROLLBACK');
+      db.close();
+      throw err;
+    }
+  }
+
+  private constructor(dir: string, db: Db) {
+    this.db = db;
+    let pack = db.prepare('SELECT id, file, committed_size AS size FROM packs ORDER BY id DESC LIMIT 1')
+      .get() as { id: number; file: string; size: number } | undefined;
+    if (pack === undefined || pack.size >= PACK_ROLLOVER_BYTES) {
+      const id = (pack?.id ?? 0) + 1;
+      db.prepare('INSERT INTO packs (id, file, committed_size) VALUES (?, ?, 0)').run(id, packFileName(id));
+      pack = { id, file: packFileName(id), size: 0 };
+    }
+    this.pack = new PackWriter(pack.id, packPath(dir, pack.file), pack.size);
+    this.stmt = {
+      byGa4gh: db.prepare('SELECT id FROM sequences WHERE ga4gh = ?').pluck(),
+      byMd5: db.prepare('SELECT id FROM sequences WHERE md5 = ?').pluck(),
+      insertSeq: db.prepare(`INSERT INTO sequences
+        (ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular, added_at)
+        VALUES (@ga4gh, @md5, @length, @encoding, @packId, @offset, @byteLength, @exceptionCount, 0, @addedAt)`),
+      circular: db.prepare('UPDATE sequences SET circular = 1 WHERE id = ?'),
+      authority: db.prepare(`INSERT INTO naming_authorities (name, loaded_at) VALUES (?, ?)
+        ON CONFLICT(name) DO UPDATE SET loaded_at = excluded.loaded_at`),
+      alias: db.prepare('INSERT OR IGNORE INTO aliases (naming_authority, alias, sequence_id) VALUES (?, ?, ?)'),
+      collectionByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
+      insertCollection: db.prepare(`INSERT INTO collections (digest, names_digest, lengths_digest, sequences_digest,
+        name_length_pairs_digest, sorted_name_length_pairs_digest, sorted_sequences_digest, sequence_count, total_length, added_at)
+        VALUES (@digest, @names, @lengths, @sequences, @name_length_pairs, @sorted_name_length_pairs, @sorted_sequences,
+        @count, @total, @addedAt)`),
+      member: db.prepare('INSERT INTO collection_members (collection_id, position, name, sequence_id) VALUES (?, ?, ?, ?)'),
+      source: db.prepare('INSERT INTO collection_sources (collection_id, source, loaded_at) VALUES (?, ?, ?)'),
+      collectionName: db.prepare(`INSERT INTO collection_names (name, collection_id) VALUES (?, ?)
+        ON CONFLICT(name) DO UPDATE SET collection_id = excluded.collection_id`),
+      packSize: db.prepare('UPDATE packs SET committed_size = ? WHERE id = ?'),
+    };
+  }
+
+  /** Row id of a stored (or stored-in-this-run) sequence. */
+  findByGa4gh(ga4gh: string): number | undefined {
+    return this.stmt.byGa4gh!.get(ga4gh) as number | undefined;
+  }
+
+  findByMd5(md5: string): number | undefined {
+    return this.stmt.byMd5!.get(md5) as number | undefined;
+  }
+
+  /** Stores a sequence held in memory unless an identical one exists. */
+  addWholeSequence(bases: Uint8Array, digests: SequenceDigests): { rowId: number; added: boolean } {
+    const existing = this.findByGa4gh(digests.ga4gh);
+    if (existing !== undefined) return { rowId: existing, added: false };
+    return { rowId: this.insert(writeWholeSequence(this.pack, bases), digests), added: true };
+  }
+
+  beginStreamingSequence(probe: Uint8Array): StreamingSequenceWriter {
+    return new StreamingSequenceWriter(this.pack, probe);
+  }
+
+  /** Records a streamed sequence, or gives its bytes back if an identical one exists. */
+  finishStreamingSequence(writer: StreamingSequenceWriter, digests: SequenceDigests): { rowId: number; added: boolean } {
+    const existing = this.findByGa4gh(digests.ga4gh);
+    if (existing !== undefined) {
+      writer.discard();
+      return { rowId: existing, added: false };
+    }
+    return { rowId: this.insert(writer.finish(), digests), added: true };
+  }
+
+  markCircular(rowId: number): void {
+    this.stmt.circular!.run(rowId);
+  }
+
+  /** Adds (authority, alias) → sequence; returns false if it was there already. */
+  addAlias(rowId: number, namingAuthority: string, alias: string): boolean {
+    const authority = namingAuthority.toLowerCase();
+    this.stmt.authority!.run(authority, now());
+    return this.stmt.alias!.run(authority, alias, rowId).changes > 0;
+  }
+
+  /** Stores a collection once per digest; always records the source (and the name, if given). */
+  addCollection(input: CollectionInput): { digest: string; added: boolean } {
+    let id = this.stmt.collectionByDigest!.get(input.digest) as number | undefined;
+    const added = id === undefined;
+    if (id === undefined) {
+      const total = input.members.reduce((sum, m) => sum + m.length, 0);
+      id = Number(this.stmt.insertCollection!.run({
+        digest: input.digest, ...input.level1, count: input.members.length, total, addedAt: now(),
+      }).lastInsertRowid);
+      input.members.forEach((m, position) => this.stmt.member!.run(id, position, m.name, m.rowId));
+    }
+    this.stmt.source!.run(id, input.source, now());
+    if (input.name !== undefined) this.stmt.collectionName!.run(input.name, id);
+    return { digest: input.digest, added };
+  }
+
+  /** Durable: pack bytes first (fsync), then the index rows in one COMMIT. */
+  commit(): void {
+    this.assertOpen();
+    this.pack.sync();
+    this.stmt.packSize!.run(this.pack.position, this.pack.packId);
+    this.db.exec('COMMIT');
+    this.close();
+  }
+
+  /** Leaves the store exactly as it was: no rows, and the pack cut back to its committed size. */
+  rollback(): void {
+    if (!this.open) return;
+    const committed = this.db.prepare('SELECT committed_size FROM packs WHERE id = ?').pluck().get(this.pack.packId) as number | undefined;
+    this.db.exec('ROLLBACK');
+    // A pack created by this run has no committed row; an empty file is harmless and reused.
+    this.pack.truncate(committed ?? 0);
+    this.close();
+  }
+
+  private insert(written: WrittenSequence, digests: SequenceDigests): number {
+    return Number(this.stmt.insertSeq!.run({ ...written, ...digests, addedAt: now() }).lastInsertRowid);
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new Error('ingest session is closed');
+  }
+
+  private close(): void {
+    this.open = false;
+    this.pack.close();
+    this.db.close();
+  }
+}
