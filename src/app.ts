@@ -1,0 +1,76 @@
+// buildApp: the one Fastify factory used by the server and by every test. All server options
+// (router, logging, timeouts, plugins, error handling) are set here and nowhere else.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { ServerConfig } from './config.js';
+import type { SequenceStore } from './store/sequence-store.js';
+import { storePlugin } from './http/store-plugin.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { sequenceRoutes } from './http/routes/sequence.js';
+import { metadataRoutes } from './http/routes/metadata.js';
+import { serviceInfoRoutes } from './http/routes/service-info.js';
+import { seqcolRoutes } from './http/routes/seqcol.js';
+
+export interface BuildAppOptions {
+  store: SequenceStore;
+  config: ServerConfig;
+  /** Fastify logger option; defaults from config (pretty on a TTY, JSON otherwise). */
+  logger?: FastifyServerOptions['logger'];
+  /** close the store when the app closes (the server does; tests sharing a store don't) */
+  closeStore?: boolean;
+}
+
+export function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
+  return config.prettyLogs
+    ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    : { level: config.logLevel };
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(options.config),
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Slow or idle clients are cut: headers must arrive within 10 s, a request within 60 s.
+    requestTimeout: 60_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
+    bodyLimit: 4 << 20,
+    // The error body is {"error","message"}; Fastify's own ajv errors keep their message.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  app.server.headersTimeout = 10_000;
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // One log line per request, after it completes (Fastify's default is two, before and after).
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  });
+
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Range', 'Accept', 'Content-Type', 'If-None-Match', 'Authorization'],
+    exposedHeaders: ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag'],
+    maxAge: 86400,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'refget server', version: '2.0.0', description: 'GA4GH refget v1.0.1 + v2.0.0 and sequence collections v1.0.0' },
+      tags: [{ name: 'refget' }, { name: 'seqcol' }, { name: 'service-info' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(serviceInfoRoutes);
+  await app.register(sequenceRoutes);
+  await app.register(metadataRoutes);
+  await app.register(seqcolRoutes);
+  return app;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The `refget` command line: ingest, list, verify, digest, serve. Owns exit codes: 0 success,
+// 1 a reported failure (bad input, failed verification), 2 an unexpected error.
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { isAppError } from '../errors.js';
+import { storeDirFrom, DEFAULT_STORE } from './store-dir.js';
+import { runIngest } from './ingest-command.js';
+import { runVerify } from './verify-command.js';
+import { runList } from './list-command.js';
+import { runDigest } from './digest-command.js';
+import { loadSampleIfEmpty } from './sample.js';
+import { loadConfig, parseLimit, parsePort } from '../config.js';
+import { startServer } from '../server.js';
+
+const storeOption = (): Option =>
+  new Option('-s, --store <dir>', `store directory (env REFGET_STORE, default ${DEFAULT_STORE})`);
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const asNumber = (what: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative number`);
+  return n;
+};
+const wrapTypeError = <T>(fn: (v: string) => T) => (v: string): T => {
+  try { return fn(v); } catch (err) { throw new InvalidArgumentError((err as Error).message); }
+};
+
+const program = new Command('refget')
+  .description('Self-hosted GA4GH refget (v1.0.1 + v2.0.0) and sequence collections server')
+  .showHelpAfterError();
+
+program.command('ingest')
+  .description('Add FASTA files (plain, gzip or bgzip; "-" for stdin) to the store, atomically')
+  .argument('<files...>', 'FASTA files')
+  .addOption(storeOption())
+  .option('-n, --naming-authority <name>', 'store each record name as an alias under this authority (e.g. ucsc, insdc)')
+  .option('-a, --aliases <file>', 'more aliases: TSV name<TAB>naming_authority<TAB>alias, or an NCBI *_assembly_report.txt')
+  .option('-c, --circular <name>', 'mark this record (name, md5 or SQ. id) circular; repeatable', collect)
+  .option('--collection-name <name>', 'a human name for the file\'s collection (e.g. GRCh38); one input file only')
+  .option('--wait <seconds>', 'how long to wait for another ingest to finish', asNumber('--wait'), 10)
+  .option('--no-progress', 'no progress line on stderr')
+  .addHelpText('after', `
+Prints a JSON summary on stdout. A malformed input names file, line and cause, exits 1, and
+leaves the store exactly as it was. Examples:
+  refget ingest --store ./data/store --naming-authority ucsc genome.fa.gz
+  refget ingest --aliases aliases.tsv --circular NC_001422.1 phix.fa`)
+  .action(async (files: string[], opts: { store?: string; namingAuthority?: string; aliases?: string; circular?: string[]; collectionName?: string; wait: number; progress: boolean }) => {
+    const summary = await runIngest(files, {
+      store: storeDirFrom(opts.store),
+      namingAuthority: opts.namingAuthority,
+      aliases: opts.aliases,
+      circular: opts.circular,
+      collectionName: opts.collectionName,
+      wait: opts.wait,
+      progress: opts.progress && process.stderr.isTTY === true,
+    });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  });
+
+program.command('list')
+  .description('List stored sequences as TSV: names, length, md5, ga4gh, circular')
+  .addOption(storeOption())
+  .action((opts: { store?: string }) => { runList(storeDirFrom(opts.store), process.stdout); });
+
+program.command('verify')
+  .description('Re-read and re-digest every stored sequence; exit 1 naming any that is damaged')
+  .addOption(storeOption())
+  .action(async (opts: { store?: string }) => {
+    const report = await runVerify(storeDirFrom(opts.store), (p) => {
+      process.stderr.write(`DAMAGED ${p.sequence} (${p.names.join(', ') || 'no name'}): ${p.problem}\n`);
+    });
+    process.stdout.write(`${JSON.stringify({ sequences: report.sequences, bases: report.bases, damaged: report.problems.length, seconds: report.seconds })}\n`);
+    if (report.problems.length > 0) process.exitCode = 1;
+  });
+
+program.command('digest')
+  .description('Print the sequence-collection (seqcol) digest of a FASTA file without ingesting it')
+  .argument('<file>', 'FASTA file (plain, gzip or bgzip; "-" for stdin)')
+  .addOption(new Option('--level <n>', 'level 0 (the digest) or 1 (JSON of attribute digests)').choices(['0', '1']).default('0'))
+  .action(async (file: string, opts: { level: string }) => {
+    process.stdout.write(`${await runDigest(file, Number(opts.level) as 0 | 1)}\n`);
+  });
+
+program.command('serve')
+  .description('Serve the store over HTTP (refget v1.0.1 + v2.0.0, seqcol v1.0.0)')
+  .addOption(storeOption())
+  .addOption(new Option('-p, --port <port>', 'port (env PORT, default 8080)').argParser(wrapTypeError(parsePort)))
+  .addOption(new Option('-H, --host <host>', 'address to bind (env HOST, default 127.0.0.1)'))
+  .option('--circular-supported', 'advertise and serve circular wraps (default; env CIRCULAR_SUPPORTED)')
+  .option('--no-circular-supported', 'answer start > end with 501, as a server without circular support')
+  .addOption(new Option('--subsequence-limit <bases>', 'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)').argParser(wrapTypeError(parseLimit)))
+  .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does)')
+  .addHelpText('after', '\nLogs: LOG_LEVEL (default info); pretty on a TTY, JSON otherwise.')
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; sample?: boolean }) => {
+    const config = loadConfig({
+      store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
+      circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
+    });
+    if (opts.sample) {
+      const loaded = await loadSampleIfEmpty(config.storeDir);
+      if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
+    }
+    await startServer(config);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (isAppError(err)) {
+    process.stderr.write(`refget: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`refget: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,60 @@
+// THE mapping from error codes to HTTP statuses, and the error body shape
+// ({"error": code, "message": text}). 5xx texts are never shown; stack traces never leave the log.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError, type ErrorCode } from '../errors.js';
+import { unsatisfiedContentRange } from './interval.js';
+import { sendJson } from './json.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  INVALID_PARAMETER: 400,
+  INVALID_RANGE: 400,
+  RANGE_WITH_QUERY: 400,
+  RANGE_NOT_SATISFIABLE: 416,
+  CIRCULAR_UNSUPPORTED: 501,
+  NOT_ACCEPTABLE: 406,
+  SEQUENCE_NOT_FOUND: 404,
+  AMBIGUOUS_ALIAS: 300,
+  COLLECTION_NOT_FOUND: 404,
+  ATTRIBUTE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  SCHEMA_MISMATCH: 500,
+  STORE_NOT_FOUND: 500,
+  STORE_LOCKED: 503,
+  READ_ONLY: 500,
+  CORRUPT_PACK: 500,
+  FASTA_FORMAT: 400,
+  ALIASES_FORMAT: 400,
+  INPUT_ERROR: 400,
+};
+
+export const statusOf = (code: ErrorCode): number => STATUS[code];
+
+export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (isAppError(err)) {
+    const status = STATUS[err.code];
+    if (status >= 500) {
+      request.log.error({ err }, 'request failed');
+      sendJson(reply.code(status), { error: err.code, message: 'Internal Server Error' });
+      return;
+    }
+    if (err.code === 'RANGE_NOT_SATISFIABLE' && typeof err.details?.length === 'number') {
+      reply.header('content-range', unsatisfiedContentRange(err.details.length));
+    }
+    sendJson(reply.code(status), { error: err.code, message: err.message, ...err.details });
+    return;
+  }
+  const fe = err as FastifyError;
+  const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'request failed');
+    sendJson(reply.code(500), { error: 'INTERNAL', message: 'Internal Server Error' });
+    return;
+  }
+  // Fastify's own 4xx (validation, bad JSON body, body too large, URI too long): keep the status.
+  sendJson(reply.code(status), { error: fe.code ?? 'BAD_REQUEST', message: fe.message });
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  sendJson(reply.code(404), { error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+}

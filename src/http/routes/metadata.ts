@@ -1,0 +1,34 @@
+// GET /sequence/:id/metadata — digests, length and aliases of one sequence (spec §2.5).
+import type { FastifyInstance } from 'fastify';
+import { sha512t24uToTrunc512 } from '../../checksum/digests.js';
+import { negotiate } from '../media-types.js';
+import { resolveSequence } from '../resolve-sequence.js';
+import { sendJson } from '../json.js';
+import { ErrorResponse, MetadataResponse, SequenceParams } from '../schemas.js';
+
+export async function metadataRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { id: string }; Querystring: { accept?: string } }>('/sequence/:id/metadata', {
+    schema: {
+      summary: 'Metadata of a sequence',
+      tags: ['refget'],
+      params: SequenceParams,
+      querystring: { type: 'object', properties: { accept: { type: 'string' } } },
+      response: { 200: MetadataResponse, 300: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { store } = request.server;
+    const record = resolveSequence(store, request.params.id);
+    negotiate(request.query.accept ?? request.headers.accept, ['json']);
+    return sendJson(reply, {
+      metadata: {
+        id: request.params.id,
+        md5: record.md5,
+        ga4gh: `SQ.${record.ga4gh}`,
+        trunc512: sha512t24uToTrunc512(record.ga4gh),
+        length: record.length,
+        circular: record.circular,
+        aliases: store.aliasesOf(record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
+      },
+    });
+  });
+}

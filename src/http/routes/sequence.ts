@@ -1,0 +1,110 @@
+// GET|HEAD /sequence/:id — the sequence, a start/end subsequence (200) or a Range (206), in the
+// decision order of spec §2.4.5: resolve id (404/300) → Accept (406) → interval (400/416/501).
+import { PassThrough, Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { negotiate, contentTypeOf, type Representation } from '../media-types.js';
+import { resolveInterval, contentRange, type RequestedInterval } from '../interval.js';
+import { resolveSequence } from '../resolve-sequence.js';
+import { fastaHeader, fastaLength, FastaLineWrapper } from '../fasta-format.js';
+import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
+import type { SequenceRecord } from '../../store/types.js';
+import type { SequenceStore } from '../../store/sequence-store.js';
+
+const OFFERED: readonly Representation[] = ['sequence', 'fasta'];
+/** Results up to this size are read in one go; larger ones stream block by block. */
+const BUFFER_LIMIT = 1 << 20;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+interface SequenceRequest {
+  Params: { id: string };
+  Querystring: { start?: string | string[]; end?: string | string[]; accept?: string };
+}
+
+export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
+  app.route<SequenceRequest>({
+    method: ['GET', 'HEAD'],
+    url: '/sequence/:id',
+    exposeHeadRoute: false,
+    schema: {
+      summary: 'Get a sequence or subsequence',
+      description: 'Whole sequence, `start`/`end` subsequence (0-based, half-open; start > end wraps a circular sequence), or one `Range: bytes=first-last` (206). Identifiers: md5, trunc512, SQ.…, with optional `md5:`/`trunc512:`/`ga4gh:` prefixes, or `authority:alias`.',
+      tags: ['refget'],
+      params: SequenceParams,
+      querystring: SequenceQuery,
+      headers: { type: 'object', properties: { range: { type: 'string', description: 'bytes=first-last (inclusive)' } } },
+      response: {
+        200: { description: 'The sequence (text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii), or FASTA when asked for text/x-fasta', content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } }, 'text/x-fasta': { schema: { type: 'string' } } } },
+        206: { description: 'The bytes named by the Range header', content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } } },
+        300: ErrorResponse, 400: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse, 416: ErrorResponse, 501: ErrorResponse,
+      },
+    },
+    handler: async (request, reply) => {
+      const { store, config } = request.server;
+      const record = resolveSequence(store, request.params.id);
+      const representation = negotiate(request.query.accept ?? request.headers.accept, OFFERED);
+      const interval = resolveInterval({
+        start: request.query.start,
+        end: request.query.end,
+        range: request.headers.range,
+        length: record.length,
+        circular: record.circular,
+        circularSupported: config.circularSupported,
+        subsequenceLimit: config.subsequenceLimit,
+      });
+      return sendSequence(store, request, reply, record, interval, representation);
+    },
+  });
+}
+
+function sendSequence(store: SequenceStore, request: FastifyRequest, reply: FastifyReply, record: SequenceRecord,
+  interval: RequestedInterval, representation: Representation): FastifyReply | Promise<FastifyReply> {
+  const segments: [number, number][] = interval.wraps
+    ? [[interval.start, record.length], [0, interval.end]]
+    : [[interval.start, interval.end]];
+  const bases = segments.reduce((n, [s, e]) => n + e - s, 0);
+  const etag = `"${record.ga4gh}.${interval.start}-${interval.end}${representation === 'fasta' ? '.fa' : ''}"`;
+
+  reply.code(interval.kind === 'range' ? 206 : 200)
+    .type(contentTypeOf(representation))
+    .header('accept-ranges', interval.kind === 'query' ? 'none' : 'bytes')
+    .header('etag', etag)
+    .header('cache-control', IMMUTABLE);
+  if (interval.kind === 'range') reply.header('content-range', contentRange(interval, record.length));
+  if (matchesEtag(request.headers['if-none-match'], etag)) {
+    reply.removeHeader('content-range');
+    return reply.code(304).send();
+  }
+
+  const header = representation === 'fasta' ? fastaHeader(request.params as { id: string }, record, store.aliasesOf(record)) : '';
+  const length = representation === 'fasta' ? header.length + fastaLength(bases) : bases;
+  reply.header('content-length', length);
+  request.log.debug({ sequence: record.ga4gh, start: interval.start, end: interval.end, kind: interval.kind }, 'sequence');
+  if (request.method === 'HEAD') return reply.send();
+
+  if (bases <= BUFFER_LIMIT) {
+    const parts = segments.map(([s, e]) => store.readRangeSync(record, s, e));
+    const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return reply.send(representation === 'fasta' ? Buffer.concat([Buffer.from(header), FastaLineWrapper.wrapAll(body)]) : body);
+  }
+  const stream = concatStreams(segments.map(([s, e]) => () => store.streamRange(record, s, e)));
+  if (representation !== 'fasta') return reply.send(stream);
+  const out = new PassThrough();
+  out.write(header);
+  return reply.send(stream.pipe(new FastaLineWrapper()).pipe(out));
+}
+
+/** One stream from several, opened lazily one after another (the two halves of a wrap). */
+function concatStreams(openers: (() => Readable)[]): Readable {
+  if (openers.length === 1) return openers[0]!();
+  return Readable.from((async function* () {
+    for (const open of openers) yield* open();
+  })(), { objectMode: false });
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}

@@ -1,0 +1,248 @@
+// One ingest run: FASTA files → sequences, aliases and one collection per file, all inside one
+// IngestSession (one transaction). Orchestration only: parsing is fasta/, hashing checksum/,
+// bytes and rows store/.
+import { md5Hex, sha512t24u, GA4GH_PREFIX } from '../checksum/digests.js';
+import { parseSequenceId } from '../checksum/identifiers.js';
+import { StreamingDigester, type Digests } from '../checksum/streaming-digester.js';
+import { AppError } from '../errors.js';
+import { FastaParser, type FastaSink } from '../fasta/parser.js';
+import { openFastaInput } from '../fasta/open-input.js';
+import { computeSeqcol } from '../seqcol/collection.js';
+import type { IngestSession } from '../store/ingest-session.js';
+import type { StreamingSequenceWriter } from '../store/sequence-writer.js';
+import type { AliasEntry } from './aliases-file.js';
+
+export interface IngestOptions {
+  /** the first header token of each record becomes an alias under this authority */
+  readonly namingAuthority?: string | undefined;
+  /** record names to mark circular */
+  readonly circular?: readonly string[];
+  readonly aliases?: readonly AliasEntry[];
+  /** human name for the collection (only with a single input file) */
+  readonly collectionName?: string | undefined;
+  readonly onProgress?: (p: { file: string; bytes: number; size: number | undefined }) => void;
+}
+
+export interface IngestSummary {
+  files: number;
+  records: number;
+  sequencesAdded: number;
+  duplicates: number;
+  aliasesAdded: number;
+  bases: number;
+  collections: { source: string; digest: string; added: boolean; sequences: number }[];
+  seconds: number;
+}
+
+/** Records up to this size are hashed and packed in one go; longer ones stream. */
+export const WHOLE_RECORD_BYTES = 1 << 20;
+/** Bytes allowed to wait for the hash workers before the reader pauses. */
+const MAX_HASH_BACKLOG = 32 << 20;
+
+interface Member { name: string; rowId: number; length: number; ga4gh: string }
+
+type Event =
+  | { type: 'start'; name: string; line: number }
+  | { type: 'sequence'; chunk: Buffer }
+  | { type: 'end' };
+
+/**
+ * Turns parser callbacks into stored sequences. Short records are buffered, hashed on this
+ * thread and written only if new. Long ones stream to the pack while two workers hash them; when
+ * one ends, its digest is awaited before anything else is written (a duplicate's bytes are cut
+ * back), so events arriving meanwhile — at most one input chunk — are queued and replayed.
+ */
+class RecordSink implements FastaSink {
+  readonly members: Member[] = [];
+  records = 0;
+  added = 0;
+  duplicates = 0;
+  bases = 0;
+  private name = '';
+  private line = 0;
+  private readonly whole = Buffer.allocUnsafe(WHOLE_RECORD_BYTES);
+  private wholeLength = 0;
+  private streaming: StreamingSequenceWriter | undefined;
+  private streamedLength = 0;
+  private pending: { digests: Promise<Digests>; writer: StreamingSequenceWriter; name: string; length: number } | undefined;
+  private deferred: Event[] = [];
+
+  constructor(private readonly session: IngestSession, private readonly digester: StreamingDigester) {}
+
+  recordStart(name: string, _description: string, line: number): void {
+    if (this.pending) this.deferred.push({ type: 'start', name, line });
+    else this.start(name, line);
+  }
+
+  sequence(chunk: Buffer): void {
+    if (this.pending) this.deferred.push({ type: 'sequence', chunk: Buffer.from(chunk) });
+    else this.append(chunk);
+  }
+
+  recordEnd(): void {
+    if (this.pending) this.deferred.push({ type: 'end' });
+    else this.end();
+  }
+
+  /** Completes a streamed record whose digest was pending, then replays what queued behind it. */
+  async settle(): Promise<void> {
+    while (this.pending) {
+      const { digests, writer, name, length } = this.pending;
+      this.pending = undefined;
+      const d = await digests;
+      this.store(name, length, d, this.session.finishStreamingSequence(writer, d));
+      const queued = this.deferred;
+      this.deferred = [];
+      for (let i = 0; i < queued.length; i++) {
+        const e = queued[i]!;
+        if (this.pending) {
+          this.deferred.push(...queued.slice(i));
+          break;
+        }
+        if (e.type === 'start') this.start(e.name, e.line);
+        else if (e.type === 'sequence') this.append(e.chunk);
+        else this.end();
+      }
+    }
+  }
+
+  private start(name: string, line: number): void {
+    this.name = name;
+    this.line = line;
+    this.wholeLength = 0;
+    this.streaming = undefined;
+    this.streamedLength = 0;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.streaming) {
+      this.streaming.write(chunk);
+      this.digester.update(chunk);
+      this.streamedLength += chunk.length;
+      return;
+    }
+    if (this.wholeLength + chunk.length <= WHOLE_RECORD_BYTES) {
+      chunk.copy(this.whole, this.wholeLength);
+      this.wholeLength += chunk.length;
+      return;
+    }
+    const probe = this.whole.subarray(0, this.wholeLength);
+    this.streaming = this.session.beginStreamingSequence(probe);
+    this.digester.update(probe);
+    this.streamedLength = this.wholeLength;
+    this.append(chunk);
+  }
+
+  private end(): void {
+    this.records++;
+    if (this.streaming) {
+      if (this.streamedLength > 0xffffffff) {
+        throw new AppError('INPUT_ERROR', `record '${this.name}' (line ${this.line}) is longer than 4294967295 bases, the refget limit`);
+      }
+      this.pending = { digests: this.digester.digest(), writer: this.streaming, name: this.name, length: this.streamedLength };
+      this.streaming = undefined;
+      return;
+    }
+    const bases = this.whole.subarray(0, this.wholeLength);
+    const digests = { md5: md5Hex(bases), ga4gh: sha512t24u(bases) };
+    this.store(this.name, bases.length, digests, this.session.addWholeSequence(bases, digests));
+  }
+
+  private store(name: string, length: number, digests: Digests, result: { rowId: number; added: boolean }): void {
+    if (result.added) this.added++;
+    else this.duplicates++;
+    this.bases += length;
+    this.members.push({ name, rowId: result.rowId, length, ga4gh: digests.ga4gh });
+  }
+}
+
+export async function ingestFiles(session: IngestSession, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const began = process.hrtime.bigint();
+  if (options.collectionName !== undefined && paths.length !== 1) {
+    throw new AppError('INPUT_ERROR', '--collection-name names the collection of one file; give exactly one input file');
+  }
+  const summary: IngestSummary = { files: 0, records: 0, sequencesAdded: 0, duplicates: 0, aliasesAdded: 0, bases: 0, collections: [], seconds: 0 };
+  /** record name → row ids, across every file of this run (for --circular and --aliases) */
+  const byName = new Map<string, Set<number>>();
+  const digester = new StreamingDigester();
+  try {
+    for (const path of paths) {
+      const input = await openFastaInput(path);
+      const sink = new RecordSink(session, digester);
+      const parser = new FastaParser(sink, { file: input.file });
+      for await (const chunk of input.stream) {
+        parser.push(chunk);
+        await sink.settle();
+        await digester.drain(MAX_HASH_BACKLOG);
+        options.onProgress?.({ file: input.file, bytes: parser.bytesRead, size: input.size });
+      }
+      parser.end();
+      await sink.settle();
+
+      const members = sink.members;
+      for (const m of members) {
+        let set = byName.get(m.name);
+        if (set === undefined) byName.set(m.name, (set = new Set()));
+        set.add(m.rowId);
+        if (options.namingAuthority !== undefined && session.addAlias(m.rowId, options.namingAuthority, m.name)) summary.aliasesAdded++;
+      }
+      const seqcol = computeSeqcol({
+        names: members.map((m) => m.name),
+        lengths: members.map((m) => m.length),
+        sequences: members.map((m) => GA4GH_PREFIX + m.ga4gh),
+      });
+      const collection = session.addCollection({
+        digest: seqcol.digest, level1: seqcol.level1, members, source: input.file, name: options.collectionName,
+      });
+      summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: members.length });
+      summary.files++;
+      summary.records += sink.records;
+      summary.sequencesAdded += sink.added;
+      summary.duplicates += sink.duplicates;
+      summary.bases += sink.bases;
+    }
+  } finally {
+    await digester.close();
+  }
+
+  for (const name of options.circular ?? []) {
+    for (const rowId of resolveName(session, byName, name, '--circular')) session.markCircular(rowId);
+  }
+  for (const entry of options.aliases ?? []) {
+    const rowIds = resolveAliasTarget(session, byName, entry);
+    if (rowIds === undefined) continue;
+    for (const rowId of rowIds) if (session.addAlias(rowId, entry.namingAuthority, entry.alias)) summary.aliasesAdded++;
+  }
+  summary.seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  return summary;
+}
+
+/** A record name of this run, or a stored sequence's md5 / ga4gh id. */
+function resolveName(session: IngestSession, byName: Map<string, Set<number>>, name: string, what: string): Set<number> {
+  const found = lookupName(session, byName, name);
+  if (found === undefined) {
+    throw new AppError('INPUT_ERROR', `${what} ${name}: no record of that name in this run, and no stored sequence with that id`);
+  }
+  return found;
+}
+
+function lookupName(session: IngestSession, byName: Map<string, Set<number>>, name: string): Set<number> | undefined {
+  const local = byName.get(name);
+  if (local !== undefined) return local;
+  const id = parseSequenceId(name);
+  const rowId = id?.kind === 'md5' ? session.findByMd5(id.md5) : id?.kind === 'ga4gh' ? session.findByGa4gh(id.digest) : undefined;
+  return rowId === undefined ? undefined : new Set([rowId]);
+}
+
+/**
+ * TSV rows must name something (an error otherwise); assembly-report rows are matched by any of
+ * their names and silently skipped when none is present (a report lists more than one file has).
+ */
+function resolveAliasTarget(session: IngestSession, byName: Map<string, Set<number>>, entry: AliasEntry): Set<number> | undefined {
+  if (entry.altNames.length === 0) return resolveName(session, byName, entry.name, `aliases line ${entry.line}:`);
+  for (const name of [entry.name, ...entry.altNames]) {
+    const found = lookupName(session, byName, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+// Process entry for `refget serve`: open the store read-only, build the app, listen, and close
+// cleanly on SIGINT/SIGTERM (in-flight requests finish first).
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { SequenceStore } from './store/sequence-store.js';
+
+export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
+  const store = SequenceStore.open(config.storeDir);
+  const app = await buildApp({ store, config, closeStore: true });
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(() => process.exit(0), (err: unknown) => {
+      app.log.error({ err }, 'error while closing');
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}
