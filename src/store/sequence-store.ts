@@ -8,6 +8,7 @@ import { indexPath, packPath } from './layout.js';
 import { PackReader } from './pack/pack-reader.js';
 import { decodeTwoBit, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES, type ExceptionRuns } from './codec/twobit.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
+import { CollectionIndex } from './collection-index.js';
 
 interface SequenceRow {
   id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
@@ -27,7 +28,8 @@ const RUNS_CACHE_ENTRIES = 512;
 
 export class SequenceStore {
   readonly dir: string;
-  readonly db: Db;
+  readonly collections: CollectionIndex;
+  private readonly db: Db;
   private readonly packs: PackReader;
   private readonly runsCache = new Map<number, ExceptionRuns>();
   private readonly stmt: Record<string, Statement>;
@@ -39,6 +41,7 @@ export class SequenceStore {
   private constructor(dir: string, db: Db) {
     this.dir = dir;
     this.db = db;
+    this.collections = new CollectionIndex(db);
     this.stmt = {
       byMd5: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s WHERE s.md5 = ?`),
       byGa4gh: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s WHERE s.ga4gh = ?`),

@@ -1,2 +1,172 @@
-import type { FastifyInstance } from "fastify";
-export async function seqcolRoutes(_app: FastifyInstance): Promise<void> {}
+// Sequence collections v1.0.0 (spec §3.4): /collection, /comparison, /list/collection,
+// /attribute/collection and the /list/attributes extension the compliance checks call.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../../errors.js';
+import { compareCollections } from '../../seqcol/compare.js';
+import { validateLevel2, type Level2 } from '../../seqcol/collection.js';
+import { isCollectionAttribute, ATTRIBUTE_COLUMNS, type CollectionAttribute, type CollectionRow } from '../../store/collection-index.js';
+import type { SequenceStore } from '../../store/sequence-store.js';
+import { TRANSIENT } from '../../seqcol/collection.js';
+import { sendJson } from '../json.js';
+import { ErrorResponse } from '../schemas.js';
+
+const JSON_CT = 'application/json; charset=utf-8';
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 10_000;
+const ATTRIBUTES = Object.keys(ATTRIBUTE_COLUMNS) as CollectionAttribute[];
+const isTransient = (a: string): boolean => (TRANSIENT as readonly string[]).includes(a);
+
+const DigestParam = { type: 'string', description: 'seqcol level-0 digest' } as const;
+const PagingQuery = {
+  page: { type: 'string', description: 'page number, from 0' },
+  page_size: { type: 'string', description: `results per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})` },
+} as const;
+const ArrayOfStrings = { type: 'array', items: { type: 'string' } } as const;
+const PagedResponse = {
+  type: 'object',
+  properties: {
+    results: ArrayOfStrings,
+    pagination: { type: 'object', properties: { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' } } },
+  },
+} as const;
+
+export function level2Of(store: SequenceStore, collection: CollectionRow): Level2 {
+  const members = store.collections.membersOf(collection);
+  const sequences = members.map((m) => `SQ.${m.ga4gh}`);
+  return {
+    lengths: members.map((m) => m.length),
+    name_length_pairs: members.map((m) => ({ name: m.name, length: m.length })),
+    names: members.map((m) => m.name),
+    sequences,
+    sorted_sequences: [...sequences].sort(),
+  };
+}
+
+function getCollection(store: SequenceStore, digest: string): CollectionRow {
+  const collection = store.collections.get(digest);
+  if (collection === undefined) throw new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
+  return collection;
+}
+
+function nonNegativeInt(raw: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined) return fallback;
+  if (!/^[0-9]{1,15}$/.test(raw)) throw new AppError('INVALID_PARAMETER', `${name} must be a non-negative integer`);
+  const n = Number(raw);
+  if (n > max) throw new AppError('INVALID_PARAMETER', `${name} must be at most ${max}`);
+  return n;
+}
+
+function paging(query: { page?: string; page_size?: string }): { page: number; pageSize: number } {
+  const pageSize = nonNegativeInt(query.page_size, 'page_size', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (pageSize === 0) throw new AppError('INVALID_PARAMETER', 'page_size must be at least 1');
+  return { page: nonNegativeInt(query.page, 'page', 0), pageSize };
+}
+
+const send = (reply: FastifyReply, value: unknown): FastifyReply => sendJson(reply, value, JSON_CT);
+
+export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { digest: string }; Querystring: { level?: string } }>('/collection/:digest', {
+    schema: {
+      summary: 'A sequence collection at level 1 (attribute digests) or level 2 (arrays, the default)',
+      tags: ['seqcol'],
+      params: { type: 'object', properties: { digest: DigestParam } },
+      querystring: { type: 'object', properties: { level: { type: 'string', enum: ['1', '2'] } } },
+      response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { store } = request.server;
+    const collection = getCollection(store, request.params.digest);
+    if (request.query.level === '1') return send(reply, collection.level1);
+    return send(reply, level2Of(store, collection));
+  });
+
+  app.get<{ Params: { a: string; b: string } }>('/comparison/:a/:b', {
+    schema: {
+      summary: 'Compare two stored collections',
+      tags: ['seqcol'],
+      params: { type: 'object', properties: { a: DigestParam, b: DigestParam } },
+      response: { 200: { type: 'object', additionalProperties: true }, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { store } = request.server;
+    const a = getCollection(store, request.params.a);
+    const b = getCollection(store, request.params.b);
+    return send(reply, compareCollections(
+      { digest: a.digest, level2: level2Of(store, a) },
+      { digest: b.digest, level2: level2Of(store, b) },
+    ));
+  });
+
+  app.post<{ Params: { a: string }; Body: unknown }>('/comparison/:a', {
+    schema: {
+      summary: 'Compare a stored collection with a posted level-2 collection',
+      tags: ['seqcol'],
+      params: { type: 'object', properties: { a: DigestParam } },
+      body: { type: 'object', additionalProperties: true, description: 'a level-2 collection (attribute → array)' },
+      response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { store } = request.server;
+    const a = getCollection(store, request.params.a);
+    const valid = validateLevel2(request.body);
+    if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
+    return send(reply, compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: null, level2: valid.level2 }));
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/list/collection', {
+    schema: {
+      summary: 'List collection digests, filtered by level-1 attribute digests (AND)',
+      tags: ['seqcol'],
+      querystring: {
+        type: 'object',
+        properties: { ...PagingQuery, ...Object.fromEntries(ATTRIBUTES.map((a) => [a, { type: 'string', description: `level-1 digest of ${a}` }])) },
+        additionalProperties: false,
+      },
+      response: { 200: PagedResponse, 400: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { page, pageSize } = paging(request.query);
+    const filters: Partial<Record<CollectionAttribute, string>> = {};
+    for (const attr of ATTRIBUTES) {
+      const value = request.query[attr];
+      if (value !== undefined) filters[attr] = value;
+    }
+    const { digests, total } = request.server.store.collections.list(filters, pageSize, page * pageSize);
+    return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
+  });
+
+  app.get<{ Params: { attr: string; digest: string } }>('/attribute/collection/:attr/:digest', {
+    schema: {
+      summary: 'The level-2 value of one attribute, by its level-1 digest',
+      tags: ['seqcol'],
+      params: { type: 'object', properties: { attr: { type: 'string' }, digest: { type: 'string' } } },
+      response: { 200: { description: 'the attribute value (an array)' }, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { attr, digest } = request.params;
+    // Transient attributes keep only their digest: there is no level 2 to serve (spec §3.1).
+    if (!isCollectionAttribute(attr) || isTransient(attr)) {
+      throw new AppError('ATTRIBUTE_NOT_FOUND', `attribute '${attr.slice(0, 100)}' is not served`);
+    }
+    const { store } = request.server;
+    const collection = store.collections.withAttribute(attr, digest);
+    if (collection === undefined) throw new AppError('ATTRIBUTE_NOT_FOUND', `no ${attr} with digest '${digest.slice(0, 100)}'`);
+    return send(reply, level2Of(store, collection)[attr as keyof Level2]);
+  });
+
+  app.get<{ Params: { attr: string }; Querystring: { page?: string; page_size?: string } }>('/list/attributes/:attr', {
+    schema: {
+      summary: 'Distinct level-1 digests of one attribute',
+      tags: ['seqcol'],
+      params: { type: 'object', properties: { attr: { type: 'string' } } },
+      querystring: { type: 'object', properties: PagingQuery },
+      response: { 200: PagedResponse, 400: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const { attr } = request.params;
+    if (!isCollectionAttribute(attr)) throw new AppError('ATTRIBUTE_NOT_FOUND', `unknown attribute '${attr.slice(0, 100)}'`);
+    const { page, pageSize } = paging(request.query);
+    const { digests, total } = request.server.store.collections.attributeDigests(attr, pageSize, page * pageSize);
+    return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
+  });
+}

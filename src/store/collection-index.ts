@@ -1,0 +1,109 @@
+// Read queries over stored sequence collections (seqcol): by digest, filtered lists, attribute
+// lookups. Plain rows out; building level-1/level-2 JSON is seqcol/'s job.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './index/database.js';
+
+/** Attributes with a stored level-1 digest, and the column holding it. */
+export const ATTRIBUTE_COLUMNS = {
+  names: 'names_digest',
+  lengths: 'lengths_digest',
+  sequences: 'sequences_digest',
+  name_length_pairs: 'name_length_pairs_digest',
+  sorted_name_length_pairs: 'sorted_name_length_pairs_digest',
+  sorted_sequences: 'sorted_sequences_digest',
+} as const;
+
+export type CollectionAttribute = keyof typeof ATTRIBUTE_COLUMNS;
+export const isCollectionAttribute = (name: string): name is CollectionAttribute => Object.hasOwn(ATTRIBUTE_COLUMNS, name);
+
+export interface CollectionRow {
+  readonly id: number;
+  readonly digest: string;
+  readonly level1: Readonly<Record<CollectionAttribute, string>>;
+  readonly sequenceCount: number;
+  readonly totalLength: number;
+}
+
+export interface CollectionMember {
+  readonly name: string;
+  readonly length: number;
+  /** sha512t24u without 'SQ.' */
+  readonly ga4gh: string;
+}
+
+interface RawRow {
+  id: number; digest: string; names_digest: string; lengths_digest: string; sequences_digest: string;
+  name_length_pairs_digest: string; sorted_name_length_pairs_digest: string; sorted_sequences_digest: string;
+  sequence_count: number; total_length: number;
+}
+
+const toRow = (r: RawRow): CollectionRow => ({
+  id: r.id,
+  digest: r.digest,
+  level1: {
+    names: r.names_digest, lengths: r.lengths_digest, sequences: r.sequences_digest,
+    name_length_pairs: r.name_length_pairs_digest, sorted_name_length_pairs: r.sorted_name_length_pairs_digest,
+    sorted_sequences: r.sorted_sequences_digest,
+  },
+  sequenceCount: r.sequence_count,
+  totalLength: r.total_length,
+});
+
+export class CollectionIndex {
+  private readonly db: Db;
+  private readonly byDigest: Statement;
+  private readonly members: Statement;
+  private readonly filtered = new Map<string, { page: Statement; count: Statement }>();
+
+  constructor(db: Db) {
+    this.db = db;
+    this.byDigest = db.prepare('SELECT * FROM collections WHERE digest = ?');
+    this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
+      JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
+  }
+
+  get(digest: string): CollectionRow | undefined {
+    const row = this.byDigest.get(digest) as RawRow | undefined;
+    return row === undefined ? undefined : toRow(row);
+  }
+
+  membersOf(collection: CollectionRow): CollectionMember[] {
+    return this.members.all(collection.id) as CollectionMember[];
+  }
+
+  /** Collection digests matching ALL filters (attribute → level-1 digest), in digest order. */
+  list(filters: Partial<Record<CollectionAttribute, string>>, limit: number, offset: number): { digests: string[]; total: number } {
+    const attrs = (Object.keys(filters) as CollectionAttribute[]).sort();
+    const key = attrs.join(',');
+    let stmts = this.filtered.get(key);
+    if (stmts === undefined) {
+      // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from the request.
+      const where = attrs.length === 0 ? '' : `WHERE ${attrs.map((a) => `${ATTRIBUTE_COLUMNS[a]} = ?`).join(' AND ')}`;
+      stmts = {
+        page: this.db.prepare(`SELECT digest FROM collections ${where} ORDER BY digest LIMIT ? OFFSET ?`).pluck(),
+        count: this.db.prepare(`SELECT count(*) FROM collections ${where}`).pluck(),
+      };
+      this.filtered.set(key, stmts);
+    }
+    const values = attrs.map((a) => filters[a]!);
+    return {
+      digests: stmts.page.all(...values, limit, offset) as string[],
+      total: stmts.count.get(...values) as number,
+    };
+  }
+
+  /** Some collection whose `attribute` has this level-1 digest (they all share its level 2). */
+  withAttribute(attribute: CollectionAttribute, digest: string): CollectionRow | undefined {
+    const row = this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? LIMIT 1`).get(digest) as RawRow | undefined;
+    return row === undefined ? undefined : toRow(row);
+  }
+
+  /** Distinct level-1 digests of one attribute, in order. */
+  attributeDigests(attribute: CollectionAttribute, limit: number, offset: number): { digests: string[]; total: number } {
+    const column = ATTRIBUTE_COLUMNS[attribute];
+    return {
+      digests: this.db.prepare(`SELECT DISTINCT ${column} FROM collections ORDER BY ${column} LIMIT ? OFFSET ?`).pluck().all(limit, offset) as string[],
+      total: this.db.prepare(`SELECT count(DISTINCT ${column}) FROM collections`).pluck().get() as number,
+    };
+  }
+}
