@@ -1,0 +1,97 @@
+// 2-bit codec: property-style round trips against the original text, every start/end near
+// 4-base and exception-run boundaries, streaming chunking independence.
+import t from 'tap';
+import { TwoBitEncoder, decodeTwoBit, serialiseRuns, deserialiseRuns, packedSize, type ExceptionRuns } from '../../src/store/codec/twobit.js';
+
+/** Small deterministic PRNG so failures reproduce (seed printed in the test name). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(s ^ (s >>> 15), 1 | s);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomSequence(rand: () => number, length: number): string {
+  const out: string[] = [];
+  while (out.length < length) {
+    const r = rand();
+    if (r < 0.05) out.push('N'.repeat(1 + Math.floor(rand() * 40)));
+    else if (r < 0.08) out.push('RYKMSWBDHVU'[Math.floor(rand() * 11)]!);
+    else out.push('ACGT'[Math.floor(rand() * 4)]!);
+  }
+  return out.join('').slice(0, length);
+}
+
+function encode(text: string, chunkSizes: () => number): { packed: Buffer; runs: ExceptionRuns } {
+  const enc = new TwoBitEncoder();
+  const parts: Buffer[] = [];
+  const bytes = Buffer.from(text, 'latin1');
+  for (let i = 0; i < bytes.length;) {
+    const n = Math.max(1, chunkSizes());
+    parts.push(enc.encode(bytes.subarray(i, i + n)));
+    i += n;
+  }
+  const { tail, runs } = enc.finish();
+  parts.push(tail);
+  return { packed: Buffer.concat(parts), runs };
+}
+
+const decode = (packed: Buffer, runs: ExceptionRuns, s: number, e: number): string =>
+  decodeTwoBit(packed.subarray(s >> 2), s, e, runs).toString('latin1');
+
+t.test('random sequences round-trip whole and in random slices', async (t) => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const rand = rng(seed);
+    const text = randomSequence(rand, 1 + Math.floor(rand() * 3000));
+    const { packed, runs } = encode(text, () => Math.floor(rand() * 700));
+    t.equal(packed.length, packedSize(text.length), `seed ${seed}: packed size`);
+    t.equal(decode(packed, runs, 0, text.length), text, `seed ${seed}: whole`);
+    for (let k = 0; k < 50; k++) {
+      const a = Math.floor(rand() * (text.length + 1));
+      const b = Math.floor(rand() * (text.length + 1));
+      const [s, e] = a <= b ? [a, b] : [b, a];
+      if (decode(packed, runs, s, e) !== text.slice(s, e)) t.fail(`seed ${seed}: slice [${s},${e})`);
+    }
+  }
+});
+
+t.test('every start/end near 4-base and run boundaries', async (t) => {
+  // Runs start and end at every residue mod 4, including at 0 and at the very end.
+  const text = 'NACGTNNACGTRACGTACNNNNGTYYACGACGTTTTNN';
+  const { packed, runs } = encode(text, () => 3);
+  let bad = 0;
+  for (let s = 0; s <= text.length; s++) {
+    for (let e = s; e <= text.length; e++) {
+      if (decode(packed, runs, s, e) !== text.slice(s, e)) bad++;
+    }
+  }
+  t.equal(bad, 0, 'all (start, end) pairs decode to the slice');
+  t.equal(runs.count, 6, 'N, NN, R, NNNN, YY, NN: adjacent equal letters merge into one run each');
+});
+
+t.test('chunking does not change the encoding', async (t) => {
+  const text = randomSequence(rng(99), 5000);
+  const one = encode(text, () => 1e9);
+  for (const size of [1, 2, 3, 4, 5, 7, 64, 1023]) {
+    const other = encode(text, () => size);
+    t.ok(other.packed.equals(one.packed), `chunks of ${size}: same packed bytes`);
+    t.same(serialiseRuns(other.runs), serialiseRuns(one.runs), `chunks of ${size}: same runs`);
+  }
+});
+
+t.test('exception table serialisation', async (t) => {
+  const { runs } = encode('NNACGTRYNNNN', () => 5);
+  const back = deserialiseRuns(serialiseRuns(runs), runs.count);
+  t.same([...back.starts], [0, 6, 7, 8]);
+  t.same([...back.lengths], [2, 1, 1, 4]);
+  t.same(Buffer.from(back.letters).toString('latin1'), 'NRYN');
+  t.throws(() => deserialiseRuns(Buffer.alloc(10), 1), RangeError, 'wrong size is refused');
+});
+
+t.test('decode refuses too few packed bytes', async (t) => {
+  const { packed, runs } = encode('ACGTACGTAC', () => 10);
+  t.throws(() => decodeTwoBit(packed.subarray(0, 1), 0, 10, runs), RangeError);
+});
