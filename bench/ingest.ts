@@ -1,0 +1,91 @@
+// `npm run bench:ingest`: ingest speed, peak RSS and store size on a reproducible genome-like
+// FASTA and a protein FASTA, next to sha512sum and md5sum on the same file (the baseline), plus
+// in-process range decode speed. Prints one JSON object of figures. Needs `npm run build` first.
+// Usage: tsx bench/ingest.ts [--bases N] [--proteins N] [--dir bench/out]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { SequenceStore } from '../src/store/sequence-store.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const dir = opt('--dir', 'bench/out');
+const bases = Number(opt('--bases', '250000000'));
+const proteins = Number(opt('--proteins', '100000'));
+const genome = join(dir, 'genome.fa');
+const proteinFile = join(dir, 'proteins.fa');
+const cli = 'dist/cli/main.js';
+
+if (!existsSync(cli)) throw new Error('run `npm run build` first');
+if (!existsSync(genome) || !existsSync(proteinFile) || statSync(genome).size < bases) {
+  mkdirSync(dir, { recursive: true });
+  execFileSync('npx', ['tsx', 'bench/generate.ts', dir, '--bases', String(bases), '--proteins', String(proteins)], { stdio: 'inherit' });
+}
+
+/** Runs a command under GNU time; returns wall seconds and peak RSS (MB). */
+function timed(cmd: string, cmdArgs: string[]): { seconds: number; peakRssMb: number; stdout: string } {
+  const began = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return { seconds, peakRssMb: Math.round(kb / 1024), stdout: r.stdout };
+}
+
+const dirSize = (d: string): number => readdirSync(d, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+
+const fileMb = statSync(genome).size / 1e6;
+// Warm the page cache so every contender reads from memory.
+execFileSync('cat', [genome], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+const sha = timed('sha512sum', [genome]);
+const md5 = timed('md5sum', [genome]);
+
+const store = join(dir, 'store');
+rmSync(store, { recursive: true, force: true });
+const ingest = timed('node', [cli, 'ingest', '--no-progress', '--store', store, genome]);
+const genomeStore = dirSize(store);
+
+const pstore = join(dir, 'store-protein');
+rmSync(pstore, { recursive: true, force: true });
+const pingest = timed('node', [cli, 'ingest', '--no-progress', '--store', pstore, proteinFile]);
+const pSummary = JSON.parse(pingest.stdout) as { bases: number; records: number };
+const proteinPacks = dirSize(join(pstore, 'packs'));
+
+// In-process decode: 10 Mbp ranges and warm 100-base slices.
+const s = SequenceStore.open(store);
+const record = [...s.allSequences()][0]!;
+const R = 10_000_000;
+let out = 0;
+let t0 = process.hrtime.bigint();
+for (let i = 0; i < 20; i++) {
+  const start = (i * 7_919_993) % (record.length - R);
+  out += (await s.readRange(record, start, start + R)).length;
+}
+const decodeGBs = out / 1e9 / (Number(process.hrtime.bigint() - t0) / 1e9);
+for (let i = 0; i < 1000; i++) s.readRangeSync(record, i * 1000, i * 1000 + 100);
+const N = 100_000;
+t0 = process.hrtime.bigint();
+for (let i = 0; i < N; i++) {
+  const start = (i * 2_654_435) % (record.length - 100);
+  s.readRangeSync(record, start, start + 100);
+}
+const sliceUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
+s.close();
+
+process.stdout.write(`${JSON.stringify({
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  genome: { file: genome, mb: Math.round(fileMb), bases: record.length },
+  baseline: { sha512sum_s: +sha.seconds.toFixed(2), sha512sum_MBps: Math.round(fileMb / sha.seconds), md5sum_s: +md5.seconds.toFixed(2), md5sum_MBps: Math.round(fileMb / md5.seconds) },
+  ingest: {
+    seconds: +ingest.seconds.toFixed(2), MBps: Math.round(fileMb / ingest.seconds),
+    vs_sha512sum: +(ingest.seconds / sha.seconds).toFixed(2), peakRssMb: ingest.peakRssMb,
+    storeBytesPerBase: +(genomeStore / record.length).toFixed(4),
+  },
+  proteins: { records: pSummary.records, residues: pSummary.bases, seconds: +pingest.seconds.toFixed(2), packBytesPerResidue: +(proteinPacks / pSummary.bases).toFixed(4), peakRssMb: pingest.peakRssMb },
+  decode: { range10MbpGBps: +decodeGBs.toFixed(2), slice100WarmUs: +sliceUs.toFixed(2) },
+}, null, 2)}\n`);
