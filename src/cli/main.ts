@@ -102,6 +102,12 @@ program.command('serve')
     await startServer(config);
   });
 
+// `refget list | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isAppError(err)) {
     process.stderr.write(`refget: ${err.message}\n`);
