@@ -69,6 +69,10 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     .header('accept-ranges', interval.kind === 'query' ? 'none' : 'bytes')
     .header('etag', etag)
     .header('cache-control', IMMUTABLE);
+  // The same URL gives plain text or FASTA depending on Accept, and the answer is cached as
+  // public + immutable: shared caches must key it on Accept (RFC 9110 §12.5.5).
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary === undefined || vary === '' ? 'Accept' : `${String(vary)}, Accept`);
   if (interval.kind === 'range') reply.header('content-range', contentRange(interval, record.length));
   if (matchesEtag(request.headers['if-none-match'], etag)) {
     reply.removeHeader('content-range');
