@@ -62,7 +62,10 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     ? [[interval.start, record.length], [0, interval.end]]
     : [[interval.start, interval.end]];
   const bases = segments.reduce((n, [s, e]) => n + e - s, 0);
-  const etag = `"${record.ga4gh}.${interval.start}-${interval.end}${representation === 'fasta' ? '.fa' : ''}"`;
+  // A 206 carries the validator of the whole representation, as a 200 for the same request would
+  // (RFC 9110 §15.3.7), so If-None-Match is checked against it before the Range applies (§13.2.2).
+  const [tagStart, tagEnd] = interval.kind === 'range' ? [0, record.length] : [interval.start, interval.end];
+  const etag = `"${record.ga4gh}.${tagStart}-${tagEnd}${representation === 'fasta' ? '.fa' : ''}"`;
 
   reply.code(interval.kind === 'range' ? 206 : 200)
     .type(contentTypeOf(representation))
