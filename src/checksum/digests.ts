@@ -1,16 +1,17 @@
 // Refget digests (spec §2.8): md5 hex, sha512t24u (base64url of the first 24 bytes of SHA-512),
 // trunc512 (hex of the same 24 bytes). Pure functions over already-normalised bytes.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GA4GH_PREFIX = 'SQ.';
 
 export function md5Hex(data: string | Uint8Array): string {
-  return createHash('md5').update(data).digest('hex');
+  return hash('md5', data, 'hex');
 }
 
 /** sha512t24u: base64url(sha512(data)[0:24]); 32 characters, no padding, no prefix. */
 export function sha512t24u(data: string | Uint8Array): string {
-  return createHash('sha512').update(data).digest().subarray(0, 24).toString('base64url');
+  // 24 bytes are exactly 32 base64url characters, so the prefix of the full encoding is the same.
+  return hash('sha512', data, 'base64url').slice(0, 32);
 }
 
 /** trunc512 hex (48 lower-case chars) → sha512t24u, or undefined if not 48 hex digits. */

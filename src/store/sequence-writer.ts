@@ -20,21 +20,39 @@ export interface WrittenSequence {
 const MAX_RUNS_PER_BASE = 1 / 64;
 const TRANSCODE_WINDOW = 4 << 20;
 
+/**
+ * True when 2-bit (packed bases + 9 bytes per exception run) would be smaller than raw. Counts
+ * runs and gives up as soon as they make 2-bit lose, so a protein costs a few bytes of scanning.
+ */
+export function twoBitIsSmaller(bases: Uint8Array): boolean {
+  const budget = (bases.length - packedSize(bases.length)) / EXCEPTION_RUN_BYTES;
+  let runs = 0;
+  for (let i = 0; i < bases.length; i++) {
+    const b = bases[i]!;
+    if (b === 0x41 || b === 0x43 || b === 0x47 || b === 0x54) continue;
+    // A run is a maximal stretch of one exception letter.
+    if (i === 0 || bases[i - 1] !== b) {
+      if (++runs >= budget) return false;
+    }
+  }
+  return runs < budget;
+}
+
 /** Writes a sequence that is wholly in memory, choosing the smaller encoding exactly. */
 export function writeWholeSequence(pack: PackWriter, bases: Uint8Array): WrittenSequence {
   const offset = pack.position;
+  if (!twoBitIsSmaller(bases)) {
+    pack.write(bases);
+    return { encoding: 'raw', packId: pack.packId, offset, byteLength: bases.length, exceptionCount: 0, length: bases.length };
+  }
   const encoder = new TwoBitEncoder();
   const body = encoder.encode(bases);
   const { tail, runs } = encoder.finish();
-  const twobitSize = packedSize(bases.length) + runs.count * EXCEPTION_RUN_BYTES;
-  if (twobitSize < bases.length) {
-    pack.write(body);
-    pack.write(tail);
-    pack.write(serialiseRuns(runs));
-    return { encoding: 'twobit', packId: pack.packId, offset, byteLength: twobitSize, exceptionCount: runs.count, length: bases.length };
-  }
-  pack.write(bases);
-  return { encoding: 'raw', packId: pack.packId, offset, byteLength: bases.length, exceptionCount: 0, length: bases.length };
+  pack.write(body);
+  pack.write(tail);
+  pack.write(serialiseRuns(runs));
+  const byteLength = packedSize(bases.length) + runs.count * EXCEPTION_RUN_BYTES;
+  return { encoding: 'twobit', packId: pack.packId, offset, byteLength, exceptionCount: runs.count, length: bases.length };
 }
 
 /** Streams a sequence too large to hold: begin with the first block, write the rest, finish. */

@@ -20,6 +20,21 @@ const BYTE_TO_4 = new Uint32Array(256);
   }
 }
 
+/**
+ * Packs groups of four bases from src[i, end) into out from o while every base is A, C, G or T.
+ * Returns the index of the first group holding another letter (or end). The OR of four codes
+ * has bit 2 set iff one of them is an exception.
+ */
+function packGroups(src: Uint8Array, i: number, end: number, out: Uint8Array, o: number): number {
+  const code = CODE;
+  for (; i < end; i += 4) {
+    const c0 = code[src[i]!]!, c1 = code[src[i + 1]!]!, c2 = code[src[i + 2]!]!, c3 = code[src[i + 3]!]!;
+    if (((c0 | c1 | c2 | c3) & 4) !== 0) return i;
+    out[o++] = (c0 << 6) | (c1 << 4) | (c2 << 2) | c3;
+  }
+  return end;
+}
+
 /** Exception runs, columnar so they can be stored and binary-searched without objects. */
 export interface ExceptionRuns {
   readonly count: number;
@@ -37,15 +52,15 @@ class RunBuilder {
   lengths = new Uint32Array(64);
   letters = new Uint8Array(64);
 
-  add(pos: number, letter: number): void {
+  add(pos: number, letter: number, length = 1): void {
     const last = this.count - 1;
     if (last >= 0 && this.letters[last] === letter && this.starts[last]! + this.lengths[last]! === pos) {
-      this.lengths[last]!++;
+      this.lengths[last]! += length;
       return;
     }
     if (this.count === this.starts.length) this.grow();
     this.starts[this.count] = pos;
-    this.lengths[this.count] = 1;
+    this.lengths[this.count] = length;
     this.letters[this.count] = letter;
     this.count++;
   }
@@ -83,14 +98,16 @@ export class TwoBitEncoder {
   }
 
   encode(chunk: Uint8Array): Buffer {
-    const n = chunk.length;
-    const out = Buffer.allocUnsafe(((this.pendingCount + n) >> 2) + 1);
+    // Plain Uint8Array views: V8 indexes them markedly faster than Buffer in the hot loop.
+    const src = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    const n = src.length;
+    const out = new Uint8Array(((this.pendingCount + n) >> 2) + 1);
     let o = 0;
     let i = 0;
     let pos = this.length;
     // Finish an incomplete byte left by the previous chunk.
     while (this.pendingCount > 0 && i < n) {
-      this.pending = (this.pending << 2) | this.code(chunk[i]!, pos);
+      this.pending = (this.pending << 2) | this.code(src[i]!, pos);
       i++; pos++;
       if (++this.pendingCount === 4) {
         out[o++] = this.pending;
@@ -98,23 +115,33 @@ export class TwoBitEncoder {
         this.pendingCount = 0;
       }
     }
-    // Hot loop: whole bytes. The OR of four codes has bit 2 set iff any base is an exception.
     const whole = i + ((n - i) & ~3);
-    for (; i < whole; i += 4, pos += 4) {
-      const c0 = CODE[chunk[i]!]!, c1 = CODE[chunk[i + 1]!]!, c2 = CODE[chunk[i + 2]!]!, c3 = CODE[chunk[i + 3]!]!;
-      if (((c0 | c1 | c2 | c3) & 4) === 0) {
-        out[o++] = (c0 << 6) | (c1 << 4) | (c2 << 2) | c3;
-      } else {
-        out[o++] = (this.code(chunk[i]!, pos) << 6) | (this.code(chunk[i + 1]!, pos + 1) << 4)
-          | (this.code(chunk[i + 2]!, pos + 2) << 2) | this.code(chunk[i + 3]!, pos + 3);
+    while (i < whole) {
+      // Fast path over groups of four plain ACGT bases; stops at the first group with an exception.
+      const stop = packGroups(src, i, whole, out, o);
+      o += (stop - i) >> 2;
+      pos += stop - i;
+      i = stop;
+      if (i < whole) {
+        const b = src[i]!;
+        if (CODE[b] === 4 && src[i + 1] === b && src[i + 2] === b && src[i + 3] === b) {
+          // Four of the same exception letter (inside an N run): extend the run in one step.
+          this.builder.add(pos, b, 4);
+          out[o++] = 0;
+          i += 4; pos += 4;
+          continue;
+        }
+        out[o++] = (this.code(src[i]!, pos) << 6) | (this.code(src[i + 1]!, pos + 1) << 4)
+          | (this.code(src[i + 2]!, pos + 2) << 2) | this.code(src[i + 3]!, pos + 3);
+        i += 4; pos += 4;
       }
     }
     for (; i < n; i++, pos++) {
-      this.pending = (this.pending << 2) | this.code(chunk[i]!, pos);
+      this.pending = (this.pending << 2) | this.code(src[i]!, pos);
       this.pendingCount++;
     }
     this.length = pos;
-    return out.subarray(0, o);
+    return Buffer.from(out.buffer, 0, o);
   }
 
   finish(): { tail: Buffer; runs: ExceptionRuns } {
