@@ -1,6 +1,6 @@
 // GET|HEAD /sequence/:id — the sequence, a start/end subsequence (200) or a Range (206), in the
 // decision order of spec §2.4.5: resolve id (404/300) → Accept (406) → interval (400/416/501).
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, pipeline } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, contentTypeOf, type Representation } from '../media-types.js';
 import { resolveInterval, contentRange, type RequestedInterval } from '../interval.js';
@@ -97,7 +97,10 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
   if (representation !== 'fasta') return reply.send(stream);
   const out = new PassThrough();
   out.write(header);
-  return reply.send(stream.pipe(new FastaLineWrapper()).pipe(out));
+  // pipeline, not pipe(): a read error must reach `out` (which Fastify watches) instead of being
+  // an unhandled 'error' event on the source that takes the whole process down.
+  pipeline(stream, new FastaLineWrapper(), out, () => { /* the error, if any, is on `out` */ });
+  return reply.send(out);
 }
 
 /** One stream from several, opened lazily one after another (the two halves of a wrap). */
