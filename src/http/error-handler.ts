@@ -30,7 +30,13 @@ const STATUS: Record<ErrorCode, number> = {
 
 export const statusOf = (code: ErrorCode): number => STATUS[code];
 
+/** Headers a handler may have set for a success body before it failed; none fits an error body. */
+const SUCCESS_ONLY_HEADERS = ['etag', 'cache-control', 'accept-ranges', 'content-range'] as const;
+
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  // A read error after the sequence headers were set must not leave `Cache-Control: immutable`
+  // and an ETag on the error: shared caches would keep the 500 for a year.
+  for (const name of SUCCESS_ONLY_HEADERS) reply.removeHeader(name);
   if (isAppError(err)) {
     const status = STATUS[err.code];
     if (status >= 500) {
