@@ -8,6 +8,7 @@ export type FastaErrorCause =
   | 'DUPLICATE_NAME'
   | 'EMPTY_SEQUENCE'
   | 'INVALID_BYTE'
+  | 'HEADER_TOO_LONG'
   | 'CORRUPT_COMPRESSION';
 
 export class FastaFormatError extends AppError {

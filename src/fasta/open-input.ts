@@ -1,0 +1,168 @@
+// Opening FASTA input (a path or '-' for stdin), transparent gzip/bgzip decoding by magic bytes,
+// and pumping an input through FastaParser.
+import { fstatSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { AppError } from '../errors.js';
+import { FastaFormatError } from './errors.js';
+import { FastaParser, type FastaSink } from './parser.js';
+
+export interface FastaInput {
+  /** Display name for messages: the path, or 'stdin' for '-'. */
+  file: string;
+  /** Bytes on disk (compressed size for gzip), for progress; undefined when unknown (pipes). */
+  size: number | undefined;
+  /** Decompressed FASTA bytes. */
+  stream: AsyncIterable<Buffer>;
+  /** Source bytes read so far (compressed bytes for gzip): progress is bytesIn() / size, since
+   * the parser's bytesRead counts decompressed bytes. */
+  bytesIn: () => number;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Corrupt or truncated gzip data, thrown by FastaInput.stream. It is an AppError('INPUT_ERROR')
+ * because the stream does not know the FASTA line; parseFastaInput, which does, turns it into
+ * FastaFormatError(file, line, 'CORRUPT_COMPRESSION') so callers of that see one error type.
+ */
+export class CorruptCompressionError extends AppError {
+  readonly file: string;
+  readonly zlibMessage: string;
+
+  constructor(file: string, zlibMessage: string) {
+    super('INPUT_ERROR', `${file}: corrupt or truncated gzip data (${zlibMessage})`, { file });
+    this.name = 'CorruptCompressionError';
+    this.file = file;
+    this.zlibMessage = zlibMessage;
+  }
+}
+
+export async function openFastaInput(path: string): Promise<FastaInput> {
+  if (path === '-') {
+    // stdin redirected from a file (`< x.fa.gz`) still has a size worth reporting.
+    let size: number | undefined;
+    try {
+      const st = fstatSync(0);
+      size = st.isFile() ? st.size : undefined;
+    } catch {
+      size = undefined;
+    }
+    return decode('stdin', size, process.stdin);
+  }
+  // Open first so a missing or unreadable file fails here, not at the first read.
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw inputError(path, err);
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new AppError('INPUT_ERROR', `${path}: is a directory`);
+    // FIFOs and /dev/fd/N (process substitution) are readable too; only regular files have a size.
+    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK });
+    return await decode(path, st.isFile() ? st.size : undefined, stream);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw inputError(path, err);
+  }
+}
+
+/** Pump input.stream into a FastaParser and end it. zlib failures become CORRUPT_COMPRESSION. */
+export async function parseFastaInput(input: FastaInput, sink: FastaSink): Promise<void> {
+  const parser = new FastaParser(sink, { file: input.file });
+  try {
+    for await (const chunk of input.stream) parser.push(chunk);
+  } catch (err) {
+    if (err instanceof CorruptCompressionError) {
+      throw new FastaFormatError(input.file, parser.line, 'CORRUPT_COMPRESSION', `corrupt or truncated gzip data (${err.zlibMessage})`);
+    }
+    throw err;
+  }
+  parser.end();
+}
+
+// ---- internals -----------------------------------------------------------------------------
+
+function inputError(file: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new AppError('INPUT_ERROR', `${file}: no such file`);
+  if (code === 'EACCES' || code === 'EPERM') return new AppError('INPUT_ERROR', `${file}: permission denied`);
+  if (code === 'EISDIR') return new AppError('INPUT_ERROR', `${file}: is a directory`);
+  return new AppError('INPUT_ERROR', `${file}: read failed (${(err as Error).message})`);
+}
+
+/** Peek at the first two bytes (keeping them) and pick plain or gzip decoding. */
+async function decode(file: string, size: number | undefined, source: AsyncIterable<Buffer>): Promise<FastaInput> {
+  const it = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let done = false;
+  // A pipe may deliver a single byte first; keep reading until two bytes or EOF.
+  while (headBytes < 2) {
+    const r = await nextChunk(it, file);
+    if (r === undefined) {
+      done = true;
+      break;
+    }
+    head.push(r);
+    headBytes += r.length;
+  }
+  const first = head.length === 0 ? undefined : head.length === 1 ? head[0]! : Buffer.concat(head);
+  const counter = { bytes: 0 };
+  const replay = replayThenRest(first, done ? undefined : it, file, counter);
+  const gzip = first !== undefined && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  return { file, size, stream: gzip ? gunzip(file, replay) : replay, bytesIn: () => counter.bytes };
+}
+
+async function nextChunk(it: AsyncIterator<Buffer>, file: string): Promise<Buffer | undefined> {
+  try {
+    const r = await it.next();
+    return r.done ? undefined : r.value;
+  } catch (err) {
+    throw inputError(file, err);
+  }
+}
+
+async function* replayThenRest(
+  first: Buffer | undefined, it: AsyncIterator<Buffer> | undefined, file: string, counter: { bytes: number },
+): AsyncGenerator<Buffer> {
+  try {
+    if (first !== undefined && first.length > 0) {
+      counter.bytes += first.length;
+      yield first;
+    }
+    if (it === undefined) return;
+    for (;;) {
+      const chunk = await nextChunk(it, file);
+      if (chunk === undefined) return;
+      counter.bytes += chunk.length;
+      yield chunk;
+    }
+  } finally {
+    // Stopped early (a parse error): release the file descriptor / stop reading stdin.
+    await it?.return?.();
+  }
+}
+
+/**
+ * gunzip decodes every member of a multi-member stream (bgzip writes one member per 64 KiB
+ * block), not just the first. Input errors pass through unchanged; zlib errors (their codes
+ * start with 'Z_') become CorruptCompressionError.
+ */
+async function* gunzip(file: string, compressed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const inflater = createGunzip({ chunkSize: 256 * 1024 });
+  // pipeline() destroys both streams if either fails or the consumer stops early; the error
+  // itself reaches us through the iteration below.
+  pipeline(Readable.from(compressed, { objectMode: false }), inflater, () => {});
+  try {
+    for await (const chunk of inflater) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) throw new CorruptCompressionError(file, (err as Error).message);
+    throw inputError(file, err);
+  }
+}
