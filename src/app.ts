@@ -1,6 +1,6 @@
 // buildApp: the one Fastify factory used by the server and by every test. All server options
 // (router, logging, timeouts, plugins, error handling) are set here and nowhere else.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -31,7 +31,13 @@ export function loggerOptions(config: ServerConfig): FastifyServerOptions['logge
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify answers a malformed URL (bad percent-encoding) before any hook runs: route it
+    // through our error body, with the CORS header the hooks would have added.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('access-control-allow-origin', '*');
+      errorHandler(error, request, reply);
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Slow or idle clients are cut: headers must arrive within 10 s, a request within 60 s.
     requestTimeout: 60_000,

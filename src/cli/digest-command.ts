@@ -1,8 +1,8 @@
 // `refget digest FILE`: the seqcol digest of a FASTA file, computed without touching any store.
 import { createHash, type Hash } from 'node:crypto';
 import { GA4GH_PREFIX } from '../checksum/digests.js';
-import { FastaParser, type FastaSink } from '../fasta/parser.js';
-import { openFastaInput } from '../fasta/open-input.js';
+import type { FastaSink } from '../fasta/parser.js';
+import { openFastaInput, parseFastaInput } from '../fasta/open-input.js';
 import { computeSeqcol } from '../seqcol/collection.js';
 
 class DigestSink implements FastaSink {
@@ -32,9 +32,7 @@ class DigestSink implements FastaSink {
 export async function runDigest(path: string, level: 0 | 1): Promise<string> {
   const input = await openFastaInput(path);
   const sink = new DigestSink();
-  const parser = new FastaParser(sink, { file: input.file });
-  for await (const chunk of input.stream) parser.push(chunk);
-  parser.end();
+  await parseFastaInput(input, sink);
   const seqcol = computeSeqcol({ names: sink.names, lengths: sink.lengths, sequences: sink.sequences });
   return level === 0 ? seqcol.digest : JSON.stringify(seqcol.level1, null, 2);
 }

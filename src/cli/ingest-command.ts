@@ -47,8 +47,8 @@ function progressPrinter(): { update: (p: { file: string; bytes: number; size: n
       last = now;
       const mb = bytes / 1e6;
       const rate = mb / Math.max(0.001, (now - began) / 1000);
-      const of = size === undefined ? '' : ` (input file ${(size / 1e6).toFixed(0)} MB)`;
-      process.stderr.write(`\r${file}: ${mb.toFixed(0)} MB read${of}, ${rate.toFixed(0)} MB/s   `);
+      const of = size === undefined ? '' : ` of ${(size / 1e6).toFixed(0)} MB (${((100 * bytes) / Math.max(1, size)).toFixed(0)}%)`;
+      process.stderr.write(`\r${file}: ${mb.toFixed(0)} MB${of}, ${rate.toFixed(0)} MB/s   `);
       shown = true;
     },
     done: () => { if (shown) process.stderr.write('\n'); },

@@ -70,11 +70,19 @@ export async function openFastaInput(path: string): Promise<FastaInput> {
   }
 }
 
-/** Pump input.stream into a FastaParser and end it. zlib failures become CORRUPT_COMPRESSION. */
-export async function parseFastaInput(input: FastaInput, sink: FastaSink): Promise<void> {
+/**
+ * Pump input.stream into a FastaParser and end it. zlib failures become CORRUPT_COMPRESSION.
+ * `afterChunk` runs after each pushed chunk and is awaited before the next is read: the ingest
+ * uses it to apply backpressure (hash workers, pending digests) and to report progress.
+ */
+export async function parseFastaInput(input: FastaInput, sink: FastaSink,
+  afterChunk?: (parser: FastaParser) => Promise<void> | void): Promise<void> {
   const parser = new FastaParser(sink, { file: input.file });
   try {
-    for await (const chunk of input.stream) parser.push(chunk);
+    for await (const chunk of input.stream) {
+      parser.push(chunk);
+      await afterChunk?.(parser);
+    }
   } catch (err) {
     if (err instanceof CorruptCompressionError) {
       throw new FastaFormatError(input.file, parser.line, 'CORRUPT_COMPRESSION', `corrupt or truncated gzip data (${err.zlibMessage})`);

@@ -5,8 +5,8 @@ import { md5Hex, sha512t24u, GA4GH_PREFIX } from '../checksum/digests.js';
 import { parseSequenceId } from '../checksum/identifiers.js';
 import { StreamingDigester, type Digests } from '../checksum/streaming-digester.js';
 import { AppError } from '../errors.js';
-import { FastaParser, type FastaSink } from '../fasta/parser.js';
-import { openFastaInput } from '../fasta/open-input.js';
+import type { FastaSink } from '../fasta/parser.js';
+import { openFastaInput, parseFastaInput } from '../fasta/open-input.js';
 import { computeSeqcol } from '../seqcol/collection.js';
 import type { IngestSession } from '../store/ingest-session.js';
 import type { StreamingSequenceWriter } from '../store/sequence-writer.js';
@@ -169,14 +169,11 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
     for (const path of paths) {
       const input = await openFastaInput(path);
       const sink = new RecordSink(session, digester);
-      const parser = new FastaParser(sink, { file: input.file });
-      for await (const chunk of input.stream) {
-        parser.push(chunk);
+      await parseFastaInput(input, sink, async () => {
         await sink.settle();
         await digester.drain(MAX_HASH_BACKLOG);
-        options.onProgress?.({ file: input.file, bytes: parser.bytesRead, size: input.size });
-      }
-      parser.end();
+        options.onProgress?.({ file: input.file, bytes: input.bytesIn(), size: input.size });
+      });
       await sink.settle();
 
       const members = sink.members;
