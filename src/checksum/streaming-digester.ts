@@ -1,24 +1,29 @@
-// MD5 and SHA-512 of a long sequence, each on its own worker thread, so that hashing (the
-// slowest part of ingest: ~334 MB/s for both on one thread) runs beside the main thread's
-// parsing and packing. Each chunk is copied once into shared memory that both workers read; a
-// bounded number of bytes may be in flight, and callers await drain() to respect that bound.
+// MD5 and SHA-512 of a long sequence on a worker thread, so that hashing (the slowest part of
+// ingest) runs on the second core while the main thread parses and packs. One worker computes
+// both digests: measured on these 2-core machines, two hash workers plus the main thread
+// (three busy threads) were slower than two, from contention. Chunks are copied and
+// transferred; a bounded number of bytes may be in flight, and callers await drain().
 import { Worker } from 'node:worker_threads';
 
 // Inline (eval) worker: no separate file to resolve, so it works the same from src/ under tsx
 // and from dist/ under node.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const algorithm = workerData.algorithm;
-let hash = createHash(algorithm);
+let md5 = createHash('md5');
+let sha = createHash('sha512');
 parentPort.on('message', (msg) => {
   if (msg.type === 'data') {
-    hash.update(msg.view);
-    parentPort.postMessage({ type: 'ack', bytes: msg.view.length });
+    const view = new Uint8Array(msg.buffer, 0, msg.length);
+    md5.update(view);
+    sha.update(view);
+    // Hand the buffer back for reuse: no fresh allocation (and page faults) per chunk.
+    parentPort.postMessage({ type: 'ack', buffer: msg.buffer, length: msg.length }, [msg.buffer]);
   } else {
-    const d = hash.digest();
-    hash = createHash(algorithm);
-    parentPort.postMessage({ type: 'digest', value: algorithm === 'md5' ? d.toString('hex') : d.subarray(0, 24).toString('base64url') });
+    const digests = { type: 'digest', md5: md5.digest('hex'), ga4gh: sha.digest().subarray(0, 24).toString('base64url') };
+    md5 = createHash('md5');
+    sha = createHash('sha512');
+    parentPort.postMessage(digests);
   }
 });
 `;
@@ -29,92 +34,77 @@ export interface Digests {
   readonly ga4gh: string;
 }
 
-type WorkerMessage = { type: 'ack'; bytes: number } | { type: 'digest'; value: string };
+type WorkerMessage = { type: 'ack'; buffer: ArrayBuffer; length: number } | ({ type: 'digest' } & Digests);
 
-class HashWorker {
-  readonly worker: Worker;
-  inFlight = 0;
-  failure: Error | undefined;
-  private readonly waiters: ((value: string) => void)[] = [];
-  onAck: () => void = () => undefined;
-
-  constructor(algorithm: 'md5' | 'sha512') {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithm } });
-    this.worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'ack') {
-        this.inFlight -= msg.bytes;
-        this.onAck();
-      } else {
-        this.waiters.shift()?.(msg.value);
-      }
-    });
-    this.worker.on('error', (err) => { this.failure = err; this.onAck(); });
-  }
-
-  send(view: Uint8Array): void {
-    this.inFlight += view.length;
-    this.worker.postMessage({ type: 'data', view }, [view.buffer as ArrayBuffer]);
-  }
-
-  digest(): Promise<string> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.worker.postMessage({ type: 'end' });
-    });
-  }
-}
+/** Size of the recycled transfer buffers; the FASTA parser emits at most 1 MiB at a time. */
+const POOL_BUFFER_BYTES = 1 << 20;
 
 export class StreamingDigester {
-  private readonly md5 = new HashWorker('md5');
-  private readonly sha = new HashWorker('sha512');
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private failure: Error | undefined;
+  private readonly digestWaiters: { resolve: (d: Digests) => void; reject: (e: Error) => void }[] = [];
   private drainWaiter: (() => void) | undefined;
   private drainLimit = 0;
+  private readonly pool: ArrayBuffer[] = [];
 
   constructor() {
-    const onAck = (): void => {
-      if (this.drainWaiter !== undefined && (this.failed() || this.bytesInFlight <= this.drainLimit)) {
-        const w = this.drainWaiter;
-        this.drainWaiter = undefined;
-        w();
+    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    this.worker.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'ack') {
+        this.inFlight -= msg.length;
+        if (msg.buffer.byteLength === POOL_BUFFER_BYTES) this.pool.push(msg.buffer);
+        if (this.inFlight <= this.drainLimit) this.wakeDrain();
+      } else {
+        this.digestWaiters.shift()?.resolve({ md5: msg.md5, ga4gh: msg.ga4gh });
       }
-    };
-    this.md5.onAck = onAck;
-    this.sha.onAck = onAck;
+    });
+    this.worker.on('error', (err) => {
+      this.failure = err;
+      for (const w of this.digestWaiters.splice(0)) w.reject(err);
+      this.wakeDrain();
+    });
   }
 
   get bytesInFlight(): number {
-    return Math.max(this.md5.inFlight, this.sha.inFlight);
+    return this.inFlight;
   }
 
   update(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    // The caller's buffer is reused: each worker gets its own copy, transferred (not cloned).
-    this.md5.send(new Uint8Array(chunk));
-    this.sha.send(new Uint8Array(chunk));
+    // The caller's buffer is reused: the worker gets a copy in a transferred (not cloned)
+    // buffer, which it sends back for the next chunk.
+    const buffer = chunk.length <= POOL_BUFFER_BYTES ? this.pool.pop() ?? new ArrayBuffer(POOL_BUFFER_BYTES) : new ArrayBuffer(chunk.length);
+    new Uint8Array(buffer).set(chunk);
+    this.inFlight += chunk.length;
+    this.worker.postMessage({ type: 'data', buffer, length: chunk.length }, [buffer]);
   }
 
   /** Digests of everything since the last digest(); resets for the next sequence. */
-  async digest(): Promise<Digests> {
-    const [md5, ga4gh] = await Promise.all([this.md5.digest(), this.sha.digest()]);
-    return { md5, ga4gh };
+  digest(): Promise<Digests> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.digestWaiters.push({ resolve, reject });
+      this.worker.postMessage({ type: 'end' });
+    });
   }
 
   /** Resolves once at most `limit` bytes are still waiting to be hashed. */
   async drain(limit: number): Promise<void> {
-    if (this.bytesInFlight > limit && !this.failed()) {
+    if (this.inFlight > limit && this.failure === undefined) {
       this.drainLimit = limit;
       await new Promise<void>((resolve) => { this.drainWaiter = resolve; });
     }
-    const failure = this.md5.failure ?? this.sha.failure;
-    if (failure) throw failure;
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.md5.worker.terminate(), this.sha.worker.terminate()]);
+    await this.worker.terminate();
   }
 
-  private failed(): boolean {
-    return this.md5.failure !== undefined || this.sha.failure !== undefined;
+  private wakeDrain(): void {
+    const w = this.drainWaiter;
+    this.drainWaiter = undefined;
+    w?.();
   }
 }
