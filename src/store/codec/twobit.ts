@@ -167,6 +167,12 @@ export class TwoBitEncoder {
   }
 }
 
+/** The decode hot loop, kept small and monomorphic so V8 optimises it on its own. */
+function expand(packed: Uint8Array, out32: Uint32Array, words: number): void {
+  const table = BYTE_TO_4;
+  for (let i = 0; i < words; i++) out32[i] = table[packed[i]!]!;
+}
+
 /** Packed size in bytes of `length` bases (without the exception table). */
 export const packedSize = (length: number): number => Math.ceil(length / 4);
 
@@ -218,11 +224,12 @@ export function decodeTwoBit(packed: Uint8Array, start: number, end: number, run
   const span = end - alignedStart;
   const words = (span + 3) >> 2;
   if (packed.length < words) throw new RangeError(`need ${words} packed bytes, got ${packed.length}`);
-  // Decode whole bytes as 32-bit words into a 4-aligned scratch, then slice off the head.
-  const ab = new ArrayBuffer(words * 4);
-  const out32 = new Uint32Array(ab);
-  for (let i = 0; i < words; i++) out32[i] = BYTE_TO_4[packed[i]!]!;
-  const out = Buffer.from(ab, start - alignedStart, end - start);
+  // Decode whole bytes as 32-bit words into a 4-aligned buffer, then slice off the head.
+  // allocUnsafeSlow: its own (aligned) ArrayBuffer, and no zero-fill of bytes we overwrite.
+  const backing = Buffer.allocUnsafeSlow(words * 4);
+  const out32 = new Uint32Array(backing.buffer, backing.byteOffset, words);
+  expand(packed, out32, words);
+  const out = backing.subarray(start - alignedStart, end - alignedStart);
   for (let r = firstRunEndingAfter(runs, start); r < runs.count; r++) {
     const rs = runs.starts[r]!;
     if (rs >= end) break;
