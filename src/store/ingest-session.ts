@@ -41,8 +41,8 @@ export class IngestSession {
     mkdirSync(packsDir(dir), { recursive: true });
     const db = openIndexDb(indexPath(dir), { readonly: false });
     db.pragma(`busy_timeout = ${options.waitMs ?? 10_000}`);
-    // The whole run is one transaction: a large page cache keeps it from spilling early.
-    db.pragma('cache_size = -131072');
+    // The whole run is one transaction: a 32 MiB page cache keeps it from spilling early.
+    db.pragma('cache_size = -32768');
     try {
       db.exec('BEGIN IMMEDIATE');
     } catch (err) {
