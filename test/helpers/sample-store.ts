@@ -31,7 +31,7 @@ export async function sampleStore(t: Teardown): Promise<string> {
 export function testConfig(storeDir: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
     host: '127.0.0.1', port: 0, storeDir, circularSupported: true, subsequenceLimit: null,
-    logLevel: 'silent', prettyLogs: false, ...overrides,
+    logLevel: 'silent', prettyLogs: false, maxListLimit: 100_000, maxBatchIds: 1000, ...overrides,
   };
 }
 
