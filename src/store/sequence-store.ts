@@ -9,6 +9,7 @@ import { PackReader } from './pack/pack-reader.js';
 import { decodeTwoBit, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES, type ExceptionRuns } from './codec/twobit.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
+import { DiscoveryIndex } from './discovery-index.js';
 
 interface SequenceRow {
   id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
@@ -25,13 +26,18 @@ const SEQ_COLUMNS = 's.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.p
 /** Bases per block when streaming a long range: 4 MiB of output per read. */
 export const STREAM_BLOCK_BASES = 4 << 20;
 const RUNS_CACHE_ENTRIES = 512;
+const LOOKUP_CACHE_ENTRIES = 50_000;
 
 export class SequenceStore {
   readonly dir: string;
   readonly collections: CollectionIndex;
+  /** listings behind the discovery API (naming authorities, aliases, collections) */
+  readonly discovery: DiscoveryIndex;
   private readonly db: Db;
   private readonly packs: PackReader;
   private readonly runsCache = new Map<number, ExceptionRuns>();
+  private readonly lookupCache = new Map<string, SequenceRecord[]>();
+  private cacheVersion = -1;
   private readonly stmt: Record<string, Statement>;
 
   static open(dir: string): SequenceStore {
@@ -42,7 +48,9 @@ export class SequenceStore {
     this.dir = dir;
     this.db = db;
     this.collections = new CollectionIndex(db);
+    this.discovery = new DiscoveryIndex(db);
     this.stmt = {
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       byMd5: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s WHERE s.md5 = ?`),
       byGa4gh: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s WHERE s.ga4gh = ?`),
       byAlias: db.prepare(`SELECT ${SEQ_COLUMNS} FROM aliases a JOIN sequences s ON s.id = a.sequence_id
@@ -63,6 +71,24 @@ export class SequenceStore {
 
   /** Every sequence matching the identifier: 0 or 1 for digests, possibly several for an alias. */
   lookup(id: SequenceLookup): SequenceRecord[] {
+    // Hot path of every request. Results are cached until another connection (an ingest)
+    // commits: SQLite bumps PRAGMA data_version then, so the cache never serves stale rows.
+    const version = this.stmt.dataVersion!.get() as number;
+    if (version !== this.cacheVersion) {
+      this.lookupCache.clear();
+      this.cacheVersion = version;
+    }
+    const key = id.kind === 'alias' ? `a:${id.namingAuthority.toLowerCase()}:${id.alias}` : id.kind === 'md5' ? `m:${id.md5}` : `g:${id.digest}`;
+    let found = this.lookupCache.get(key);
+    if (found === undefined) {
+      found = this.query(id);
+      if (this.lookupCache.size >= LOOKUP_CACHE_ENTRIES) this.lookupCache.delete(this.lookupCache.keys().next().value!);
+      this.lookupCache.set(key, found);
+    }
+    return found;
+  }
+
+  private query(id: SequenceLookup): SequenceRecord[] {
     let rows: SequenceRow[];
     switch (id.kind) {
       case 'md5': rows = this.stmt.byMd5!.all(id.md5) as SequenceRow[]; break;
