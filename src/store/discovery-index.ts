@@ -1,0 +1,296 @@
+// Read queries behind the discovery API (issue 5): naming authorities, aliases, collections and
+// the per-collection sequence mapping, each as a counted, paged listing.
+//
+// Listings are read in batches by keyset ("rows after the last one sent", in index order), each
+// batch one short `.all()`. An open `.iterate()` would instead hold the connection's read
+// snapshot and lock its statement for as long as a client takes to read the response: two
+// concurrent streams of the same listing would fail ("statement is busy"), and one stalled
+// client would pin the snapshot, so the server would stop seeing new ingests and the WAL could
+// not be checkpointed. The price: rows committed by an ingest while a long listing streams may
+// appear in it (ingest only adds rows; `total` is counted when the listing starts).
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './index/database.js';
+
+/** Which rows of a listing: `limit` null = all rows from `offset` on. */
+export interface Page {
+  readonly offset: number;
+  readonly limit: number | null;
+}
+
+export interface Listing<Row> {
+  /** rows matching the filters, ignoring offset and limit */
+  readonly total: number;
+  /** The page's rows, at most `batchSize` per batch; each batch is fetched when asked for. */
+  batches(batchSize: number): Generator<Row[], void, undefined>;
+}
+
+export interface NamingAuthorityRow {
+  readonly name: string;
+  readonly aliasCount: number;
+  readonly loadedAt: string;
+}
+
+export interface AliasRow {
+  readonly namingAuthority: string;
+  readonly alias: string;
+  readonly sequenceId: number;
+  readonly md5: string;
+  /** sha512t24u without 'SQ.' */
+  readonly ga4gh: string;
+  readonly length: number;
+}
+
+export interface AliasFilter {
+  /** exact, case-insensitive (authorities are stored lower-case) */
+  readonly namingAuthority?: string | undefined;
+  /** exact, case-sensitive */
+  readonly alias?: string | undefined;
+  /** alias starts with this, case-sensitive */
+  readonly prefix?: string | undefined;
+}
+
+export interface CollectionSummaryRow {
+  readonly id: number;
+  /** seqcol level-0 digest */
+  readonly digest: string;
+  /** human names (collection_names), sorted; often none */
+  readonly names: readonly string[];
+  readonly sequenceCount: number;
+  readonly totalLength: number;
+}
+
+export interface CollectionSequenceRow {
+  readonly position: number;
+  readonly name: string;
+  readonly sequenceId: number;
+  readonly md5: string;
+  readonly ga4gh: string;
+  readonly length: number;
+  readonly circular: boolean;
+  /** every alias of the sequence, by authority then alias */
+  readonly aliases: readonly { readonly namingAuthority: string; readonly alias: string }[];
+}
+
+interface PagedStatements {
+  readonly first: Statement;
+  readonly after: Statement;
+  readonly count: Statement;
+}
+
+/**
+ * Yields a page in batches: the first batch by OFFSET, the rest by keyset after the last row, so
+ * each batch costs one index seek however deep into the listing it is.
+ */
+function* keysetBatches<Row>(
+  page: Page,
+  batchSize: number,
+  first: (limit: number, offset: number) => Row[],
+  after: (last: Row, limit: number) => Row[],
+): Generator<Row[], void, undefined> {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  let remaining = page.limit ?? Number.POSITIVE_INFINITY;
+  let last: Row | undefined;
+  while (remaining > 0) {
+    const want = Math.min(batchSize, remaining);
+    const rows = last === undefined ? first(want, page.offset) : after(last, want);
+    if (rows.length > 0) {
+      remaining -= rows.length;
+      last = rows[rows.length - 1];
+      yield rows;
+    }
+    if (rows.length < want) return;
+  }
+}
+
+/**
+ * The smallest string greater than every string starting with `prefix` (in code point order,
+ * which is SQLite's BINARY order over UTF-8), or undefined if there is none to compute.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const cp = chars.pop()!.codePointAt(0)!;
+    if (cp < 0x10ffff) {
+      const next = cp + 1 === 0xd800 ? 0xe000 : cp + 1; // skip the surrogate block
+      return chars.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+const ALIAS_COLUMNS = `a.naming_authority AS namingAuthority, a.alias, a.sequence_id AS sequenceId,
+  s.md5, s.ga4gh, s.length`;
+const ALIAS_ORDER = 'ORDER BY a.naming_authority, a.alias, a.sequence_id';
+
+export class DiscoveryIndex {
+  private readonly db: Db;
+  private readonly aliasStatements = new Map<string, PagedStatements>();
+  private readonly stmt: {
+    authorities: PagedStatements;
+    collections: PagedStatements;
+    collectionsByName: PagedStatements;
+    collectionNames: Statement;
+    collectionByName: Statement;
+    members: { first: Statement; after: Statement };
+    memberAuthorities: Statement;
+    sequenceAliases: Statement;
+  };
+
+  constructor(db: Db) {
+    this.db = db;
+    const authorityRows = `SELECT n.name, n.loaded_at AS loadedAt,
+      (SELECT count(*) FROM aliases a WHERE a.naming_authority = n.name) AS aliasCount FROM naming_authorities n`;
+    const collectionRows = 'SELECT c.id, c.digest, c.sequence_count AS sequenceCount, c.total_length AS totalLength FROM collections c';
+    const named = 'c.id IN (SELECT collection_id FROM collection_names WHERE name = @name)';
+    const memberRows = `SELECT m.position, m.name, m.sequence_id AS sequenceId, s.md5, s.ga4gh, s.length, s.circular
+      FROM collection_members m JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = @collection`;
+    this.stmt = {
+      authorities: {
+        first: db.prepare(`${authorityRows} ORDER BY n.name LIMIT @limit OFFSET @offset`),
+        after: db.prepare(`${authorityRows} WHERE n.name > @last ORDER BY n.name LIMIT @limit`),
+        count: db.prepare('SELECT count(*) FROM naming_authorities').pluck(),
+      },
+      collections: {
+        first: db.prepare(`${collectionRows} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
+        after: db.prepare(`${collectionRows} WHERE c.digest > @last ORDER BY c.digest LIMIT @limit`),
+        count: db.prepare('SELECT count(*) FROM collections').pluck(),
+      },
+      collectionsByName: {
+        first: db.prepare(`${collectionRows} WHERE ${named} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
+        after: db.prepare(`${collectionRows} WHERE ${named} AND c.digest > @last ORDER BY c.digest LIMIT @limit`),
+        count: db.prepare(`SELECT count(*) FROM collections c WHERE ${named}`).pluck(),
+      },
+      collectionNames: db.prepare('SELECT name FROM collection_names WHERE collection_id = ? ORDER BY name').pluck(),
+      collectionByName: db.prepare(`SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id
+        WHERE n.name = ?`).pluck(),
+      members: {
+        first: db.prepare(`${memberRows} ORDER BY m.position LIMIT @limit OFFSET @offset`),
+        after: db.prepare(`${memberRows} AND m.position > @last ORDER BY m.position LIMIT @limit`),
+      },
+      memberAuthorities: db.prepare(`SELECT DISTINCT a.naming_authority FROM collection_members m
+        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = ? ORDER BY 1`).pluck(),
+      sequenceAliases: db.prepare(`SELECT naming_authority AS namingAuthority, alias FROM aliases
+        WHERE sequence_id = ? ORDER BY naming_authority, alias`),
+    };
+  }
+
+  /** Every naming authority with its alias count and when an ingest last added to it, by name. */
+  namingAuthorities(page: Page): Listing<NamingAuthorityRow> {
+    const s = this.stmt.authorities;
+    return {
+      total: s.count.get() as number,
+      batches: (size) => keysetBatches<NamingAuthorityRow>(page, size,
+        (limit, offset) => s.first.all({ limit, offset }) as NamingAuthorityRow[],
+        (last, limit) => s.after.all({ last: last.name, limit }) as NamingAuthorityRow[]),
+    };
+  }
+
+  /** Aliases with their sequence's digests, by authority, alias, then sequence (a stable order). */
+  aliases(filter: AliasFilter, page: Page): Listing<AliasRow> {
+    const params: Record<string, string> = {};
+    // `where` selects the rows; `after` is the same minus the prefix's lower bound, which the
+    // keyset replaces, so each later batch starts at its cursor in the (authority, alias) key.
+    const where: string[] = [];
+    const after: string[] = [];
+    let key = '';
+    if (filter.namingAuthority !== undefined) {
+      where.push('a.naming_authority = @authority');
+      params.authority = filter.namingAuthority.toLowerCase();
+      key += 'n';
+    }
+    if (filter.alias !== undefined) {
+      where.push('a.alias = @alias');
+      params.alias = filter.alias;
+      key += 'a';
+    }
+    after.push(...where);
+    if (filter.prefix !== undefined && filter.prefix !== '') {
+      // The range lets SQLite seek the key; substr() keeps the match exact whatever the bound.
+      where.push('a.alias >= @prefix');
+      const exact = 'substr(a.alias, 1, length(@prefix)) = @prefix';
+      where.push(exact);
+      after.push(exact);
+      params.prefix = filter.prefix;
+      key += 'p';
+      const upper = prefixUpperBound(filter.prefix);
+      if (upper !== undefined) {
+        where.push('a.alias < @upper');
+        after.push('a.alias < @upper');
+        params.upper = upper;
+        key += 'u';
+      }
+    }
+    // With the authority fixed, the cursor is (alias, sequence) inside it: an index seek.
+    after.push(filter.namingAuthority !== undefined
+      ? '(a.alias, a.sequence_id) > (@lastAlias, @lastSequence)'
+      : '(a.naming_authority, a.alias, a.sequence_id) > (@lastAuthority, @lastAlias, @lastSequence)');
+    const s = this.aliasStatementsFor(key, where, after);
+    return {
+      total: s.count.get(params) as number,
+      batches: (size) => keysetBatches<AliasRow>(page, size,
+        (limit, offset) => s.first.all({ ...params, limit, offset }) as AliasRow[],
+        (last, limit) => s.after.all({
+          ...params, limit, lastAuthority: last.namingAuthority, lastAlias: last.alias, lastSequence: last.sequenceId,
+        }) as AliasRow[]),
+    };
+  }
+
+  /** Collections by level-0 digest, optionally only those carrying a human name. */
+  collections(filter: { readonly name?: string | undefined }, page: Page): Listing<CollectionSummaryRow> {
+    const byName = filter.name !== undefined;
+    const s = byName ? this.stmt.collectionsByName : this.stmt.collections;
+    const params = byName ? { name: filter.name } : {};
+    const withNames = (rows: Omit<CollectionSummaryRow, 'names'>[]): CollectionSummaryRow[] =>
+      rows.map((r) => ({ ...r, names: this.stmt.collectionNames.all(r.id) as string[] }));
+    return {
+      total: s.count.get(params) as number,
+      batches: (size) => keysetBatches<CollectionSummaryRow>(page, size,
+        (limit, offset) => withNames(s.first.all({ ...params, limit, offset }) as CollectionSummaryRow[]),
+        (last, limit) => withNames(s.after.all({ ...params, last: last.digest, limit }) as CollectionSummaryRow[])),
+    };
+  }
+
+  /** Level-0 digest of the collection with this human name, if any. */
+  collectionDigestByName(name: string): string | undefined {
+    return this.stmt.collectionByName.get(name) as string | undefined;
+  }
+
+  /** Naming authorities of any alias of any member of the collection, sorted. */
+  memberNamingAuthorities(collectionId: number): string[] {
+    return this.stmt.memberAuthorities.all(collectionId) as string[];
+  }
+
+  /** The members of a collection in order, each with its digests, flags and all its aliases. */
+  collectionSequences(collection: { readonly id: number; readonly sequenceCount: number }, page: Page): Listing<CollectionSequenceRow> {
+    const s = this.stmt.members;
+    const complete = (rows: (Omit<CollectionSequenceRow, 'aliases' | 'circular'> & { circular: number })[]): CollectionSequenceRow[] =>
+      rows.map((r) => ({
+        ...r,
+        circular: r.circular === 1,
+        aliases: this.stmt.sequenceAliases.all(r.sequenceId) as CollectionSequenceRow['aliases'],
+      }));
+    type Raw = Parameters<typeof complete>[0];
+    return {
+      total: collection.sequenceCount,
+      batches: (size) => keysetBatches<CollectionSequenceRow>(page, size,
+        (limit, offset) => complete(s.first.all({ collection: collection.id, limit, offset }) as Raw),
+        (last, limit) => complete(s.after.all({ collection: collection.id, last: last.position, limit }) as Raw)),
+    };
+  }
+
+  private aliasStatementsFor(key: string, where: readonly string[], after: readonly string[]): PagedStatements {
+    let s = this.aliasStatements.get(key);
+    if (s === undefined) {
+      // Only the fixed SQL fragments above reach the text; every value is a bound parameter.
+      const cond = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+      const from = 'FROM aliases a JOIN sequences s ON s.id = a.sequence_id';
+      s = {
+        first: this.db.prepare(`SELECT ${ALIAS_COLUMNS} ${from} ${cond} ${ALIAS_ORDER} LIMIT @limit OFFSET @offset`),
+        after: this.db.prepare(`SELECT ${ALIAS_COLUMNS} ${from} WHERE ${after.join(' AND ')} ${ALIAS_ORDER} LIMIT @limit`),
+        count: this.db.prepare(`SELECT count(*) FROM aliases a ${cond}`).pluck(),
+      };
+      this.aliasStatements.set(key, s);
+    }
+    return s;
+  }
+}
