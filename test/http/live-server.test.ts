@@ -90,6 +90,8 @@ t.test('a running server sees sequences ingested after it started', async (t) =>
   const after = await fetchDigest(`http://127.0.0.1:${address.port}/sequence/lab:new`);
   t.equal(after.status, 200, 'served without a restart, by its new alias');
   t.equal(after.md5, md5);
+  const again = await fetchDigest(`http://127.0.0.1:${address.port}/sequence/${md5}`);
+  t.equal(again.status, 200, 'the id that was 404 before the ingest is found now (no stale cache)');
   const info = await app.inject({ url: '/service-info' });
   t.ok((info.json() as { refget: { identifier_types: string[] } }).refget.identifier_types.includes('lab'), 'new naming authority advertised');
 });
