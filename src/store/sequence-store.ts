@@ -1,5 +1,6 @@
 // The read side of the store, used by the server and by `refget verify`/`list`. Opens the index
 // read-only; WAL lets it see sequences committed by a concurrent ingest without reopening.
+import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors.js';
@@ -22,6 +23,12 @@ const toRecord = (r: SequenceRow): SequenceRecord => ({
 });
 
 const SEQ_COLUMNS = 's.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.pack_id, s.offset, s.byte_length, s.exception_count';
+
+export type StoreProbe =
+  | { ok: true; sequence: string }
+  | { ok: false; problem: 'EMPTY' | 'UNREADABLE'; message: string };
+
+export interface StoreStats { sequences: number; collections: number; bytes: number }
 
 /** Bases per block when streaming a long range: 4 MiB of output per read. */
 export const STREAM_BLOCK_BASES = 4 << 20;
@@ -61,6 +68,9 @@ export class SequenceStore {
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
       packs: db.prepare('SELECT id, file, committed_size AS committedSize FROM packs ORDER BY id'),
       all: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id`),
+      first: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id LIMIT 1`),
+      countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
+      countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
     };
     this.packs = new PackReader((packId) => {
       const file = this.stmt.packFile!.get(packId) as string | undefined;
@@ -159,6 +169,49 @@ export class SequenceStore {
       },
     });
     return stream;
+  }
+
+  /**
+   * Readiness check, cheap enough for a probe every few seconds: the index answers, the store
+   * holds a sequence, its first and last bases read back, and no pack is shorter than the index
+   * says. Never throws; `message` may name files, so it is for the log, not for clients.
+   */
+  probe(): StoreProbe {
+    try {
+      const row = this.stmt.first!.get() as SequenceRow | undefined;
+      if (row === undefined) return { ok: false, problem: 'EMPTY', message: 'the store holds no sequence' };
+      const record = toRecord(row);
+      if (record.length > 0) {
+        this.readRangeSync(record, 0, 1);
+        this.readRangeSync(record, record.length - 1, record.length);
+      }
+      for (const pack of this.packFiles()) {
+        const size = statSync(pack.path).size;
+        if (size < pack.committedSize) {
+          return { ok: false, problem: 'UNREADABLE', message: `pack ${pack.path} has ${size} bytes, the index expects ${pack.committedSize}` };
+        }
+      }
+      return { ok: true, sequence: record.ga4gh };
+    } catch (err) {
+      return { ok: false, problem: 'UNREADABLE', message: (err as Error).message };
+    }
+  }
+
+  /** Counts and on-disk size (packs + index), for metrics; two count(*) queries and a stat per file. */
+  stats(): StoreStats {
+    let bytes = 0;
+    for (const path of [indexPath(this.dir), `${indexPath(this.dir)}-wal`, ...this.packFiles().map((p) => p.path)]) {
+      try {
+        bytes += statSync(path).size;
+      } catch {
+        // no -wal file, or a pack removed under us: probe() reports that, metrics just skip it
+      }
+    }
+    return {
+      sequences: this.stmt.countSequences!.get() as number,
+      collections: this.stmt.countCollections!.get() as number,
+      bytes,
+    };
   }
 
   close(): void {
