@@ -11,6 +11,14 @@ import { runDigest } from './digest-command.js';
 import { loadSampleIfEmpty } from './sample.js';
 import { loadConfig, parseLimit, parsePort } from '../config.js';
 import { startServer } from '../server.js';
+import cluster from 'node:cluster';
+import { defaultWorkers, runClustered } from './cluster.js';
+
+function parseWorkers(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new TypeError(`workers must be an integer from 1 to 1024, got '${raw}'`);
+  return n;
+}
 
 const storeOption = (): Option =>
   new Option('-s, --store <dir>', `store directory (env REFGET_STORE, default ${DEFAULT_STORE})`);
@@ -89,17 +97,19 @@ program.command('serve')
   .option('--no-circular-supported', 'answer start > end with 501, as a server without circular support')
   .addOption(new Option('--subsequence-limit <bases>', 'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)').argParser(wrapTypeError(parseLimit)))
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does)')
+  .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
   .addHelpText('after', '\nLogs: LOG_LEVEL (default info); pretty on a TTY, JSON otherwise.')
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; sample?: boolean }) => {
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
     });
-    if (opts.sample) {
+    if (opts.sample && cluster.isPrimary) {
       const loaded = await loadSampleIfEmpty(config.storeDir);
       if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
     }
-    await startServer(config);
+    const workers = opts.workers ?? (process.env.REFGET_WORKERS === undefined ? defaultWorkers() : parseWorkers(process.env.REFGET_WORKERS));
+    await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
   });
 
 // `refget list | head` closes the pipe early: that is not an error.

@@ -1,0 +1,52 @@
+// `refget serve --workers N`: N processes share the port (node:cluster, the kernel spreads
+// connections: SCHED_NONE), so every core serves. A worker that dies is replaced without
+// touching the others; SIGTERM/SIGINT stop all of them gracefully and exit 0.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+
+export const defaultWorkers = (): number => availableParallelism();
+
+export interface ClusterOptions {
+  workers: number;
+  /** what each worker runs (the single-process server) */
+  runWorker: () => Promise<unknown>;
+  log: (message: string) => void;
+}
+
+/** Runs the server in this process (workers ≤ 1, or inside a worker) or as a cluster primary. */
+export async function runClustered(options: ClusterOptions): Promise<void> {
+  if (options.workers <= 1 || cluster.isWorker) {
+    await options.runWorker();
+    return;
+  }
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  let stopping = false;
+  const recentCrashes: number[] = [];
+  const fork = (): void => { cluster.fork(); };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    options.log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement`);
+    const now = Date.now();
+    recentCrashes.push(now);
+    while (recentCrashes.length > 0 && recentCrashes[0]! < now - 10_000) recentCrashes.shift();
+    // A worker that cannot start at all (bad store, port taken) would crash-loop: give up.
+    if (recentCrashes.length > 5 * options.workers) {
+      options.log('workers keep exiting; stopping');
+      process.exit(1);
+    }
+    fork();
+  });
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    options.log(`${signal}: stopping ${options.workers} workers`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  for (let i = 0; i < options.workers; i++) fork();
+}
