@@ -12,6 +12,8 @@ import { sequenceRoutes } from './http/routes/sequence.js';
 import { metadataRoutes } from './http/routes/metadata.js';
 import { serviceInfoRoutes } from './http/routes/service-info.js';
 import { seqcolRoutes } from './http/routes/seqcol.js';
+import { metricsPlugin } from './http/metrics.js';
+import { healthRoutes } from './http/routes/health.js';
 
 export interface BuildAppOptions {
   store: SequenceStore;
@@ -75,11 +77,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
+  await app.register(metricsPlugin);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(serviceInfoRoutes);
   await app.register(sequenceRoutes);
   await app.register(metadataRoutes);
   await app.register(seqcolRoutes);
+  await app.register(healthRoutes);
   return app;
 }
