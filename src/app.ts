@@ -12,6 +12,7 @@ import { sequenceRoutes } from './http/routes/sequence.js';
 import { metadataRoutes } from './http/routes/metadata.js';
 import { serviceInfoRoutes } from './http/routes/service-info.js';
 import { seqcolRoutes } from './http/routes/seqcol.js';
+import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
 
@@ -65,7 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
     allowedHeaders: ['Range', 'Accept', 'Content-Type', 'If-None-Match', 'Authorization'],
-    exposedHeaders: ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag'],
+    exposedHeaders: ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'],
     maxAge: 86400,
   });
   await app.register(swagger, {
@@ -84,6 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(sequenceRoutes);
   await app.register(metadataRoutes);
   await app.register(seqcolRoutes);
+  await app.register(discoveryRoutes);
   await app.register(healthRoutes);
   return app;
 }

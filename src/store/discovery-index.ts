@@ -241,13 +241,18 @@ export class DiscoveryIndex {
     const s = byName ? this.stmt.collectionsByName : this.stmt.collections;
     const params = byName ? { name: filter.name } : {};
     const withNames = (rows: Omit<CollectionSummaryRow, 'names'>[]): CollectionSummaryRow[] =>
-      rows.map((r) => ({ ...r, names: this.stmt.collectionNames.all(r.id) as string[] }));
+      rows.map((r) => ({ ...r, names: this.collectionNames(r.id) }));
     return {
       total: s.count.get(params) as number,
       batches: (size) => keysetBatches<CollectionSummaryRow>(page, size,
         (limit, offset) => withNames(s.first.all({ ...params, limit, offset }) as CollectionSummaryRow[]),
         (last, limit) => withNames(s.after.all({ ...params, last: last.digest, limit }) as CollectionSummaryRow[])),
     };
+  }
+
+  /** Human names of one collection, sorted. */
+  collectionNames(collectionId: number): string[] {
+    return this.stmt.collectionNames.all(collectionId) as string[];
   }
 
   /** Level-0 digest of the collection with this human name, if any. */
