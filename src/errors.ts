@@ -26,7 +26,9 @@ export type ErrorCode =
   // input files
   | 'FASTA_FORMAT'
   | 'ALIASES_FORMAT'
-  | 'INPUT_ERROR';
+  | 'INPUT_ERROR'
+  // output files (export-ref-cache)
+  | 'OUTPUT_ERROR';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

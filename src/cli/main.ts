@@ -8,8 +8,9 @@ import { runIngest } from './ingest-command.js';
 import { runVerify } from './verify-command.js';
 import { runList } from './list-command.js';
 import { runDigest } from './digest-command.js';
+import { runExportRefCache } from './export-ref-cache.js';
 import { loadSampleIfEmpty } from './sample.js';
-import { loadConfig, parseLimit, parsePort } from '../config.js';
+import { loadConfig, parseLimit, parsePort, parsePositiveInt } from '../config.js';
 import { startServer } from '../server.js';
 import cluster from 'node:cluster';
 import { defaultWorkers, runClustered } from './cluster.js';
@@ -88,6 +89,18 @@ program.command('digest')
     process.stdout.write(`${await runDigest(file, Number(opts.level) as 0 | 1)}\n`);
   });
 
+program.command('export-ref-cache')
+  .description('Write every stored sequence in the samtools REF_CACHE layout (DIR/%2s/%2s/%s) for offline CRAM work')
+  .argument('<dir>', 'cache directory (created if missing)')
+  .addOption(storeOption())
+  .addHelpText('after', `
+Each file is named by its md5 and holds the upper-case sequence with no newline. Files already
+present with the right size are skipped; new ones appear atomically (temp file + rename).
+Prints a JSON summary. Then: REF_CACHE=DIR/%2s/%2s/%s REF_PATH=: samtools view reads.cram`)
+  .action(async (dir: string, opts: { store?: string }) => {
+    process.stdout.write(`${JSON.stringify(await runExportRefCache(storeDirFrom(opts.store), dir))}\n`);
+  });
+
 program.command('serve')
   .description('Serve the store over HTTP (refget v1.0.1 + v2.0.0, seqcol v1.0.0)')
   .addOption(storeOption())
@@ -96,13 +109,16 @@ program.command('serve')
   .option('--circular-supported', 'advertise and serve circular wraps (default; env CIRCULAR_SUPPORTED)')
   .option('--no-circular-supported', 'answer start > end with 501, as a server without circular support')
   .addOption(new Option('--subsequence-limit <bases>', 'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)').argParser(wrapTypeError(parseLimit)))
+  .addOption(new Option('--max-list-limit <rows>', 'largest limit= of a discovery listing (env REFGET_MAX_LIST_LIMIT; default 100000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-list-limit'))))
+  .addOption(new Option('--max-batch-ids <n>', 'most ids per POST /sequence/metadata (env REFGET_MAX_BATCH_IDS; default 1000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-batch-ids'))))
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
   .addHelpText('after', '\nLogs: LOG_LEVEL (default info); pretty on a TTY, JSON otherwise.')
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; sample?: boolean; workers?: number }) => {
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
+      maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds,
     });
     if (opts.sample && cluster.isPrimary) {
       const loaded = await loadSampleIfEmpty(config.storeDir);

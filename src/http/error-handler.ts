@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   FASTA_FORMAT: 400,
   ALIASES_FORMAT: 400,
   INPUT_ERROR: 400,
+  OUTPUT_ERROR: 500,
 };
 
 export const statusOf = (code: ErrorCode): number => STATUS[code];
