@@ -3,6 +3,7 @@
 // touching the others; SIGTERM/SIGINT stop all of them gracefully and exit 0.
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { serveClusterMetrics } from '../http/metrics.js';
 
 export const defaultWorkers = (): number => availableParallelism();
 
@@ -20,6 +21,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     return;
   }
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  serveClusterMetrics(); // GET /metrics on any worker reports the sum over all workers
   let stopping = false;
   const recentCrashes: number[] = [];
   const fork = (): void => { cluster.fork(); };

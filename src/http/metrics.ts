@@ -1,11 +1,14 @@
 // Prometheus metrics at GET /metrics (prom-client text format): requests, latency and body bytes by
 // route pattern and status, and the store's size. Each app has its own Registry (tests build many
 // apps in one process); process-wide metrics (CPU, memory, event loop, GC) are collected once per
-// process and merged into every app's output.
+// process and merged into every app's output. Under `serve --workers N` a scrape reaches one
+// worker, which asks the cluster primary for the sum over all workers (prom-client's
+// AggregatorRegistry), so counters do not jump between workers' values from scrape to scrape.
+import cluster from 'node:cluster';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -41,10 +44,25 @@ export const metricsPlugin = fp(async (app) => {
     help: 'Response body bytes sent, by route pattern; streamed bodies count as they are written (an aborted download counts what was sent)',
     labelNames: ['route'] as const, registers,
   });
-  const sequences = new Gauge({ name: 'refget_store_sequences', help: 'Sequences in the store', registers });
-  const collections = new Gauge({ name: 'refget_store_collections', help: 'Sequence collections in the store', registers });
-  const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index)', registers });
+  // Computed at scrape time. The first gauge's collect() reads the store once and sets all three
+  // (a registry collects its metrics in registration order). Every worker sees the same store, so
+  // a cluster reports the first worker's values instead of a sum.
+  const sequences = new Gauge({
+    name: 'refget_store_sequences', help: 'Sequences in the store', aggregator: 'first', registers,
+    collect() {
+      const stats = app.store.stats();
+      this.set(stats.sequences);
+      collections.set(stats.collections);
+      storeBytes.set(stats.bytes);
+    },
+  });
+  const collections = new Gauge({ name: 'refget_store_collections', help: 'Sequence collections in the store', aggregator: 'first', registers });
+  const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index)', aggregator: 'first', registers });
   const exposed = Registry.merge([registry, processMetrics()]);
+  if (cluster.isWorker) {
+    new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests
+    AggregatorRegistry.setRegistries([registry, processMetrics()]);
+  }
 
   app.addHook('onSend', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload?: unknown) => void) => {
     // HEAD: Fastify drops the body after this hook runs; nothing is sent.
@@ -81,11 +99,53 @@ export const metricsPlugin = fp(async (app) => {
       tags: ['operations'],
       response: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
-  }, async (request, reply) => {
-    const stats = request.server.store.stats();
-    sequences.set(stats.sequences);
-    collections.set(stats.collections);
-    storeBytes.set(stats.bytes);
-    return reply.type(exposed.contentType).header('cache-control', 'no-store').send(await exposed.metrics());
+  }, async (_request, reply) => {
+    const text = cluster.isWorker ? await clusterMetricsFromPrimary() : await exposed.metrics();
+    return reply.type(exposed.contentType).header('cache-control', 'no-store').send(text);
   });
 }, { name: 'refget-metrics', dependencies: ['refget-store'] });
+
+const CLUSTER_REQUEST = 'refget:cluster-metrics-request';
+const CLUSTER_RESPONSE = 'refget:cluster-metrics-response';
+interface ClusterMessage { type?: unknown; id?: unknown; text?: unknown; error?: unknown }
+const asMessage = (m: unknown): ClusterMessage => (typeof m === 'object' && m !== null ? m as ClusterMessage : {});
+
+/**
+ * In a cluster primary (call before forking): answer a worker's request for the metrics of all
+ * workers, aggregated (counters and histograms summed, store gauges from one worker).
+ */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, raw: unknown) => {
+    const message = asMessage(raw);
+    if (message.type !== CLUSTER_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: CLUSTER_RESPONSE, id: message.id, text }),
+      (err: Error) => worker.send({ type: CLUSTER_RESPONSE, id: message.id, error: err.message }),
+    );
+  });
+}
+
+let nextRequestId = 0;
+function clusterMetricsFromPrimary(timeoutMs = 7000): Promise<string> {
+  const id = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    const onMessage = (raw: unknown): void => {
+      const message = asMessage(raw);
+      if (message.type !== CLUSTER_RESPONSE || message.id !== id) return;
+      done();
+      if (typeof message.text === 'string') resolve(message.text);
+      else reject(new Error(`cluster metrics: ${String(message.error)}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error('cluster metrics: no answer from the primary (serveClusterMetrics not installed?)'));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+    };
+    process.on('message', onMessage);
+    process.send!({ type: CLUSTER_REQUEST, id });
+  });
+}
