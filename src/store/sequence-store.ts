@@ -44,6 +44,7 @@ export class SequenceStore {
   private readonly packs: PackReader;
   private readonly runsCache = new Map<number, ExceptionRuns>();
   private readonly lookupCache = new Map<string, SequenceRecord[]>();
+  private readonly aliasCache = new Map<number, Alias[]>();
   private cacheVersion = -1;
   private readonly stmt: Record<string, Statement>;
 
@@ -82,12 +83,8 @@ export class SequenceStore {
   /** Every sequence matching the identifier: 0 or 1 for digests, possibly several for an alias. */
   lookup(id: SequenceLookup): SequenceRecord[] {
     // Hot path of every request. Results are cached until another connection (an ingest)
-    // commits: SQLite bumps PRAGMA data_version then, so the cache never serves stale rows.
-    const version = this.stmt.dataVersion!.get() as number;
-    if (version !== this.cacheVersion) {
-      this.lookupCache.clear();
-      this.cacheVersion = version;
-    }
+    // commits: SQLite bumps PRAGMA data_version then, so the caches never serve stale rows.
+    this.invalidateIfChanged();
     const key = id.kind === 'alias' ? `a:${id.namingAuthority.toLowerCase()}:${id.alias}` : id.kind === 'md5' ? `m:${id.md5}` : `g:${id.digest}`;
     let found = this.lookupCache.get(key);
     if (found === undefined) {
@@ -109,8 +106,25 @@ export class SequenceStore {
   }
 
   aliasesOf(record: SequenceRecord): Alias[] {
-    return (this.stmt.aliases!.all(record.rowId) as { naming_authority: string; alias: string }[])
-      .map((r) => ({ namingAuthority: r.naming_authority, alias: r.alias }));
+    this.invalidateIfChanged();
+    let aliases = this.aliasCache.get(record.rowId);
+    if (aliases === undefined) {
+      aliases = (this.stmt.aliases!.all(record.rowId) as { naming_authority: string; alias: string }[])
+        .map((r) => ({ namingAuthority: r.naming_authority, alias: r.alias }));
+      if (this.aliasCache.size >= LOOKUP_CACHE_ENTRIES) this.aliasCache.delete(this.aliasCache.keys().next().value!);
+      this.aliasCache.set(record.rowId, aliases);
+    }
+    return aliases;
+  }
+
+  /** Drops cached lookups once another connection (an ingest) has committed. */
+  private invalidateIfChanged(): void {
+    const version = this.stmt.dataVersion!.get() as number;
+    if (version !== this.cacheVersion) {
+      this.lookupCache.clear();
+      this.aliasCache.clear();
+      this.cacheVersion = version;
+    }
   }
 
   namingAuthorities(): string[] {
