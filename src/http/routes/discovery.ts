@@ -53,7 +53,9 @@ function nonNegativeInt(raw: string | undefined, name: string, fallback: number)
 }
 
 function pageOf(query: Query, maxLimit: number, defaultLimit: number): { page: Page; limit: number; offset: number } {
-  const limit = nonNegativeInt(query.limit, 'limit', defaultLimit);
+  // A server configured with a max below the default still answers a plain request: the default
+  // shrinks to the max instead of making the parameter-less URL an error.
+  const limit = nonNegativeInt(query.limit, 'limit', Math.min(defaultLimit, maxLimit));
   if (limit > maxLimit) {
     throw new AppError('INVALID_PARAMETER', `limit must be at most ${maxLimit}; use limit=0 to stream every row, or page with offset`);
   }
