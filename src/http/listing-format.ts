@@ -83,10 +83,10 @@ function rowsText<Row>(format: ListingFormat, shape: RowShape<Row>, rows: readon
 const tail = (format: ListingFormat): string => (format === 'json' ? ']}' : '');
 
 /**
- * The listing's body. Two batches are read up front: if that is all, the body is one string
+ * The listing's body. If the rows end within the first two batches, the body is one string
  * (sent with a Content-Length, and any query error is still a proper error response). Otherwise
  * a Readable continues from there, reading the next batch only when the client has taken the
- * last one (backpressure), so at most one batch is held at a time.
+ * last one (backpressure), so at most a few batches are held at a time.
  */
 export function listingBody<Row>(format: ListingFormat, shape: RowShape<Row>, meta: ListingMeta, batches: Iterator<Row[], void, undefined>): string | Readable {
   let first = true;
@@ -97,8 +97,10 @@ export function listingBody<Row>(format: ListingFormat, shape: RowShape<Row>, me
     if (step.value.length > 0) first = false;
     return text;
   };
+  // Up to two batches, plus the step that tells whether a third exists (the generator finishes
+  // without a query after a short batch, so a listing shorter than two batches is never streamed).
   const opening = [head(format, shape, meta)];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     const text = next();
     if (text === undefined) return opening.join('') + tail(format);
     opening.push(text);
