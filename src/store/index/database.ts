@@ -29,7 +29,10 @@ export function openIndexDb(path: string, options: { readonly: boolean }): Db {
           `store schema version ${version} needs migration to ${SCHEMA_VERSION}; run any 'refget ingest' or 'refget migrate' first`);
       }
       const migrate = db.transaction(() => {
-        for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+        // Read again under the write lock: two first ingests into a new store both saw version 0
+        // above, and the one that got the lock second must not run the migrations again.
+        const current = db.pragma('user_version', { simple: true }) as number;
+        for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       });
       migrate.immediate();
