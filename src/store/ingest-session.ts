@@ -163,8 +163,10 @@ export class IngestSession {
   /** Leaves the store exactly as it was: no rows, and the pack cut back to its committed size. */
   rollback(): void {
     if (!this.open) return;
+    // SQLite may have rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR): then there
+    // is nothing to roll back, but the pack must still be cut and the files closed.
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
     const committed = this.db.prepare('SELECT committed_size FROM packs WHERE id = ?').pluck().get(this.pack.packId) as number | undefined;
-    this.db.exec('ROLLBACK');
     // A pack created by this run has no committed row; an empty file is harmless and reused.
     this.pack.truncate(committed ?? 0);
     this.close();
