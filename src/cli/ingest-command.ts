@@ -2,6 +2,7 @@
 import { IngestSession } from '../store/ingest-session.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
 import { readAliasesFile } from '../ingest/aliases-file.js';
+import { AppError } from '../errors.js';
 
 export interface IngestCommandOptions {
   store: string;
@@ -15,7 +16,12 @@ export interface IngestCommandOptions {
 
 export async function runIngest(files: string[], opts: IngestCommandOptions): Promise<IngestSummary> {
   const aliases = opts.aliases === undefined ? [] : readAliasesFile(opts.aliases);
-  const session = IngestSession.open(opts.store, { waitMs: (opts.wait ?? 10) * 1000 });
+  let session: IngestSession;
+  try {
+    session = IngestSession.open(opts.store, { waitMs: (opts.wait ?? 10) * 1000 });
+  } catch (err) {
+    throw storeWriteError(opts.store, err, false);
+  }
   const progress = opts.progress ? progressPrinter() : undefined;
   try {
     const summary = await ingestFiles(session, files, {
@@ -28,11 +34,30 @@ export async function runIngest(files: string[], opts: IngestCommandOptions): Pr
     session.commit();
     return summary;
   } catch (err) {
-    session.rollback();
-    throw err;
+    let rolledBack = true;
+    try {
+      session.rollback();
+    } catch {
+      // The original failure is the one to report; the next writer cuts any bytes left behind.
+      rolledBack = false;
+    }
+    throw storeWriteError(opts.store, err, rolledBack);
   } finally {
     progress?.done();
   }
+}
+
+// A full disk, a read-only or unwritable store, an I/O error: the environment, not a bug, so it
+// is reported in one line (exit 1) rather than as an "unexpected error" with a stack.
+const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG']);
+const WRITE_SQLITE = /^SQLITE_(FULL|READONLY|CANTOPEN|IOERR|PERM)/;
+
+function storeWriteError(store: string, err: unknown, rolledBack: boolean): unknown {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !(WRITE_ERRNOS.has(code) || WRITE_SQLITE.test(code))) return err;
+  const state = rolledBack ? 'nothing was added' : 'nothing was committed';
+  return new AppError('OUTPUT_ERROR', `cannot write to the store ${store}: ${(err as Error).message} (${code}); ${state}`);
 }
 
 /** One status line on stderr, redrawn at most 4 times a second (TTY only). */
