@@ -46,9 +46,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       errorHandler(error, request, reply);
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
-    // Slow or idle clients are cut: headers must arrive within 10 s, a request within 60 s.
+    // Slow or idle clients are cut: headers must arrive within 10 s, a request within 60 s, and a
+    // connection with no traffic either way for 30 s (one that never sends a request, a client
+    // that stops reading its response) is closed, so idle sockets cannot pile up.
     requestTimeout: 60_000,
-    connectionTimeout: 0,
+    connectionTimeout: 30_000,
     keepAliveTimeout: 10_000,
     bodyLimit: 4 << 20,
     // The error body is {"error","message"}; Fastify's own ajv errors keep their message.
