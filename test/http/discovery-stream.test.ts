@@ -143,6 +143,18 @@ t.test('200,000 aliases stream with bounded server memory', async (t) => {
   t.comment(`body ${mb(res.bytes)} MB in ${ms} ms; server process RSS ${mb(rssBefore)} → peak ${mb(rssPeak)} MB (+${mb(rssGrowth)} MB), heap used ${mb(heapBefore)} → peak ${mb(heapPeak)} MB`);
   t.ok(rssGrowth < res.bytes / 4, `RSS grew by ${mb(rssGrowth)} MB while streaming ${mb(res.bytes)} MB (limit: a quarter of the body)`);
 
+  // HEAD of the streamed listing: headers and total at once, without reading the rows.
+  const headBegan = Date.now();
+  const head = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+    request(`${base}/aliases?limit=0&format=tsv`, { method: 'HEAD' }, (r) => {
+      r.resume();
+      r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers }));
+    }).on('error', reject).end();
+  });
+  t.equal(head.status, 200);
+  t.equal(head.headers['x-total-count'], String(ALIASES), 'HEAD has the total');
+  t.comment(`HEAD answered in ${Date.now() - headBegan} ms`);
+
   // The same rows through the keyset path with filters, across batch boundaries.
   t.equal(filtered.rows, 10_000, 'prefix selects 10,000 aliases');
   const byPrefix = await fetchCounting(`${base}/aliases?naming_authority=BULK&prefix=${prefix}&limit=0&format=tsv`);

@@ -270,6 +270,16 @@ t.test('paging: limit, offset, offset past the end, limit=0, limit over the max,
   assertError(t, await get(app, '/naming-authorities?name=x'), 400, 'INVALID_PARAMETER', 'filter the endpoint lacks');
 });
 
+t.test('HEAD: the GET headers and total, no body', async (t) => {
+  const getRes = await get(app, '/aliases?format=csv');
+  const head = await app.inject({ method: 'HEAD', url: '/aliases?format=csv' });
+  t.equal(head.statusCode, 200);
+  t.equal(head.body, '');
+  t.equal(head.headers['content-type'], CSV);
+  t.equal(head.headers['x-total-count'], String(ALL_ALIASES.length));
+  t.equal(head.headers['content-length'], String(getRes.rawPayload.length), 'Content-Length of the GET body');
+});
+
 t.test('GET /collections: named and unnamed, count and total length, name filter', async (t) => {
   const body = listing<CollectionOut>(t, await get(app, '/collections'), 'all');
   const expected: CollectionOut[] = [

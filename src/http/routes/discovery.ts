@@ -1,6 +1,7 @@
 // Discovery and cross-references (issue 5): list naming authorities, aliases and collections,
 // map a collection to its sequences, and resolve many ids in one POST. Listings answer JSON, TSV
 // or CSV (`?format=` wins over Accept) and stream in batches; see docs/discovery.md.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sha512t24uToTrunc512 } from '../../checksum/digests.js';
 import { AppError, isAppError } from '../../errors.js';
@@ -120,8 +121,14 @@ const formatOf = (request: FastifyRequest<{ Querystring: Query }>): ListingForma
 
 function sendListing<Row>(reply: FastifyReply, format: ListingFormat, shape: RowShape<Row>,
   listing: Listing<Row>, paging: { limit: number; offset: number }, extra?: Record<string, unknown>): FastifyReply {
-  const body = listingBody(format, shape, { total: listing.total, limit: paging.limit, offset: paging.offset, extra },
+  let body = listingBody(format, shape, { total: listing.total, limit: paging.limit, offset: paging.offset, extra },
     listing.batches(LISTING_BATCH_ROWS));
+  // HEAD: Fastify would drain a streamed body to discard it, reading the whole listing for
+  // nothing. An empty stream keeps the GET's headers (chunked, so no Content-Length) and X-Total-Count.
+  if (reply.request.method === 'HEAD' && body instanceof Readable) {
+    body.destroy();
+    body = Readable.from([]);
+  }
   const vary = reply.getHeader('vary');
   return reply
     .type(LISTING_CONTENT_TYPES[format])
