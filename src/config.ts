@@ -26,10 +26,44 @@ export interface ConfigFlags {
   subsequenceLimit?: string | number | undefined;
   maxListLimit?: string | number | undefined;
   maxBatchIds?: string | number | undefined;
+  logLevel?: string | undefined;
+  prettyLogs?: boolean | undefined;
 }
 
-const truthy = (v: string | undefined): boolean | undefined =>
-  v === undefined ? undefined : !/^(0|false|no|off)$/i.test(v.trim());
+/** A setting that cannot be used (bad env value, port taken): the CLI prints it and exits 1, no stack. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The value of a setting: the flag if given (commander has validated it), else the environment
+ * variable parsed by `parse` (an empty variable counts as unset), else undefined. A bad
+ * environment value becomes a ConfigError naming the variable.
+ */
+export function fromEnv<T>(name: string, raw: string | undefined, parse: (v: string) => T): T | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return parse(raw.trim());
+  } catch (err) {
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(raw)}: ${(err as Error).message}`);
+  }
+}
+
+export function parseBoolean(raw: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new TypeError(`expected true/false, yes/no, on/off or 1/0, got '${raw}'`);
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export function parseLogLevel(raw: string): string {
+  const level = raw.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new TypeError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+  return level;
+}
 
 export function parseLimit(raw: string | number | undefined): number | null {
   if (raw === undefined || raw === '') return null;
@@ -52,20 +86,24 @@ export function parsePositiveInt(raw: string | number, what: string): number {
 
 export function parsePort(raw: string | number): number {
   const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TypeError(`port must be 0-65535, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535 || (typeof raw === 'string' && !/^\s*[0-9]+\s*$/.test(raw))) {
+    throw new TypeError(`port must be an integer from 0 to 65535, got '${raw}'`);
+  }
   return n;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
-    host: flags.host ?? env.HOST ?? '127.0.0.1',
-    port: parsePort(flags.port ?? env.PORT ?? 8080),
+    host: flags.host ?? fromEnv('HOST', env.HOST, (v) => v) ?? '127.0.0.1',
+    port: parsePort(flags.port ?? fromEnv('PORT', env.PORT, parsePort) ?? 8080),
     storeDir: flags.store ?? storeDirFrom(undefined),
-    circularSupported: flags.circularSupported ?? truthy(env.CIRCULAR_SUPPORTED) ?? true,
-    subsequenceLimit: parseLimit(flags.subsequenceLimit ?? env.SUBSEQUENCE_LIMIT),
-    logLevel: env.LOG_LEVEL ?? 'info',
-    prettyLogs: process.stdout.isTTY === true && truthy(env.LOG_PRETTY) !== false,
-    maxListLimit: parsePositiveInt(flags.maxListLimit ?? env.REFGET_MAX_LIST_LIMIT ?? DEFAULT_MAX_LIST_LIMIT, 'max list limit'),
-    maxBatchIds: parsePositiveInt(flags.maxBatchIds ?? env.REFGET_MAX_BATCH_IDS ?? DEFAULT_MAX_BATCH_IDS, 'max batch ids'),
+    circularSupported: flags.circularSupported ?? fromEnv('CIRCULAR_SUPPORTED', env.CIRCULAR_SUPPORTED, parseBoolean) ?? true,
+    subsequenceLimit: parseLimit(flags.subsequenceLimit ?? fromEnv('SUBSEQUENCE_LIMIT', env.SUBSEQUENCE_LIMIT, parseLimit) ?? undefined),
+    logLevel: flags.logLevel ?? fromEnv('LOG_LEVEL', env.LOG_LEVEL, parseLogLevel) ?? 'info',
+    prettyLogs: (flags.prettyLogs ?? fromEnv('LOG_PRETTY', env.LOG_PRETTY, parseBoolean)) !== false && process.stdout.isTTY === true,
+    maxListLimit: parsePositiveInt(flags.maxListLimit
+      ?? fromEnv('REFGET_MAX_LIST_LIMIT', env.REFGET_MAX_LIST_LIMIT, (v) => parsePositiveInt(v, 'max list limit')) ?? DEFAULT_MAX_LIST_LIMIT, 'max list limit'),
+    maxBatchIds: parsePositiveInt(flags.maxBatchIds
+      ?? fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ?? DEFAULT_MAX_BATCH_IDS, 'max batch ids'),
   };
 }

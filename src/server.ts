@@ -2,7 +2,7 @@
 // cleanly on SIGINT/SIGTERM (in-flight requests finish first).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import { SequenceStore } from './store/sequence-store.js';
 
 export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
@@ -22,6 +22,16 @@ export async function startServer(config: ServerConfig): Promise<FastifyInstance
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // Port taken, no permission, unknown host: a setting to fix, not a crash to debug.
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME'].includes(code)) {
+      throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
   return app;
 }

@@ -25,10 +25,19 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   let stopping = false;
   const recentCrashes: number[] = [];
   const fork = (): void => { cluster.fork(); };
+  let listening = 0;
+  cluster.on('listening', () => { listening++; });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
+    }
+    // Exit 1 before any worker listened is a reported start-up failure (bad setting, port
+    // taken, store missing; the worker printed why): replacements would fail the same way.
+    if (code === 1 && listening === 0) {
+      options.log('a worker could not start; stopping');
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exit(1);
     }
     options.log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement`);
     const now = Date.now();

@@ -10,7 +10,7 @@ import { runList } from './list-command.js';
 import { runDigest } from './digest-command.js';
 import { runExportRefCache } from './export-ref-cache.js';
 import { loadSampleIfEmpty } from './sample.js';
-import { loadConfig, parseLimit, parsePort, parsePositiveInt } from '../config.js';
+import { loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, parseBoolean, fromEnv, ConfigError, LOG_LEVELS } from '../config.js';
 import { startServer } from '../server.js';
 import cluster from 'node:cluster';
 import { defaultWorkers, runClustered } from './cluster.js';
@@ -111,20 +111,29 @@ program.command('serve')
   .addOption(new Option('--subsequence-limit <bases>', 'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)').argParser(wrapTypeError(parseLimit)))
   .addOption(new Option('--max-list-limit <rows>', 'largest limit= of a discovery listing (env REFGET_MAX_LIST_LIMIT; default 100000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-list-limit'))))
   .addOption(new Option('--max-batch-ids <n>', 'most ids per POST /sequence/metadata (env REFGET_MAX_BATCH_IDS; default 1000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-batch-ids'))))
-  .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does)')
+  .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(wrapTypeError(parseLogLevel)))
+  .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
+  .option('--no-pretty-logs', 'JSON logs even on a terminal')
+  .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
-  .addHelpText('after', '\nLogs: LOG_LEVEL (default info); pretty on a TTY, JSON otherwise.')
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; sample?: boolean; workers?: number }) => {
+  .addHelpText('after', `
+Every setting can also come from its environment variable; a flag wins over the variable, and a
+bad value of either stops the server at start with a message (exit 1). Logs are JSON unless
+stdout is a terminal. Also read from the environment: REFGET_ORGANIZATION,
+REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints: /healthz,
+/readyz, /metrics (Prometheus).`)
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
-      maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds,
+      maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds, logLevel: opts.logLevel, prettyLogs: opts.prettyLogs,
     });
-    if (opts.sample && cluster.isPrimary) {
+    const sample = opts.sample ?? fromEnv('REFGET_SAMPLE', process.env.REFGET_SAMPLE, parseBoolean) ?? false;
+    if (sample && cluster.isPrimary) {
       const loaded = await loadSampleIfEmpty(config.storeDir);
       if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
     }
-    const workers = opts.workers ?? (process.env.REFGET_WORKERS === undefined ? defaultWorkers() : parseWorkers(process.env.REFGET_WORKERS));
+    const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? defaultWorkers();
     await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
   });
 
@@ -135,7 +144,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (isAppError(err)) {
+  if (isAppError(err) || err instanceof ConfigError) {
     process.stderr.write(`refget: ${err.message}\n`);
     process.exit(1);
   }
