@@ -25,8 +25,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** close the store when the app closes (the server does; tests sharing a store don't) */
   closeStore?: boolean;
-  /** overload guard thresholds (tests make them small) */
-  overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number };
+  /**
+   * Overload guard thresholds, or false for none. Tests that share their process (and event
+   * loop) with heavy synchronous work turn it off; the overload test makes it small.
+   */
+  overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number } | false;
 }
 
 export function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
@@ -71,15 +74,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Overload degrades into quick 503s with Retry-After instead of unbounded latency.
   // The delay is the mean event-loop lag over each sample interval; 200 ms of average lag means
   // requests are queueing, not merely that the process is busy (which is fine).
-  await app.register(underPressure, {
-    maxEventLoopDelay: options.overload?.maxEventLoopDelayMs ?? 200,
-    sampleInterval: options.overload?.sampleIntervalMs ?? 500,
-    retryAfter: 5,
-    pressureHandler: (_request, reply, type, value) => {
-      reply.header('retry-after', '5');
-      sendJson(reply.code(503), { error: 'OVERLOADED', message: `server is overloaded (${type}: ${value ?? ''}); retry shortly` });
-    },
-  });
+  if (options.overload !== false) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: options.overload?.maxEventLoopDelayMs ?? 200,
+      sampleInterval: options.overload?.sampleIntervalMs ?? 500,
+      retryAfter: 5,
+      pressureHandler: (_request, reply, type, value) => {
+        reply.header('retry-after', '5');
+        sendJson(reply.code(503), { error: 'OVERLOADED', message: `server is overloaded (${type}: ${value ?? ''}); retry shortly` });
+      },
+    });
+  }
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],

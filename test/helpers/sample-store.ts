@@ -38,7 +38,8 @@ export function testConfig(storeDir: string, overrides: Partial<ServerConfig> = 
 /** buildApp over a store directory; closed (with its store) at teardown. */
 export async function buildTestApp(t: Teardown, storeDir: string, overrides: Partial<ServerConfig> = {}): Promise<FastifyInstance> {
   const store = SequenceStore.open(storeDir);
-  const app = await buildApp({ store, config: testConfig(storeDir, overrides), logger: false, closeStore: true });
+  // No overload guard: test files do heavy synchronous work in the app's own process.
+  const app = await buildApp({ store, config: testConfig(storeDir, overrides), logger: false, closeStore: true, overload: false });
   t.teardown(() => app.close());
   return app;
 }
