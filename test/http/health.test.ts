@@ -1,0 +1,98 @@
+// GET /healthz and /readyz through app.inject: liveness always 200; readiness 200 over a good
+// store and 503 over an empty store, a closed store, a truncated pack and a missing pack,
+// without store paths in the body. Both are in the OpenAPI document under 'operations'.
+import t from 'tap';
+import { cpSync, mkdirSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
+import { openIndexDb } from '../../src/store/index/database.js';
+import { indexPath, packsDir } from '../../src/store/layout.js';
+
+type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+
+const storeDir = await sampleStore(t);
+
+/** A copy of the sample store that a test may damage. */
+function storeCopy(t: Test): string {
+  const dir = join(tempDir(t), 'store');
+  cpSync(storeDir, dir, { recursive: true });
+  return dir;
+}
+
+function packFiles(dir: string): string[] {
+  return readdirSync(packsDir(dir)).filter((f) => f.endsWith('.pack')).map((f) => join(packsDir(dir), f));
+}
+
+function assertStatus(t: Test, res: LightMyRequestResponse, status: number, body: Record<string, unknown>, msg: string): void {
+  t.equal(res.statusCode, status, `${msg}: status ${status}`);
+  t.match(res.headers['content-type'], /^application\/json/, `${msg}: JSON`);
+  t.equal(res.headers['cache-control'], 'no-store', `${msg}: not cached`);
+  t.match(res.json(), body, `${msg}: body`);
+}
+
+function assertNotReady(t: Test, res: LightMyRequestResponse, message: RegExp, msg: string): void {
+  assertStatus(t, res, 503, { status: 'unavailable' }, msg);
+  t.match((res.json() as { message?: string }).message, message, `${msg}: says why`);
+  t.notMatch(res.body, /\/tmp\/|\.pack|index\.sqlite3/, `${msg}: no store paths`);
+}
+
+t.test('/healthz: 200 {"status":"ok"} while the process runs, whatever the store', async (t) => {
+  const app = await buildTestApp(t, storeDir);
+  const res = await app.inject({ url: '/healthz' });
+  assertStatus(t, res, 200, { status: 'ok' }, 'healthy store');
+  t.equal(res.body, '{"status":"ok"}');
+  t.equal((await app.inject({ method: 'HEAD', url: '/healthz' })).statusCode, 200, 'HEAD');
+
+  const broken = await buildTestApp(t, storeDir);
+  broken.store.close();
+  assertStatus(t, await broken.inject({ url: '/healthz' }), 200, { status: 'ok' }, 'closed store: still alive');
+});
+
+t.test('/readyz: 200 when a stored sequence reads back', async (t) => {
+  const app = await buildTestApp(t, storeDir);
+  assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'sample store');
+  assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'again (cached file handles)');
+});
+
+t.test('/readyz: 503 for an empty store', async (t) => {
+  const dir = join(tempDir(t), 'store');
+  mkdirSync(dir);
+  openIndexDb(indexPath(dir), { readonly: false }).close(); // a valid index with no sequence
+  const app = await buildTestApp(t, dir);
+  assertNotReady(t, await app.inject({ url: '/readyz' }), /no sequence/, 'empty store');
+  assertStatus(t, await app.inject({ url: '/healthz' }), 200, { status: 'ok' }, 'but alive');
+});
+
+t.test('/readyz: 503 once the store is closed', async (t) => {
+  const app = await buildTestApp(t, storeDir);
+  app.store.close();
+  assertNotReady(t, await app.inject({ url: '/readyz' }), /cannot be read/, 'closed store');
+});
+
+t.test('/readyz: 503 for a truncated pack, before or after the first probe', async (t) => {
+  for (const when of ['before', 'after'] as const) {
+    const dir = storeCopy(t);
+    const app = await buildTestApp(t, dir);
+    if (when === 'after') assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'intact');
+    for (const pack of packFiles(dir)) truncateSync(pack, 10);
+    assertNotReady(t, await app.inject({ url: '/readyz' }), /cannot be read/, `truncated ${when} the first probe`);
+  }
+});
+
+t.test('/readyz: 503 for a missing pack', async (t) => {
+  const dir = storeCopy(t);
+  for (const pack of packFiles(dir)) rmSync(pack);
+  const app = await buildTestApp(t, dir);
+  assertNotReady(t, await app.inject({ url: '/readyz' }), /cannot be read/, 'missing pack');
+});
+
+t.test('OpenAPI: /healthz, /readyz and /metrics are documented under the operations tag', async (t) => {
+  const app = await buildTestApp(t, storeDir);
+  const doc = (await app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, { get?: { tags?: string[] } }> };
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    t.same(doc.paths[path]?.get?.tags, ['operations'], `${path} tagged operations`);
+  }
+  const tagged = Object.entries(doc.paths).filter(([, p]) => p.get?.tags?.includes('operations')).map(([path]) => path);
+  t.same(tagged.sort(), ['/healthz', '/metrics', '/readyz'], 'no other path is tagged operations');
+});
