@@ -9,6 +9,7 @@ import { Transform, pipeline, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { BYPASS_OVERLOAD_GUARD } from './routes/health.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -94,6 +95,7 @@ export const metricsPlugin = fp(async (app) => {
 
   app.get('/metrics', {
     logLevel: 'warn',
+    config: BYPASS_OVERLOAD_GUARD,
     schema: {
       summary: 'Prometheus metrics (text exposition format 0.0.4)',
       tags: ['operations'],

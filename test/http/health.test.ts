@@ -5,7 +5,10 @@ import t from 'tap';
 import { cpSync, mkdirSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../../src/app.js';
+import { SequenceStore } from '../../src/store/sequence-store.js';
+import { buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
 import { openIndexDb } from '../../src/store/index/database.js';
 import { indexPath, packsDir } from '../../src/store/layout.js';
 
@@ -85,6 +88,23 @@ t.test('/readyz: 503 for a missing pack', async (t) => {
   for (const pack of packFiles(dir)) rmSync(pack);
   const app = await buildTestApp(t, dir);
   assertNotReady(t, await app.inject({ url: '/readyz' }), /cannot be read/, 'missing pack');
+});
+
+t.test('under overload: /readyz says 503, /healthz and /metrics still answer 200', async (t) => {
+  const app = await buildApp({
+    store: SequenceStore.open(storeDir), config: testConfig(storeDir), logger: false, closeStore: true,
+    overload: { maxEventLoopDelayMs: 50, sampleIntervalMs: 100 },
+  });
+  t.teardown(() => app.close());
+  t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready first');
+  const until = Date.now() + 1500; // stall the event loop: the next sample's mean lag is far above 50 ms
+  while (Date.now() < until) { /* busy */ }
+  await sleep(20);
+  const ready = await app.inject({ url: '/readyz' });
+  t.equal(ready.statusCode, 503, '/readyz: 503 (take this instance out of rotation)');
+  t.equal(ready.json().error, 'OVERLOADED');
+  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, '/healthz: 200 (busy is not dead)');
+  t.equal((await app.inject({ url: '/metrics' })).statusCode, 200, '/metrics: 200 (needed most now)');
 });
 
 t.test('OpenAPI: /healthz, /readyz and /metrics are documented under the operations tag', async (t) => {

@@ -1,5 +1,5 @@
-// GET /healthz (liveness: the process answers) and GET /readyz (readiness: the store is open and
-// a stored sequence reads back). For orchestrators and load balancers; tagged 'operations' in the
+// GET /healthz (liveness: the process answers) and GET /readyz (readiness: the store is open, a
+// stored sequence reads back, and the overload guard is not tripped). For orchestrators and load balancers; tagged 'operations' in the
 // OpenAPI document and logged only at warn, so a probe every few seconds does not fill the log.
 import type { FastifyInstance } from 'fastify';
 
@@ -9,9 +9,18 @@ const StatusBody = {
   required: ['status'],
 } as const;
 
+/**
+ * Route config that lets a request through @fastify/under-pressure's overload guard (a
+ * pressureHandler that returns nothing means "go on"). Liveness must not fail because the process
+ * is busy (an orchestrator would restart a healthy server), and metrics are needed most then.
+ * Readiness keeps the guard: an overloaded instance should get less traffic.
+ */
+export const BYPASS_OVERLOAD_GUARD = { pressureHandler: (): undefined => undefined };
+
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
     logLevel: 'warn',
+    config: BYPASS_OVERLOAD_GUARD,
     schema: {
       summary: 'Liveness: 200 while the process is up',
       tags: ['operations'],
