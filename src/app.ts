@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ServerConfig } from './config.js';
 import type { SequenceStore } from './store/sequence-store.js';
 import { storePlugin } from './http/store-plugin.js';
-import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { sendJson } from './http/json.js';
 import { sequenceRoutes } from './http/routes/sequence.js';
 import { metadataRoutes } from './http/routes/metadata.js';
@@ -49,6 +49,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       errorHandler(error, request, reply);
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Unparseable requests (431, 400, 408) get our error body and `Connection: close`.
+    clientErrorHandler,
     // Slow or idle clients are cut: headers must arrive within 10 s, a request within 60 s, and a
     // connection with no traffic either way for 30 s (one that never sends a request, a client
     // that stops reading its response) is closed, so idle sockets cannot pile up.

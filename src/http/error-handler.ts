@@ -1,5 +1,7 @@
 // THE mapping from error codes to HTTP statuses, and the error body shape
 // ({"error": code, "message": text}). 5xx texts are never shown; stack traces never leave the log.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, type ErrorCode } from '../errors.js';
 import { unsatisfiedContentRange } from './interval.js';
@@ -64,4 +66,23 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
   sendJson(reply.code(404), { error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+}
+
+/**
+ * A request Node's HTTP parser cannot read (headers over 16 KiB, a bad request line, a header
+ * timeout): answered on the raw socket, which is then closed. Fastify's default answer omits
+ * `Connection: close`, so a keep-alive client put the socket back in its pool and its next
+ * request failed with "socket hang up"; this one says so, in our error body shape.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'request line and headers exceed 16 KiB']
+      : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: code, message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n`
+      + `Content-Type: application/json; charset=us-ascii\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
