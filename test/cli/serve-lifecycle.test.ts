@@ -1,0 +1,229 @@
+// `refget serve` as a real child process on 127.0.0.1, port 0: SIGTERM during a large download
+// lets the download finish intact and then exits 0 (single process and --workers 2); /metrics
+// under --workers sums all workers; bad settings exit 1 with a message naming the setting and no
+// stack; `serve --help` lists every setting with its environment variable.
+import t from 'tap';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { request, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runIngest } from '../../src/cli/ingest-command.js';
+import { SAMPLE, tempDir } from '../helpers/sample-store.js';
+
+type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = ['--import=tsx', join(ROOT, 'src/cli/main.ts')];
+const SETTINGS_ENV = ['PORT', 'HOST', 'REFGET_STORE', 'CIRCULAR_SUPPORTED', 'SUBSEQUENCE_LIMIT', 'LOG_LEVEL', 'LOG_PRETTY',
+  'REFGET_WORKERS', 'REFGET_SAMPLE', 'REFGET_MAX_LIST_LIMIT', 'REFGET_MAX_BATCH_IDS'];
+
+/** The test's environment without any serve setting, plus `extra`. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SETTINGS_ENV) delete env[name];
+  return { ...env, ...extra };
+}
+
+interface Served { child: ChildProcess; url: string; stdout: () => string; stderr: () => string; exited: Promise<[number | null, NodeJS.Signals | null]> }
+
+/** Starts `refget serve` and resolves once `listening` workers have logged their address. */
+async function serve(t: Test, args: string[], listening = 1): Promise<Served> {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd: ROOT, env: cleanEnv({ LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s; stderr: ${err}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const found = [...out.matchAll(/"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/g)];
+      if (found.length >= listening) {
+        clearTimeout(timer);
+        resolve(found[0]![1]!);
+      }
+    });
+    void exited.then(([code]) => { clearTimeout(timer); reject(new Error(`serve exited ${code} before listening: ${err}`)); });
+  });
+  return { child, url, stdout: () => out, stderr: () => err, exited };
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers, agent: false }, resolve).on('error', reject).end();
+  });
+}
+
+/**
+ * GET that retries while the overload guard answers 503: right after start the event loop is
+ * still busy loading modules, and a parallel test run can keep it busy for a moment.
+ */
+async function getReady(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  for (let i = 0; ; i++) {
+    const res = await get(url, headers);
+    if (res.statusCode !== 503 || i >= 100) return res;
+    res.resume();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function text(res: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of res) body += (chunk as Buffer).toString();
+  return body;
+}
+
+/** A store with one `length`-base sequence (60-base lines, some N runs); returns its md5. */
+async function bigStore(t: Test, length: number): Promise<{ store: string; md5: string }> {
+  const dir = tempDir(t);
+  const fasta = join(dir, 'big.fa');
+  const expected = createHash('md5');
+  const out = createWriteStream(fasta);
+  out.write('>big\n');
+  const line = Buffer.alloc(61);
+  let x = 3;
+  for (let written = 0; written < length; written += 60) {
+    for (let i = 0; i < 60; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      line[i] = 'ACGT'.charCodeAt((x >>> 16) & 3);
+    }
+    if (written % 3_000_000 === 0) line.fill('N', 0, 60);
+    line[60] = 0x0a;
+    expected.update(line.subarray(0, 60));
+    if (!out.write(Buffer.from(line))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const store = join(dir, 'store');
+  await runIngest([fasta], { store });
+  return { store, md5: expected.digest('hex') };
+}
+
+const LENGTH = 60 * 500_000; // 30 Mbp: far more than the socket buffers hold while the client pauses
+const big = await bigStore(t, LENGTH);
+
+for (const workers of [1, 2]) {
+  t.test(`SIGTERM during a large download (--workers ${workers}): the download completes, then exit 0`, async (t) => {
+    const server = await serve(t, ['--store', big.store, '--workers', String(workers)], workers);
+    const res = await getReady(`${server.url}/sequence/${big.md5}`, { accept: '*/*' });
+    t.equal(res.statusCode, 200);
+    t.equal(res.headers['content-length'], String(LENGTH));
+    const hash = createHash('md5');
+    let bytes = 0;
+    let exitedAt = 0;
+    void server.exited.then(() => { exitedAt = Date.now(); });
+    const first = (await once(res, 'data'))[0] as Buffer;
+    res.pause();
+    hash.update(first);
+    bytes += first.length;
+
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 800));
+    t.equal(server.child.exitCode, null, 'still running 0.8 s after SIGTERM: a download is in flight');
+    if (workers === 1) {
+      const refused = await get(`${server.url}/healthz`).then((r) => r.statusCode, (err: NodeJS.ErrnoException) => err.code);
+      t.ok(refused === 'ECONNREFUSED' || refused === 503, `a new request is turned away (${refused})`);
+    }
+
+    res.resume();
+    for await (const chunk of res) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    const doneAt = Date.now();
+    t.equal(bytes, LENGTH, 'every byte arrived');
+    t.equal(hash.digest('hex'), big.md5, 'body md5 = md5 of the normalised FASTA');
+
+    const [code, signal] = await server.exited;
+    t.equal(code, 0, 'exit code 0');
+    t.equal(signal, null, 'not killed by the signal');
+    t.ok(exitedAt >= doneAt - 50, 'exited after the download completed');
+    t.match(server.stdout(), /"signal":"SIGTERM","msg":"shutting down"/, 'logged the shutdown');
+  });
+}
+
+t.test('--workers 2: /metrics on any worker reports the sum over all workers', async (t) => {
+  const server = await serve(t, ['--store', big.store, '--workers', '2'], 2);
+  const count = async (): Promise<number> => {
+    const body = await text(await get(`${server.url}/metrics`));
+    const m = /^refget_http_requests_total\{method="GET",route="\/service-info",status="200"\} (\d+)$/m.exec(body);
+    return m === null ? 0 : Number(m[1]);
+  };
+  await text(await getReady(`${server.url}/readyz`));
+  let n = 0;
+  for (let i = 0; i < 24; i++) {
+    const res = await get(`${server.url}/service-info`);
+    await text(res);
+    if (res.statusCode === 200) n++; // a 503 from the overload guard is counted under its own status
+  }
+  t.ok(n > 0, `${n} of 24 requests answered 200`);
+  // New connection each time: the kernel spreads them over both workers, yet every scrape agrees.
+  t.equal(await count(), n, 'first scrape: all requests');
+  t.equal(await count(), n, 'second scrape (maybe the other worker): the same');
+  const pids = new Set([...server.stdout().matchAll(/"pid":(\d+)[^\n]*"url":"\/service-info"/g)].map((m) => m[1]));
+  t.comment(`the requests were served by ${pids.size} worker(s)`);
+  server.child.kill('SIGTERM');
+  t.equal((await server.exited)[0], 0, 'exit 0');
+});
+
+interface Run { status: number | null; stdout: string; stderr: string }
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertConfigError(t: Test, r: Run, message: RegExp, msg: string): void {
+  t.equal(r.status, 1, `${msg}: exit 1`);
+  t.match(r.stderr, message, `${msg}: message`);
+  t.notMatch(r.stderr, /\n\s+at /, `${msg}: no stack trace`);
+  t.notMatch(r.stdout, /Server listening/, `${msg}: never listened`);
+}
+
+t.test('bad settings stop the server at start with exit 1 and a message', async (t) => {
+  const store = join(tempDir(t), 'store');
+  await runIngest([join(SAMPLE, 'I.faa')], { store });
+  const serveArgs = ['serve', '--store', store, '--host', '127.0.0.1'];
+  assertConfigError(t, run(serveArgs, { PORT: 'abc' }), /invalid PORT="abc": port must be an integer from 0 to 65535/, 'PORT=abc');
+  assertConfigError(t, run(serveArgs, { PORT: '65536' }), /invalid PORT="65536"/, 'PORT=65536');
+  assertConfigError(t, run(serveArgs, { PORT: '0', LOG_LEVEL: 'loud' }), /invalid LOG_LEVEL="loud": log level must be one of/, 'LOG_LEVEL=loud');
+  assertConfigError(t, run(serveArgs, { PORT: '0', SUBSEQUENCE_LIMIT: '-1' }), /invalid SUBSEQUENCE_LIMIT="-1"/, 'SUBSEQUENCE_LIMIT=-1');
+  assertConfigError(t, run(serveArgs, { PORT: '0', CIRCULAR_SUPPORTED: 'maybe' }), /invalid CIRCULAR_SUPPORTED="maybe"/, 'CIRCULAR_SUPPORTED=maybe');
+  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }), /invalid REFGET_WORKERS="many"/, 'REFGET_WORKERS=many');
+  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }), /invalid REFGET_MAX_LIST_LIMIT="0"/, 'REFGET_MAX_LIST_LIMIT=0');
+  assertConfigError(t, run([...serveArgs, '--port', 'abc']), /option '-p, --port <port>' argument 'abc' is invalid/, '--port abc');
+  assertConfigError(t, run([...serveArgs, '--log-level', 'loud']), /--log-level <level>' argument 'loud' is invalid/, '--log-level loud');
+  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '1']), /cannot open store index/, 'missing store');
+  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '2']), /cannot open store index[\s\S]*a worker could not start/, 'missing store, 2 workers: no respawn loop');
+
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => taken.close());
+  const port = String((taken.address() as { port: number }).port);
+  assertConfigError(t, run([...serveArgs, '--port', port, '--workers', '1']), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`), 'port in use');
+});
+
+t.test('serve --help lists every setting with its environment variable', async (t) => {
+  const r = run(['serve', '--help']);
+  t.equal(r.status, 0);
+  // One entry per option: its line plus the wrapped continuation lines, whitespace collapsed.
+  const entries = r.stdout.split(/\n(?=\s*-)/).map((e) => e.replace(/\s+/g, ' ').trim());
+  for (const [flag, env] of [
+    ['--port', 'PORT'], ['--host', 'HOST'], ['--store', 'REFGET_STORE'], ['--circular-supported', 'CIRCULAR_SUPPORTED'],
+    ['--subsequence-limit', 'SUBSEQUENCE_LIMIT'], ['--max-list-limit', 'REFGET_MAX_LIST_LIMIT'], ['--max-batch-ids', 'REFGET_MAX_BATCH_IDS'],
+    ['--log-level', 'LOG_LEVEL'], ['--pretty-logs', 'LOG_PRETTY'], ['--sample', 'REFGET_SAMPLE'], ['--workers', 'REFGET_WORKERS'],
+  ] as const) {
+    const entry = entries.find((e) => new RegExp(`(^|[ ,])${flag}( |,|$)`).test(e));
+    t.match(entry, new RegExp(`env ${env}\\b`), `${flag} names env ${env}`);
+  }
+});
