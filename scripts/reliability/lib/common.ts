@@ -311,7 +311,10 @@ export async function startServerChild(storeDir: string, flags: readonly string[
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { if (stderr.length < 1 << 20) stderr += s; });
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  // Never outlive this process (a killed test run must not leave servers behind).
+  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const exit = new Promise<void>((resolve) => child.on('exit', () => { exited = true; process.removeListener('exit', killOnExit); resolve(); }));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`server exited before answering: ${stderr}`);
