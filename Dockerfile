@@ -1,10 +1,15 @@
 # refget server image. Multi-stage: the build stages carry python3/make/g++ (better-sqlite3
-# compiles with node-gyp) and dev dependencies; the runtime stage has only node, production
-# node_modules, dist/ and the bundled sample. See docs/deploy.md.
+# compiles with node-gyp) and dev dependencies; the runtime stage has only the node binary,
+# production node_modules, dist/ and the bundled sample. See docs/deploy.md.
 #   docker build -t refget-server .
-#   docker run -v refget-data:/data refget-server ingest genome.fa.gz   (the file must be in a mounted dir)
+#   docker run --rm -v refget-data:/data -v "$PWD:/in:ro" refget-server ingest /in/genome.fa.gz
 #   docker run -p 8080:8080 -v refget-data:/data:ro refget-server
+#
+# BASE is a Node 20 image with npm and headers (node:20-slim). The runtime stage starts from the
+# same Debian release without Node (RUNTIME_BASE) and takes only /usr/local/bin/node from BASE:
+# npm, yarn, corepack and the C headers (about 80 MB) never reach the final image.
 ARG BASE=node:20-slim
+ARG RUNTIME_BASE=debian:bookworm-slim
 
 # --- toolchain: what node-gyp needs to compile better-sqlite3 ---------------------------------
 FROM ${BASE} AS toolchain
@@ -28,22 +33,31 @@ RUN npm run build
 # --- production dependencies only ---------------------------------------------------------------
 FROM toolchain AS prod-deps
 COPY package.json package-lock.json ./
-# The compiled addon is all better-sqlite3 needs at run time: drop its C sources and build objects.
+# The compiled addon is all better-sqlite3 needs at run time: keep build/Release/better_sqlite3.node
+# and drop its C sources and build tree (13 MB). Source maps, type declarations, READMEs and the
+# packages' own test folders are not needed to run either.
 RUN if [ -f /usr/local/include/node/common.gypi ]; then export npm_config_nodedir=/usr/local; fi \
  && npm ci --omit=dev \
+ && npm cache clean --force \
  && cd node_modules/better-sqlite3 \
- && rm -rf deps src build/Release/obj.target build/Release/.deps build/Release/test_extension.node build/deps \
- && npm cache clean --force
+ && mv build/Release/better_sqlite3.node /tmp/ \
+ && rm -rf build deps src \
+ && mkdir -p build/Release \
+ && mv /tmp/better_sqlite3.node build/Release/ \
+ && cd /app/node_modules \
+ && find . -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -iname '*.md' \) -delete \
+ && rm -rf ./*/test ./*/tests ./@*/*/test ./@*/*/tests
 
 # --- runtime --------------------------------------------------------------------------------------
-FROM ${BASE} AS runtime
+FROM ${RUNTIME_BASE} AS runtime
+COPY --from=toolchain /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production \
     REFGET_STORE=/data/store \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
-RUN groupadd --system --gid 10001 refget \
- && useradd --system --uid 10001 --gid refget --home-dir /app --no-create-home --shell /usr/sbin/nologin refget \
+RUN groupadd --gid 10001 refget \
+ && useradd --uid 10001 --gid refget --home-dir /app --no-create-home --shell /usr/sbin/nologin refget \
  && mkdir -p /data \
  && chown refget:refget /data
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -6,12 +6,14 @@
 #
 # Needs: podman, runc, curl, md5sum; debootstrap the first time (see below). Run as root.
 #
-# No registry is reachable here, so the base image is made locally when missing: debootstrap
-# minbase bookworm plus this host's node, npm and node headers, standing in for node:20-slim
-# (shared/ENVIRONMENT.md). It is cached as $BASE_IMAGE; `podman --storage-driver vfs rmi
-# $BASE_IMAGE` makes the next run rebuild it. With a registry, BASE_IMAGE=docker.io/library/node:20-slim.
+# No registry is reachable here, so the two base images are made locally when missing (see
+# shared/ENVIRONMENT.md): $RUNTIME_BASE_IMAGE, debootstrap minbase bookworm without docs, man pages
+# and locales, stands in for debian:bookworm-slim; $BASE_IMAGE, the same plus this host's node,
+# npm and node headers, stands in for node:20-slim. Both are cached; `podman --storage-driver vfs
+# rmi` of either makes the next run rebuild them. With a registry:
+# BASE_IMAGE=docker.io/library/node:20-slim RUNTIME_BASE_IMAGE=docker.io/library/debian:bookworm-slim.
 #
-# Settings (env): IMAGE, BASE_IMAGE, PORT (host port, 127.0.0.1 only), MAX_IMAGE_MB, KEEP_IMAGE=1,
+# Settings (env): IMAGE, BASE_IMAGE, RUNTIME_BASE_IMAGE, PORT (host port, 127.0.0.1 only), MAX_IMAGE_MB, KEEP_IMAGE=1,
 # CONTEXT=worktree (default: the files as they are, like `docker build .`) or CONTEXT=head (the
 # committed tree only, via git archive: what CI or a release would build).
 set -euo pipefail
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/.."
 
 IMAGE=${IMAGE:-localhost/refget-server:smoke}
 BASE_IMAGE=${BASE_IMAGE:-localhost/refget-node20-base:bookworm}
+RUNTIME_BASE_IMAGE=${RUNTIME_BASE_IMAGE:-localhost/debian-minbase:bookworm}
 PORT=${PORT:-18080}
 MAX_IMAGE_MB=${MAX_IMAGE_MB:-250}
 NAME=refget-smoke-$$
@@ -46,7 +49,7 @@ for tool in podman runc curl md5sum; do
   command -v "$tool" >/dev/null || fail "$tool not found (apt-get install podman runc curl)"
 done
 
-make_base_image() {
+make_base_images() {
   command -v debootstrap >/dev/null || fail "debootstrap not found (apt-get install debootstrap)"
   local node npm_dir headers cafile rootfs
   node=$(command -v node) || fail "node not found on the host"
@@ -59,6 +62,13 @@ make_base_image() {
   echo "debootstrap --variant=minbase bookworm -> $rootfs (about a minute)"
   debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$ROOTFS_DIR/debootstrap.log" 2>&1 \
     || { tail -20 "$ROOTFS_DIR/debootstrap.log" >&2; fail "debootstrap failed"; }
+  # What debian:bookworm-slim leaves out (its dpkg path excludes), and apt's caches.
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
+    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* "$rootfs"/usr/share/groff/* "$rootfs"/usr/share/lintian/*
+  tar -C "$rootfs" -c . | "${PODMAN[@]}" import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' - "$RUNTIME_BASE_IMAGE" >/dev/null
+  echo "imported $RUNTIME_BASE_IMAGE"
   echo "adding $node ($("$node" --version)), npm $(npm --version 2>/dev/null) and headers under /usr/local"
   install -D -m 0755 "$node" "$rootfs/usr/local/bin/node"
   mkdir -p "$rootfs/usr/local/lib/node_modules" "$rootfs/usr/local/include" "$rootfs/usr/local/etc"
@@ -72,19 +82,19 @@ make_base_image() {
     install -D -m 0644 "$cafile" "$rootfs/etc/ssl/certs/ca-certificates.crt"
     echo "cafile=/etc/ssl/certs/ca-certificates.crt" >"$rootfs/usr/local/etc/npmrc"
   fi
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
   tar -C "$rootfs" -c . | "${PODMAN[@]}" import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["node"]' - "$BASE_IMAGE" >/dev/null
+  echo "imported $BASE_IMAGE"
   rm -rf "$ROOTFS_DIR"
   ROOTFS_DIR=
 }
 
-step "base image $BASE_IMAGE"
-if "${PODMAN[@]}" image exists "$BASE_IMAGE"; then
+step "base images $BASE_IMAGE (build stages) and $RUNTIME_BASE_IMAGE (runtime)"
+if "${PODMAN[@]}" image exists "$BASE_IMAGE" && "${PODMAN[@]}" image exists "$RUNTIME_BASE_IMAGE"; then
   echo "cached"
 else
-  make_base_image
+  make_base_images
 fi
 "${RUN[@]}" --rm --network host "$BASE_IMAGE" node -e 'console.log("base image node", process.version)'
 
@@ -98,7 +108,7 @@ fi
 step "build $IMAGE (podman build, vfs, chroot isolation; the first build compiles better-sqlite3 twice, several minutes)"
 start=$(date +%s)
 "${PODMAN[@]}" build --isolation chroot --pull=never --network host --format docker \
-  --build-arg BASE="$BASE_IMAGE" -t "$IMAGE" "$context" >"/tmp/refget-smoke-build.$$.log" 2>&1 \
+  --build-arg BASE="$BASE_IMAGE" --build-arg RUNTIME_BASE="$RUNTIME_BASE_IMAGE" -t "$IMAGE" "$context" >"/tmp/refget-smoke-build.$$.log" 2>&1 \
   || { tail -40 "/tmp/refget-smoke-build.$$.log" >&2; fail "image build failed (log: /tmp/refget-smoke-build.$$.log)"; }
 rm -f "/tmp/refget-smoke-build.$$.log"
 size=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")
@@ -114,8 +124,8 @@ step "ingest data/sample/I.faa into volume $VOLUME"
 "${RUN[@]}" --rm --network none -v "$VOLUME:/data" "$IMAGE" ingest --naming-authority smoke /app/data/sample/I.faa \
   || fail "ingest failed"
 
-step "serve (read-only volume) on 127.0.0.1:$PORT"
-"${RUN[@]}" -d --name "$NAME" -p "127.0.0.1:$PORT:8080" -v "$VOLUME:/data:ro" "$IMAGE" >/dev/null \
+step "serve (read-only volume and root filesystem) on 127.0.0.1:$PORT"
+"${RUN[@]}" -d --name "$NAME" -p "127.0.0.1:$PORT:8080" -v "$VOLUME:/data:ro" --read-only "$IMAGE" >/dev/null \
   || fail "container did not start"
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null "$URL/readyz" 2>/dev/null && break
