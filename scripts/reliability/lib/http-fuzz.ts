@@ -264,7 +264,7 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
   const isGetLike = p.method === 'GET' || p.method === 'HEAD';
   if (!isGetLike) {
     // refget defines only GET (and HEAD): any other method is refused, never a server error.
-    const allowed = p.method === 'OPTIONS' ? [200, 204, 400, 404] : [400, 404, 405, 415, 413];
+    const allowed = p.method === 'OPTIONS' ? [200, 204, 400, 404, 414] : [400, 404, 405, 413, 414, 415];
     return { mode: 'http', method: p.method, path, headers, allowed, label };
   }
   if (kind === 'other') return { mode: 'http', method: p.method, path, headers, allowed: [200, 206, 300, 301, 302, 304, 400, 404, 406, 414, 416], label };
