@@ -3,7 +3,6 @@
 // or CSV (`?format=` wins over Accept) and stream in batches; see docs/discovery.md.
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sha512t24uToTrunc512 } from '../../checksum/digests.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { CollectionRow } from '../../store/collection-index.js';
 import type {
@@ -16,6 +15,7 @@ import {
 } from '../listing-format.js';
 import { negotiate } from '../media-types.js';
 import { resolveSequence } from '../resolve-sequence.js';
+import { sequenceMetadata, type SequenceMetadata } from '../sequence-metadata.js';
 import { AliasSchema, ErrorResponse } from '../schemas.js';
 
 export const DEFAULT_LIST_LIMIT = 1000;
@@ -169,7 +169,7 @@ function findCollection(store: SequenceStore, ref: string): CollectionRow {
 }
 
 type BatchResult =
-  | { id: string; metadata: Record<string, unknown> }
+  | { id: string; metadata: SequenceMetadata }
   | { id: string; error: 'SEQUENCE_NOT_FOUND' | 'AMBIGUOUS_ALIAS'; message: string; [detail: string]: unknown };
 
 /** The metadata of one id, exactly as GET /sequence/:id/metadata gives it, or its lookup error. */
@@ -178,15 +178,7 @@ function batchResult(store: SequenceStore, id: string): BatchResult {
     const record = resolveSequence(store, id);
     return {
       id,
-      metadata: {
-        id,
-        md5: record.md5,
-        ga4gh: `SQ.${record.ga4gh}`,
-        trunc512: sha512t24uToTrunc512(record.ga4gh),
-        length: record.length,
-        circular: record.circular,
-        aliases: store.aliasesOf(record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
-      },
+      metadata: sequenceMetadata(store, id, record),
     };
   } catch (err) {
     if (isAppError(err) && (err.code === 'SEQUENCE_NOT_FOUND' || err.code === 'AMBIGUOUS_ALIAS')) {

@@ -1,8 +1,8 @@
 // GET /sequence/:id/metadata — digests, length and aliases of one sequence (spec §2.5).
 import type { FastifyInstance } from 'fastify';
-import { sha512t24uToTrunc512 } from '../../checksum/digests.js';
 import { negotiate } from '../media-types.js';
 import { resolveSequence } from '../resolve-sequence.js';
+import { sequenceMetadata } from '../sequence-metadata.js';
 import { sendJson } from '../json.js';
 import { ErrorResponse, MetadataResponse, SequenceParams } from '../schemas.js';
 
@@ -19,16 +19,6 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     const { store } = request.server;
     const record = resolveSequence(store, request.params.id);
     negotiate(request.query.accept ?? request.headers.accept, ['json']);
-    return sendJson(reply, {
-      metadata: {
-        id: request.params.id,
-        md5: record.md5,
-        ga4gh: `SQ.${record.ga4gh}`,
-        trunc512: sha512t24uToTrunc512(record.ga4gh),
-        length: record.length,
-        circular: record.circular,
-        aliases: store.aliasesOf(record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
-      },
-    });
+    return sendJson(reply, { metadata: sequenceMetadata(store, request.params.id, record) });
   });
 }

@@ -1,0 +1,28 @@
+// The refget metadata object of one sequence (spec §2.5), shared by GET /sequence/:id/metadata
+// and the batch POST /sequence/metadata so the two can never drift apart.
+import { sha512t24uToTrunc512 } from '../checksum/digests.js';
+import type { SequenceStore } from '../store/sequence-store.js';
+import type { SequenceRecord } from '../store/types.js';
+
+export interface SequenceMetadata {
+  id: string;
+  md5: string;
+  ga4gh: string;
+  trunc512: string;
+  length: number;
+  circular: boolean;
+  aliases: { alias: string; naming_authority: string }[];
+}
+
+/** `id` is the identifier as the client asked for it (the v2 OpenAPI's `id`). */
+export function sequenceMetadata(store: SequenceStore, id: string, record: SequenceRecord): SequenceMetadata {
+  return {
+    id,
+    md5: record.md5,
+    ga4gh: `SQ.${record.ga4gh}`,
+    trunc512: sha512t24uToTrunc512(record.ga4gh),
+    length: record.length,
+    circular: record.circular,
+    aliases: store.aliasesOf(record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
+  };
+}
