@@ -7,4 +7,4 @@ import { runResourceLimits } from './lib/resource-limits.js';
 const seed = numberFlag('seed', randomSeed());
 const f = await runResourceLimits({ real: true, slowloris: numberFlag('slowloris', 300), slowReaders: numberFlag('slow-readers', 20), idle: numberFlag('idle', 2000), seed });
 printJson(f);
-process.exitCode = f.problems.length === 0 ? 0 : 1;
+process.exit(f.problems.length === 0 ? 0 : 1);

@@ -36,6 +36,7 @@ function track(port: number, onConnect: (s: Socket) => void): Tracked {
 export async function runResourceLimits(opts: { real: boolean; slowloris: number; slowReaders: number; idle: number; seed: number }): Promise<LimitFigures> {
   const tmp = makeTempDir('refget-limits-');
   const timers: NodeJS.Timeout[] = [];
+  const sockets: Tracked[] = [];
   let stop: () => Promise<void> = async () => undefined;
   try {
     const store = join(tmp.dir, 'store');
@@ -69,8 +70,15 @@ export async function runResourceLimits(opts: { real: boolean; slowloris: number
     let peak = before;
     timers.push(setInterval(() => { peak = Math.max(peak, rss()); }, 50));
 
-    // Idle connections first (memory per connection), then the slow clients.
-    const idle = Array.from({ length: opts.idle }, () => track(port, () => undefined));
+    // Idle connections first (memory per connection), then the slow clients. They are opened
+    // 100 at a time: a burst of thousands of SYNs overflows the listen backlog, and the kernel's
+    // SYN retries would then measure the OS, not the server.
+    const idle: Tracked[] = [];
+    for (let i = 0; i < opts.idle; i += 100) {
+      const wave = Array.from({ length: Math.min(100, opts.idle - i) }, () => track(port, () => undefined));
+      idle.push(...wave);
+      await Promise.all(wave.map((t) => new Promise<void>((res) => { t.socket.once('connect', () => res()); t.socket.once('close', () => res()); })));
+    }
     await new Promise((r) => setTimeout(r, 500));
     const perIdleKb = opts.idle > 0 ? Math.max(0, rss() - before) / opts.idle : 0;
     const slowloris = Array.from({ length: opts.slowloris }, (_, i) => track(port, (s) => {
@@ -78,19 +86,20 @@ export async function runResourceLimits(opts: { real: boolean; slowloris: number
       const tick = setInterval(() => { if (!s.destroyed) s.write(`X-Slow-${Date.now()}: 1\r\n`); else clearInterval(tick); }, Math.max(100, timeouts.headersMs / 5));
       timers.push(tick);
     }));
-    const readers = Array.from({ length: opts.slowReaders }, () => track(port, (s) => {
-      s.write(`GET /sequence/${big!.md5} HTTP/1.1\r\nHost: x\r\n\r\n`);
-      s.pause(); // not reading: the response stalls in the socket buffers
-    }));
     // A paused socket never reports the server's close; once the idle timeout has long passed,
     // read what is buffered: a cut connection then closes short of the 24 MB body, while one
     // the server kept would deliver all of it and stay open (keep-alive).
-    timers.push(setTimeout(() => { for (const r of readers) r.socket.resume(); }, timeouts.idleMs + (opts.real ? 10_000 : 2000)));
+    const readers = Array.from({ length: opts.slowReaders }, () => track(port, (s) => {
+      s.write(`GET /sequence/${big!.md5} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      s.pause(); // not reading: the response stalls in the socket buffers
+      timers.push(setTimeout(() => s.resume(), timeouts.idleMs + (opts.real ? 10_000 : 2000)));
+    }));
 
     // Normal requests keep being answered meanwhile.
     const health = { ok: 0, failed: 0 };
     const deadline = Date.now() + Math.max(timeouts.headersMs, timeouts.idleMs) * 2 + (opts.real ? 35_000 : 3000);
     const all = [...idle, ...slowloris, ...readers];
+    sockets.push(...all);
     while (Date.now() < deadline && all.some((t) => t.closedAt === 0)) {
       const r = await httpGet(port, `/sequence/${big!.md5}?start=5&end=15`).then((x) => x.status, () => 0);
       if (r === 200) health.ok++; else health.failed++;
@@ -118,6 +127,7 @@ export async function runResourceLimits(opts: { real: boolean; slowloris: number
     return figures;
   } finally {
     for (const t of timers) clearInterval(t);
+    for (const t of sockets) t.socket.destroy();
     await stop();
     tmp.remove();
   }
