@@ -92,12 +92,13 @@ export async function runResourceLimits(opts: { real: boolean; slowloris: number
     const readers = Array.from({ length: opts.slowReaders }, () => track(port, (s) => {
       s.write(`GET /sequence/${big!.md5} HTTP/1.1\r\nHost: x\r\n\r\n`);
       s.pause(); // not reading: the response stalls in the socket buffers
-      timers.push(setTimeout(() => s.resume(), timeouts.idleMs + (opts.real ? 10_000 : 2000)));
+      // Node closes a stalled response between one and two idle timeouts after it stalls.
+      timers.push(setTimeout(() => s.resume(), 2 * timeouts.idleMs + (opts.real ? 10_000 : 2000)));
     }));
 
     // Normal requests keep being answered meanwhile.
     const health = { ok: 0, failed: 0 };
-    const deadline = Date.now() + Math.max(timeouts.headersMs, timeouts.idleMs) * 2 + (opts.real ? 35_000 : 3000);
+    const deadline = Date.now() + Math.max(timeouts.headersMs, timeouts.idleMs) * 2 + (opts.real ? 40_000 : 4000);
     const all = [...idle, ...slowloris, ...readers];
     sockets.push(...all);
     while (Date.now() < deadline && all.some((t) => t.closedAt === 0)) {
