@@ -2,7 +2,7 @@
 // finish (BEGIN IMMEDIATE). That single lock makes a second writer wait or fail, makes the run
 // atomic (a killed run leaves nothing visible) and lets rows be inserted as they come, so memory
 // stays bounded. Pack bytes are fsynced before COMMIT, so no committed row points at lost bytes.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import { openIndexDb, type Db } from './index/database.js';
@@ -183,6 +183,24 @@ export class IngestSession {
   private close(): void {
     this.open = false;
     this.pack.close();
+    const path = this.db.name;
     this.db.close();
+    keepWalFiles(path);
+  }
+}
+
+/**
+ * SQLite deletes the -wal and -shm files when the last connection closes, and a reader of a WAL
+ * database must then create them again, which it cannot on a read-only mount (a container serving
+ * `-v data:/data:ro`). Since SQLite 3.22 a reader there works if both files exist, so leave them
+ * (empty: no frames, and a -shm that the next connection initialises). Never truncates.
+ */
+function keepWalFiles(dbPath: string): void {
+  for (const suffix of ['-wal', '-shm']) {
+    try {
+      closeSync(openSync(dbPath + suffix, 'a'));
+    } catch {
+      // read-only or full file system: nothing can be kept, and nothing was changed
+    }
   }
 }

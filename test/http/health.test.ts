@@ -2,13 +2,15 @@
 // store and 503 over an empty store, a closed store, a truncated pack and a missing pack,
 // without store paths in the body. Both are in the OpenAPI document under 'operations'.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../../src/app.js';
 import { SequenceStore } from '../../src/store/sequence-store.js';
-import { buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
+import { runIngest } from '../../src/cli/ingest-command.js';
+import { SAMPLE, buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
 import { openIndexDb } from '../../src/store/index/database.js';
 import { indexPath, packsDir } from '../../src/store/layout.js';
 
@@ -88,6 +90,31 @@ t.test('/readyz: 503 for a missing pack', async (t) => {
   for (const pack of packFiles(dir)) rmSync(pack);
   const app = await buildTestApp(t, dir);
   assertNotReady(t, await app.inject({ url: '/readyz' }), /cannot be read/, 'missing pack');
+});
+
+const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+t.test('/readyz: 200 for a store on a read-only mount (a container serving -v data:/data:ro)', { skip: canMount ? false : 'bind mounts need root' }, async (t) => {
+  const dir = tempDir(t);
+  const store = join(dir, 'store');
+  await runIngest([join(SAMPLE, 'I.faa')], { store });
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  const mount = spawnSync('mount', ['--bind', store, ro], { encoding: 'utf8' });
+  t.equal(mount.status, 0, `bind mount ${mount.stderr.trim()}`);
+  try {
+    const remount = spawnSync('mount', ['-o', 'remount,bind,ro', ro], { encoding: 'utf8' });
+    t.equal(remount.status, 0, 'remounted read-only');
+    const app = await buildApp({ store: SequenceStore.open(ro), config: testConfig(ro), logger: false, closeStore: true, overload: false });
+    try {
+      assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'read-only store');
+      const res = await app.inject({ url: '/sequence/6681ac2f62509cfc220d78751b8dc524?start=0&end=10' });
+      t.equal(res.statusCode, 200, 'and serves sequences');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    spawnSync('umount', [ro]);
+  }
 });
 
 t.test('under overload: /readyz says 503, /healthz and /metrics still answer 200', async (t) => {
