@@ -40,6 +40,12 @@ export function openIndexDb(path: string, options: { readonly: boolean }): Db {
     return db;
   } catch (err) {
     db.close();
+    if (options.readonly && (err as { code?: string }).code === 'SQLITE_CANTOPEN') {
+      // SQLite opens lazily: a WAL database on a read-only mount fails here when its -wal/-shm
+      // files are missing (every ingest leaves them; a store from an older release may not).
+      throw new AppError('STORE_NOT_FOUND', `cannot read store index ${path}: ${(err as Error).message}; `
+        + `on a read-only mount, ${path}-wal and ${path}-shm must exist (run any ingest, or create them empty)`);
+    }
     throw err;
   }
 }
