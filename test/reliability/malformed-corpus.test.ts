@@ -9,6 +9,7 @@ import { runLongLine } from '../../scripts/reliability/lib/long-line.js';
 t.test('malformed FASTA corpus', async (t) => {
   t.ok(CORPUS.filter((c) => c.expect !== 'normalised').length >= 30, 'at least 30 bad inputs');
   const results = await runCorpus();
+  t.equal(results.length, CORPUS.length, 'every case ran');
   for (const r of results) t.same(r.problems, [], `${r.name}: exit ${r.exit}${r.line === undefined ? '' : `, line ${r.line}`}`);
 });
 
