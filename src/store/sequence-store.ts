@@ -30,8 +30,12 @@ export type StoreProbe =
 
 export interface StoreStats { sequences: number; collections: number; bytes: number }
 
-/** Bases per block when streaming a long range: 4 MiB of output per read. */
-export const STREAM_BLOCK_BASES = 4 << 20;
+/**
+ * Bases per block when streaming a long range. Each response holds at most one block (plus the
+ * socket's buffers) however slowly its client reads, so this bounds memory per stalled client;
+ * 1 MiB keeps reads large enough for full-speed streaming.
+ */
+export const STREAM_BLOCK_BASES = 1 << 20;
 const RUNS_CACHE_ENTRIES = 512;
 const LOOKUP_CACHE_ENTRIES = 50_000;
 
