@@ -11,7 +11,6 @@ import { runDigest } from './digest-command.js';
 import { runExportRefCache } from './export-ref-cache.js';
 import { loadSampleIfEmpty } from './sample.js';
 import { loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, parseBoolean, fromEnv, ConfigError, LOG_LEVELS } from '../config.js';
-import { startServer } from '../server.js';
 import cluster from 'node:cluster';
 import { defaultWorkers, runClustered } from './cluster.js';
 
@@ -134,6 +133,9 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
     }
     const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? defaultWorkers();
+    // Loaded here, not at the top: the server stack (Fastify and its plugins) costs ~0.5 s of
+    // start-up that ingest, list, verify and digest do not need.
+    const { startServer } = await import('../server.js');
     await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
   });
 
