@@ -2,14 +2,13 @@
 // (router, logging, timeouts, plugins, error handling) are set here and nowhere else.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
-import underPressure from '@fastify/under-pressure';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ServerConfig } from './config.js';
 import type { SequenceStore } from './store/sequence-store.js';
 import { storePlugin } from './http/store-plugin.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
-import { sendJson } from './http/json.js';
+import { overloadGuard } from './http/overload-guard.js';
 import { sequenceRoutes } from './http/routes/sequence.js';
 import { metadataRoutes } from './http/routes/metadata.js';
 import { serviceInfoRoutes } from './http/routes/service-info.js';
@@ -73,18 +72,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
   });
 
-  // Overload degrades into quick 503s with Retry-After instead of unbounded latency.
-  // The delay is the mean event-loop lag over each sample interval; 200 ms of average lag means
-  // requests are queueing, not merely that the process is busy (which is fine).
+  // Overload degrades into quick 503s with Retry-After instead of unbounded latency: 200 ms of
+  // event-loop lag means requests are queueing, not merely that the process is busy.
   if (options.overload !== false) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: options.overload?.maxEventLoopDelayMs ?? 200,
-      sampleInterval: options.overload?.sampleIntervalMs ?? 500,
-      retryAfter: 5,
-      pressureHandler: (_request, reply, type, value) => {
-        reply.header('retry-after', '5');
-        sendJson(reply.code(503), { error: 'OVERLOADED', message: `server is overloaded (${type}: ${value ?? ''}); retry shortly` });
-      },
+    await app.register(overloadGuard, {
+      maxEventLoopDelayMs: options.overload?.maxEventLoopDelayMs ?? 200,
+      sampleIntervalMs: options.overload?.sampleIntervalMs ?? 500,
     });
   }
   await app.register(cors, {

@@ -9,7 +9,7 @@ import { Transform, pipeline, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { BYPASS_OVERLOAD_GUARD } from './routes/health.js';
+import { BYPASS_OVERLOAD_GUARD } from './overload-guard.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -2,6 +2,7 @@
 // stored sequence reads back, and the overload guard is not tripped). For orchestrators and load balancers; tagged 'operations' in the
 // OpenAPI document and logged only at warn, so a probe every few seconds does not fill the log.
 import type { FastifyInstance } from 'fastify';
+import { BYPASS_OVERLOAD_GUARD } from '../overload-guard.js';
 
 const StatusBody = {
   type: 'object',
@@ -9,13 +10,6 @@ const StatusBody = {
   required: ['status'],
 } as const;
 
-/**
- * Route config that lets a request through @fastify/under-pressure's overload guard (a
- * pressureHandler that returns nothing means "go on"). Liveness must not fail because the process
- * is busy (an orchestrator would restart a healthy server), and metrics are needed most then.
- * Readiness keeps the guard: an overloaded instance should get less traffic.
- */
-export const BYPASS_OVERLOAD_GUARD = { pressureHandler: (): undefined => undefined };
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
