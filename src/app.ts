@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ServerConfig } from './config.js';
 import type { SequenceStore } from './store/sequence-store.js';
 import { storePlugin } from './http/store-plugin.js';
+import { accessPlugin } from './http/access.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { overloadGuard } from './http/overload-guard.js';
 import { sequenceRoutes } from './http/routes/sequence.js';
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
+  await app.register(accessPlugin, { store: options.store, tokensFile: options.config.tokensFile });
   await app.register(metricsPlugin);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly maxListLimit: number;
   /** most ids one POST /sequence/metadata may ask for */
   readonly maxBatchIds: number;
+  /** tokens file marking collections private (docs/serving.md); undefined = everything public */
+  readonly tokensFile?: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -26,6 +28,7 @@ export interface ConfigFlags {
   subsequenceLimit?: string | number | undefined;
   maxListLimit?: string | number | undefined;
   maxBatchIds?: string | number | undefined;
+  tokensFile?: string | undefined;
   logLevel?: string | undefined;
   prettyLogs?: boolean | undefined;
 }
@@ -105,5 +108,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       ?? fromEnv('REFGET_MAX_LIST_LIMIT', env.REFGET_MAX_LIST_LIMIT, (v) => parsePositiveInt(v, 'max list limit')) ?? DEFAULT_MAX_LIST_LIMIT, 'max list limit'),
     maxBatchIds: parsePositiveInt(flags.maxBatchIds
       ?? fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ?? DEFAULT_MAX_BATCH_IDS, 'max batch ids'),
+    tokensFile: flags.tokensFile ?? fromEnv('REFGET_TOKENS_FILE', env.REFGET_TOKENS_FILE, (v) => v),
   };
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'RANGE_NOT_SATISFIABLE'
   | 'CIRCULAR_UNSUPPORTED'
   | 'NOT_ACCEPTABLE'
+  | 'UNAUTHORIZED'
   // lookups (store)
   | 'SEQUENCE_NOT_FOUND'
   | 'AMBIGUOUS_ALIAS'

@@ -113,6 +113,7 @@ program.command('serve')
   .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(wrapTypeError(parseLogLevel)))
   .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
   .option('--no-pretty-logs', 'JSON logs even on a terminal')
+  .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line (env REFGET_TOKENS_FILE; docs/serving.md)')
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
   .addHelpText('after', `
@@ -121,16 +122,25 @@ bad value of either stops the server at start with a message (exit 1). Logs are 
 stdout is a terminal. Also read from the environment: REFGET_ORGANIZATION,
 REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints: /healthz,
 /readyz, /metrics (Prometheus).`)
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; sample?: boolean; workers?: number }) => {
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
       maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds, logLevel: opts.logLevel, prettyLogs: opts.prettyLogs,
+      tokensFile: opts.tokensFile,
     });
     const sample = opts.sample ?? fromEnv('REFGET_SAMPLE', process.env.REFGET_SAMPLE, parseBoolean) ?? false;
     if (sample && cluster.isPrimary) {
       const loaded = await loadSampleIfEmpty(config.storeDir);
       if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
+    }
+    if (config.tokensFile !== undefined && cluster.isPrimary) {
+      // Checked once here, so a bad line or an unknown collection stops `serve` with its message
+      // instead of every worker failing in turn.
+      const { SequenceStore } = await import('../store/sequence-store.js');
+      const { loadTokens } = await import('../http/access.js');
+      const store = SequenceStore.open(config.storeDir);
+      try { loadTokens(store, config.tokensFile); } finally { store.close(); }
     }
     const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? defaultWorkers();
     // Loaded here, not at the top: the server stack (Fastify and its plugins) costs ~0.5 s of

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   RANGE_NOT_SATISFIABLE: 416,
   CIRCULAR_UNSUPPORTED: 501,
   NOT_ACCEPTABLE: 406,
+  UNAUTHORIZED: 401,
   SEQUENCE_NOT_FOUND: 404,
   AMBIGUOUS_ALIAS: 300,
   COLLECTION_NOT_FOUND: 404,
@@ -47,6 +48,7 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
       sendJson(reply.code(status), { error: err.code, message: 'Internal Server Error' });
       return;
     }
+    if (err.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     if (err.code === 'RANGE_NOT_SATISFIABLE' && typeof err.details?.length === 'number') {
       reply.header('content-range', unsatisfiedContentRange(err.details.length));
     }

@@ -13,6 +13,9 @@ export const ATTRIBUTE_COLUMNS = {
   sorted_sequences: 'sorted_sequences_digest',
 } as const;
 
+/** Leaves out the collections whose ids are in a JSON array parameter (private collections). */
+const NOT_HIDDEN = 'id NOT IN (SELECT value FROM json_each(?))';
+
 export type CollectionAttribute = keyof typeof ATTRIBUTE_COLUMNS;
 export const isCollectionAttribute = (name: string): name is CollectionAttribute => Object.hasOwn(ATTRIBUTE_COLUMNS, name);
 
@@ -71,21 +74,27 @@ export class CollectionIndex {
     return this.members.all(collection.id) as CollectionMember[];
   }
 
-  /** Collection digests matching ALL filters (attribute → level-1 digest), in digest order. */
-  list(filters: Partial<Record<CollectionAttribute, string>>, limit: number, offset: number): { digests: string[]; total: number } {
+  /**
+   * Collection digests matching ALL filters (attribute → level-1 digest), in digest order.
+   * `hidden`: a JSON array of collection ids to leave out (private collections), if any.
+   */
+  list(filters: Partial<Record<CollectionAttribute, string>>, limit: number, offset: number, hidden?: string): { digests: string[]; total: number } {
     const attrs = (Object.keys(filters) as CollectionAttribute[]).sort();
-    const key = attrs.join(',');
+    const key = `${attrs.join(',')}${hidden === undefined ? '' : '+hidden'}`;
     let stmts = this.filtered.get(key);
     if (stmts === undefined) {
       // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from the request.
-      const where = attrs.length === 0 ? '' : `WHERE ${attrs.map((a) => `${ATTRIBUTE_COLUMNS[a]} = ?`).join(' AND ')}`;
+      const conditions = attrs.map((a) => `${ATTRIBUTE_COLUMNS[a]} = ?`);
+      if (hidden !== undefined) conditions.push(NOT_HIDDEN);
+      const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
       stmts = {
         page: this.db.prepare(`SELECT digest FROM collections ${where} ORDER BY digest LIMIT ? OFFSET ?`).pluck(),
         count: this.db.prepare(`SELECT count(*) FROM collections ${where}`).pluck(),
       };
       this.filtered.set(key, stmts);
     }
-    const values = attrs.map((a) => filters[a]!);
+    const values: string[] = attrs.map((a) => filters[a]!);
+    if (hidden !== undefined) values.push(hidden);
     return {
       digests: stmts.page.all(...values, limit, offset) as string[],
       total: stmts.count.get(...values) as number,
@@ -93,17 +102,21 @@ export class CollectionIndex {
   }
 
   /** Some collection whose `attribute` has this level-1 digest (they all share its level 2). */
-  withAttribute(attribute: CollectionAttribute, digest: string): CollectionRow | undefined {
-    const row = this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? LIMIT 1`).get(digest) as RawRow | undefined;
+  withAttribute(attribute: CollectionAttribute, digest: string, hidden?: string): CollectionRow | undefined {
+    const row = (hidden === undefined
+      ? this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? LIMIT 1`).get(digest)
+      : this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? AND ${NOT_HIDDEN} LIMIT 1`).get(digest, hidden)) as RawRow | undefined;
     return row === undefined ? undefined : toRow(row);
   }
 
   /** Distinct level-1 digests of one attribute, in order. */
-  attributeDigests(attribute: CollectionAttribute, limit: number, offset: number): { digests: string[]; total: number } {
+  attributeDigests(attribute: CollectionAttribute, limit: number, offset: number, hidden?: string): { digests: string[]; total: number } {
     const column = ATTRIBUTE_COLUMNS[attribute];
+    const where = hidden === undefined ? '' : `WHERE ${NOT_HIDDEN}`;
+    const values = hidden === undefined ? [] : [hidden];
     return {
-      digests: this.db.prepare(`SELECT DISTINCT ${column} FROM collections ORDER BY ${column} LIMIT ? OFFSET ?`).pluck().all(limit, offset) as string[],
-      total: this.db.prepare(`SELECT count(DISTINCT ${column}) FROM collections`).pluck().get() as number,
+      digests: this.db.prepare(`SELECT DISTINCT ${column} FROM collections ${where} ORDER BY ${column} LIMIT ? OFFSET ?`).pluck().all(...values, limit, offset) as string[],
+      total: this.db.prepare(`SELECT count(DISTINCT ${column}) FROM collections ${where}`).pluck().get(...values) as number,
     };
   }
 }

@@ -122,9 +122,19 @@ const ALIAS_COLUMNS = `a.naming_authority AS namingAuthority, a.alias, a.sequenc
   s.md5, s.ga4gh, s.length`;
 const ALIAS_ORDER = 'ORDER BY a.naming_authority, a.alias, a.sequence_id';
 
+// Private collections: `@hidden` is a JSON array of collection ids the caller may not see. A
+// collection is left out if hidden; a sequence (its aliases) only if it belongs to collections
+// and every one of them is hidden.
+const COLLECTION_NOT_HIDDEN = 'c.id NOT IN (SELECT value FROM json_each(@hidden))';
+const ALIAS_VISIBLE = `(EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = a.sequence_id
+    AND m.collection_id NOT IN (SELECT value FROM json_each(@hidden)))
+  OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = a.sequence_id))`;
+
 export class DiscoveryIndex {
   private readonly db: Db;
   private readonly aliasStatements = new Map<string, PagedStatements>();
+  /** the listings' variants that leave out hidden collections, prepared on first use */
+  private hiddenStatements: { authorities: PagedStatements; collections: PagedStatements; collectionsByName: PagedStatements } | undefined;
   private readonly stmt: {
     authorities: PagedStatements;
     collections: PagedStatements;
@@ -174,19 +184,51 @@ export class DiscoveryIndex {
     };
   }
 
-  /** Every naming authority with its alias count and when an ingest last added to it, by name. */
-  namingAuthorities(page: Page): Listing<NamingAuthorityRow> {
-    const s = this.stmt.authorities;
+  /**
+   * Every naming authority with its alias count and when an ingest last added to it, by name.
+   * `hidden` (JSON array of collection ids): counts leave out aliases of sequences only in those.
+   */
+  namingAuthorities(page: Page, hidden?: string): Listing<NamingAuthorityRow> {
+    const s = hidden === undefined ? this.stmt.authorities : this.hidden().authorities;
+    const params = hidden === undefined ? {} : { hidden };
     return {
       total: s.count.get() as number,
       batches: (size) => keysetBatches<NamingAuthorityRow>(page, size,
-        (limit, offset) => s.first.all({ limit, offset }) as NamingAuthorityRow[],
-        (last, limit) => s.after.all({ last: last.name, limit }) as NamingAuthorityRow[]),
+        (limit, offset) => s.first.all({ ...params, limit, offset }) as NamingAuthorityRow[],
+        (last, limit) => s.after.all({ ...params, last: last.name, limit }) as NamingAuthorityRow[]),
     };
   }
 
+  private hidden(): NonNullable<DiscoveryIndex['hiddenStatements']> {
+    if (this.hiddenStatements === undefined) {
+      const db = this.db;
+      const authorityRows = `SELECT n.name, n.loaded_at AS loadedAt,
+        (SELECT count(*) FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) AS aliasCount FROM naming_authorities n`;
+      const collectionRows = `SELECT c.id, c.digest, c.sequence_count AS sequenceCount, c.total_length AS totalLength FROM collections c
+        WHERE ${COLLECTION_NOT_HIDDEN}`;
+      const named = 'c.id IN (SELECT collection_id FROM collection_names WHERE name = @name)';
+      this.hiddenStatements = {
+        authorities: { ...this.stmt.authorities,
+          first: db.prepare(`${authorityRows} ORDER BY n.name LIMIT @limit OFFSET @offset`),
+          after: db.prepare(`${authorityRows} WHERE n.name > @last ORDER BY n.name LIMIT @limit`),
+        },
+        collections: {
+          first: db.prepare(`${collectionRows} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
+          after: db.prepare(`${collectionRows} AND c.digest > @last ORDER BY c.digest LIMIT @limit`),
+          count: db.prepare(`SELECT count(*) FROM collections c WHERE ${COLLECTION_NOT_HIDDEN}`).pluck(),
+        },
+        collectionsByName: {
+          first: db.prepare(`${collectionRows} AND ${named} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
+          after: db.prepare(`${collectionRows} AND ${named} AND c.digest > @last ORDER BY c.digest LIMIT @limit`),
+          count: db.prepare(`SELECT count(*) FROM collections c WHERE ${COLLECTION_NOT_HIDDEN} AND ${named}`).pluck(),
+        },
+      };
+    }
+    return this.hiddenStatements;
+  }
+
   /** Aliases with their sequence's digests, by authority, alias, then sequence (a stable order). */
-  aliases(filter: AliasFilter, page: Page): Listing<AliasRow> {
+  aliases(filter: AliasFilter, page: Page, hidden?: string): Listing<AliasRow> {
     const params: Record<string, string> = {};
     // `where` selects the rows; `after` is the same minus the prefix's lower bound, which the
     // keyset replaces, so each later batch starts at its cursor in the (authority, alias) key.
@@ -202,6 +244,11 @@ export class DiscoveryIndex {
       where.push('a.alias = @alias');
       params.alias = filter.alias;
       key += 'a';
+    }
+    if (hidden !== undefined) {
+      where.push(ALIAS_VISIBLE);
+      params.hidden = hidden;
+      key += 'h';
     }
     after.push(...where);
     if (filter.prefix !== undefined && filter.prefix !== '') {
@@ -236,10 +283,11 @@ export class DiscoveryIndex {
   }
 
   /** Collections by level-0 digest, optionally only those carrying a human name. */
-  collections(filter: { readonly name?: string | undefined }, page: Page): Listing<CollectionSummaryRow> {
+  collections(filter: { readonly name?: string | undefined }, page: Page, hidden?: string): Listing<CollectionSummaryRow> {
     const byName = filter.name !== undefined;
-    const s = byName ? this.stmt.collectionsByName : this.stmt.collections;
-    const params = byName ? { name: filter.name } : {};
+    const statements = hidden === undefined ? this.stmt : this.hidden();
+    const s = byName ? statements.collectionsByName : statements.collections;
+    const params = { ...(byName ? { name: filter.name } : {}), ...(hidden === undefined ? {} : { hidden }) };
     const withNames = (rows: Omit<CollectionSummaryRow, 'names'>[]): CollectionSummaryRow[] =>
       rows.map((r) => ({ ...r, names: this.collectionNames(r.id) }));
     return {

@@ -49,6 +49,7 @@ export class SequenceStore {
   private readonly runsCache = new Map<number, ExceptionRuns>();
   private readonly lookupCache = new Map<string, SequenceRecord[]>();
   private readonly aliasCache = new Map<number, Alias[]>();
+  private readonly membershipCache = new Map<number, number[]>();
   private cacheVersion = -1;
   private readonly stmt: Record<string, Statement>;
 
@@ -76,6 +77,9 @@ export class SequenceStore {
       first: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id LIMIT 1`),
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
+      memberOf: db.prepare('SELECT DISTINCT collection_id FROM collection_members WHERE sequence_id = ?').pluck(),
+      collectionIdByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
+      collectionIdByName: db.prepare('SELECT collection_id FROM collection_names WHERE name = ?').pluck(),
     };
     this.packs = new PackReader((packId) => {
       const file = this.stmt.packFile!.get(packId) as string | undefined;
@@ -121,12 +125,30 @@ export class SequenceStore {
     return aliases;
   }
 
+  /** Ids of the collections this sequence belongs to (for private collections); cached. */
+  collectionIdsOf(record: SequenceRecord): readonly number[] {
+    this.invalidateIfChanged();
+    let ids = this.membershipCache.get(record.rowId);
+    if (ids === undefined) {
+      ids = this.stmt.memberOf!.all(record.rowId) as number[];
+      if (this.membershipCache.size >= LOOKUP_CACHE_ENTRIES) this.membershipCache.delete(this.membershipCache.keys().next().value!);
+      this.membershipCache.set(record.rowId, ids);
+    }
+    return ids;
+  }
+
+  /** The id of the collection with this seqcol digest or human name, if any. */
+  collectionIdByRef(ref: string): number | undefined {
+    return (this.stmt.collectionIdByDigest!.get(ref) ?? this.stmt.collectionIdByName!.get(ref)) as number | undefined;
+  }
+
   /** Drops cached lookups once another connection (an ingest) has committed. */
   private invalidateIfChanged(): void {
     const version = this.stmt.dataVersion!.get() as number;
     if (version !== this.cacheVersion) {
       this.lookupCache.clear();
       this.aliasCache.clear();
+      this.membershipCache.clear();
       this.cacheVersion = version;
     }
   }

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
@@ -19,7 +19,7 @@ type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import=tsx', join(ROOT, 'src/cli/main.ts')];
 const SETTINGS_ENV = ['PORT', 'HOST', 'REFGET_STORE', 'CIRCULAR_SUPPORTED', 'SUBSEQUENCE_LIMIT', 'LOG_LEVEL', 'LOG_PRETTY',
-  'REFGET_WORKERS', 'REFGET_SAMPLE', 'REFGET_MAX_LIST_LIMIT', 'REFGET_MAX_BATCH_IDS'];
+  'REFGET_WORKERS', 'REFGET_SAMPLE', 'REFGET_MAX_LIST_LIMIT', 'REFGET_MAX_BATCH_IDS', 'REFGET_TOKENS_FILE'];
 
 /** The test's environment without any serve setting, plus `extra`. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -201,6 +201,11 @@ t.test('bad settings stop the server at start with exit 1 and a message', async 
   assertConfigError(t, run(serveArgs, { PORT: '0', CIRCULAR_SUPPORTED: 'maybe' }), /invalid CIRCULAR_SUPPORTED="maybe"/, 'CIRCULAR_SUPPORTED=maybe');
   assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }), /invalid REFGET_WORKERS="many"/, 'REFGET_WORKERS=many');
   assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }), /invalid REFGET_MAX_LIST_LIMIT="0"/, 'REFGET_MAX_LIST_LIMIT=0');
+  const tokens = join(tempDir(t), 'tokens.tsv');
+  writeFileSync(tokens, 'tok\tnope\n');
+  assertConfigError(t, run([...serveArgs, '--port', '0', '--workers', '2', '--tokens-file', tokens]), /tokens\.tsv: no stored collection with digest or name 'nope'/, '--tokens-file, unknown collection');
+  writeFileSync(tokens, '# tokens\nno tab\n');
+  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_TOKENS_FILE: tokens }), /tokens\.tsv:2: expected token<TAB>/, 'REFGET_TOKENS_FILE, malformed line');
   assertConfigError(t, run([...serveArgs, '--port', 'abc']), /option '-p, --port <port>' argument 'abc' is invalid/, '--port abc');
   assertConfigError(t, run([...serveArgs, '--log-level', 'loud']), /--log-level <level>' argument 'loud' is invalid/, '--log-level loud');
   assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '1']), /cannot open store index/, 'missing store');
@@ -222,6 +227,7 @@ t.test('serve --help lists every setting with its environment variable', async (
     ['--port', 'PORT'], ['--host', 'HOST'], ['--store', 'REFGET_STORE'], ['--circular-supported', 'CIRCULAR_SUPPORTED'],
     ['--subsequence-limit', 'SUBSEQUENCE_LIMIT'], ['--max-list-limit', 'REFGET_MAX_LIST_LIMIT'], ['--max-batch-ids', 'REFGET_MAX_BATCH_IDS'],
     ['--log-level', 'LOG_LEVEL'], ['--pretty-logs', 'LOG_PRETTY'], ['--sample', 'REFGET_SAMPLE'], ['--workers', 'REFGET_WORKERS'],
+    ['--tokens-file', 'REFGET_TOKENS_FILE'],
   ] as const) {
     const entry = entries.find((e) => new RegExp(`(^|[ ,])${flag}( |,|$)`).test(e));
     t.match(entry, new RegExp(`env ${env}\\b`), `${flag} names env ${env}`);

@@ -15,6 +15,7 @@ import {
 } from '../listing-format.js';
 import { negotiate } from '../media-types.js';
 import { resolveSequence } from '../resolve-sequence.js';
+import { collectionVisible, hiddenCollections, hiddenError, type Viewer } from '../access.js';
 import { sequenceMetadata, type SequenceMetadata } from '../sequence-metadata.js';
 import { AliasSchema, ErrorResponse } from '../schemas.js';
 
@@ -159,29 +160,32 @@ function listingResponse(row: Record<string, unknown>, description: string) {
   };
 }
 
-function findCollection(store: SequenceStore, ref: string): CollectionRow {
-  const byDigest = store.collections.get(ref);
-  if (byDigest !== undefined) return byDigest;
-  const digest = store.discovery.collectionDigestByName(ref);
-  const byName = digest === undefined ? undefined : store.collections.get(digest);
-  if (byName === undefined) throw new AppError('COLLECTION_NOT_FOUND', `no collection with digest or name '${ref.slice(0, 100)}'`);
-  return byName;
+function findCollection(store: SequenceStore, ref: string, viewer: Viewer | null): CollectionRow {
+  const notFound = (): AppError => new AppError('COLLECTION_NOT_FOUND', `no collection with digest or name '${ref.slice(0, 100)}'`);
+  let found = store.collections.get(ref);
+  if (found === undefined) {
+    const digest = store.discovery.collectionDigestByName(ref);
+    found = digest === undefined ? undefined : store.collections.get(digest);
+  }
+  if (found === undefined) throw notFound();
+  if (viewer !== null && !collectionVisible(viewer, found.id)) throw hiddenError(viewer, notFound());
+  return found;
 }
 
 type BatchResult =
   | { id: string; metadata: SequenceMetadata }
-  | { id: string; error: 'SEQUENCE_NOT_FOUND' | 'AMBIGUOUS_ALIAS'; message: string; [detail: string]: unknown };
+  | { id: string; error: 'SEQUENCE_NOT_FOUND' | 'AMBIGUOUS_ALIAS' | 'UNAUTHORIZED'; message: string; [detail: string]: unknown };
 
 /** The metadata of one id, exactly as GET /sequence/:id/metadata gives it, or its lookup error. */
-function batchResult(store: SequenceStore, id: string): BatchResult {
+function batchResult(store: SequenceStore, id: string, viewer: Viewer | null): BatchResult {
   try {
-    const record = resolveSequence(store, id);
+    const record = resolveSequence(store, id, viewer);
     return {
       id,
       metadata: sequenceMetadata(store, id, record),
     };
   } catch (err) {
-    if (isAppError(err) && (err.code === 'SEQUENCE_NOT_FOUND' || err.code === 'AMBIGUOUS_ALIAS')) {
+    if (isAppError(err) && (err.code === 'SEQUENCE_NOT_FOUND' || err.code === 'AMBIGUOUS_ALIAS' || err.code === 'UNAUTHORIZED')) {
       return { id, error: err.code, message: err.message, ...err.details };
     }
     throw err;
@@ -219,7 +223,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
     rejectUnknown(request.query, PAGING_PARAMS);
     const format = formatOf(request);
     const paging = pageOf(request.query, maxListLimit, DEFAULT_LIST_LIMIT);
-    return sendListing(reply, format, authorityShape, request.server.store.discovery.namingAuthorities(paging.page), paging);
+    return sendListing(reply, format, authorityShape, request.server.store.discovery.namingAuthorities(paging.page, hiddenCollections(request)), paging);
   });
 
   app.get<{ Querystring: Query }>('/aliases', {
@@ -242,7 +246,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
       namingAuthority: filterValue(request.query, 'naming_authority'),
       alias: filterValue(request.query, 'alias'),
       prefix: filterValue(request.query, 'prefix'),
-    }, paging.page);
+    }, paging.page, hiddenCollections(request));
     return sendListing(reply, format, aliasShape, listing, paging);
   });
 
@@ -269,7 +273,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
     rejectUnknown(request.query, ['name', ...PAGING_PARAMS]);
     const format = formatOf(request);
     const paging = pageOf(request.query, maxListLimit, DEFAULT_LIST_LIMIT);
-    const listing = request.server.store.discovery.collections({ name: filterValue(request.query, 'name') }, paging.page);
+    const listing = request.server.store.discovery.collections({ name: filterValue(request.query, 'name') }, paging.page, hiddenCollections(request));
     return sendListing(reply, format, collectionShape, listing, paging);
   });
 
@@ -296,7 +300,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
     rejectUnknown(request.query, PAGING_PARAMS);
     const format = formatOf(request);
     const { store } = request.server;
-    const collection = findCollection(store, request.params.ref);
+    const collection = findCollection(store, request.params.ref, request.viewer);
     const paging = pageOf(request.query, maxListLimit, 0);
     const shape = collectionSequenceShape(store.discovery.memberNamingAuthorities(collection.id));
     return sendListing(reply, format, shape, store.discovery.collectionSequences(collection, paging.page), paging, {
@@ -340,6 +344,6 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
       throw new AppError('INVALID_PARAMETER', `at most ${maxBatchIds} ids per request, got ${ids.length}; split the list`);
     }
     const { store } = request.server;
-    return sendJson(reply, { results: ids.map((id) => batchResult(store, id)) });
+    return sendJson(reply, { results: ids.map((id) => batchResult(store, id, request.viewer)) });
   });
 }

@@ -17,7 +17,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { store } = request.server;
-    const record = resolveSequence(store, request.params.id);
+    const record = resolveSequence(store, request.params.id, request.viewer);
     negotiate(request.query.accept ?? request.headers.accept, ['json']);
     return sendJson(reply, { metadata: sequenceMetadata(store, request.params.id, record) });
   });

@@ -8,6 +8,7 @@ import { isCollectionAttribute, ATTRIBUTE_COLUMNS, type CollectionAttribute, typ
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
 import { sendJson } from '../json.js';
+import { collectionVisible, hiddenCollections, hiddenError, type Viewer } from '../access.js';
 import { ErrorResponse } from '../schemas.js';
 
 const JSON_CT = 'application/json; charset=utf-8';
@@ -42,9 +43,11 @@ export function level2Of(store: SequenceStore, collection: CollectionRow): Level
   };
 }
 
-function getCollection(store: SequenceStore, digest: string): CollectionRow {
+function getCollection(store: SequenceStore, digest: string, viewer: Viewer | null): CollectionRow {
   const collection = store.collections.get(digest);
-  if (collection === undefined) throw new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
+  const notFound = (): AppError => new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
+  if (collection === undefined) throw notFound();
+  if (viewer !== null && !collectionVisible(viewer, collection.id)) throw hiddenError(viewer, notFound());
   return collection;
 }
 
@@ -75,7 +78,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { store } = request.server;
-    const collection = getCollection(store, request.params.digest);
+    const collection = getCollection(store, request.params.digest, request.viewer);
     if (request.query.level === '1') return send(reply, collection.level1);
     return send(reply, level2Of(store, collection));
   });
@@ -89,8 +92,8 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { store } = request.server;
-    const a = getCollection(store, request.params.a);
-    const b = getCollection(store, request.params.b);
+    const a = getCollection(store, request.params.a, request.viewer);
+    const b = getCollection(store, request.params.b, request.viewer);
     return send(reply, compareCollections(
       { digest: a.digest, level2: level2Of(store, a) },
       { digest: b.digest, level2: level2Of(store, b) },
@@ -107,7 +110,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const { store } = request.server;
-    const a = getCollection(store, request.params.a);
+    const a = getCollection(store, request.params.a, request.viewer);
     const valid = validateLevel2(request.body);
     if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
     return send(reply, compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: null, level2: valid.level2 }));
@@ -131,7 +134,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       const value = request.query[attr];
       if (value !== undefined) filters[attr] = value;
     }
-    const { digests, total } = request.server.store.collections.list(filters, pageSize, page * pageSize);
+    const { digests, total } = request.server.store.collections.list(filters, pageSize, page * pageSize, hiddenCollections(request));
     return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
   });
 
@@ -149,7 +152,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       throw new AppError('ATTRIBUTE_NOT_FOUND', `attribute '${attr.slice(0, 100)}' is not served`);
     }
     const { store } = request.server;
-    const collection = store.collections.withAttribute(attr, digest);
+    const collection = store.collections.withAttribute(attr, digest, hiddenCollections(request));
     if (collection === undefined) throw new AppError('ATTRIBUTE_NOT_FOUND', `no ${attr} with digest '${digest.slice(0, 100)}'`);
     return send(reply, level2Of(store, collection)[attr as keyof Level2]);
   });
@@ -166,7 +169,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     const { attr } = request.params;
     if (!isCollectionAttribute(attr)) throw new AppError('ATTRIBUTE_NOT_FOUND', `unknown attribute '${attr.slice(0, 100)}'`);
     const { page, pageSize } = paging(request.query);
-    const { digests, total } = request.server.store.collections.attributeDigests(attr, pageSize, page * pageSize);
+    const { digests, total } = request.server.store.collections.attributeDigests(attr, pageSize, page * pageSize, hiddenCollections(request));
     return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
   });
 }

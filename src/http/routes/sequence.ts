@@ -14,6 +14,8 @@ const OFFERED: readonly Representation[] = ['sequence', 'fasta'];
 /** Results up to this size are read in one go; larger ones stream block by block. */
 const BUFFER_LIMIT = 1 << 20;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** A response to a bearer token (private collections) must not be kept by shared caches. */
+const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
 
 interface SequenceRequest {
   Params: { id: string };
@@ -40,7 +42,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async (request, reply) => {
       const { store, config } = request.server;
-      const record = resolveSequence(store, request.params.id);
+      const record = resolveSequence(store, request.params.id, request.viewer);
       const representation = negotiate(request.query.accept ?? request.headers.accept, OFFERED);
       const interval = resolveInterval({
         start: request.query.start,
@@ -71,7 +73,7 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     .type(contentTypeOf(representation))
     .header('accept-ranges', interval.kind === 'query' ? 'none' : 'bytes')
     .header('etag', etag)
-    .header('cache-control', IMMUTABLE);
+    .header('cache-control', request.viewer !== null && !request.viewer.anonymous ? IMMUTABLE_PRIVATE : IMMUTABLE);
   // The same URL gives plain text or FASTA depending on Accept, and the answer is cached as
   // public + immutable: shared caches must key it on Accept (RFC 9110 §12.5.5).
   const vary = reply.getHeader('vary');

@@ -1,0 +1,45 @@
+// The tokens file behind private collections (issue 7): one `token<TAB>ref[,ref…]` per line,
+// where a ref is a collection's seqcol digest or human name, or `*` for every private one.
+// Blank lines and lines starting with '#' are skipped. Pure: the caller reads the file.
+
+export interface TokenGrants {
+  /** token → the collection refs it grants, or '*' for all private collections */
+  readonly grants: ReadonlyMap<string, ReadonlySet<string> | '*'>;
+  /** every collection ref named anywhere in the file: these collections are private */
+  readonly privateRefs: ReadonlySet<string>;
+}
+
+export class TokensFileError extends Error {
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`);
+    this.name = 'TokensFileError';
+  }
+}
+
+export function parseTokensFile(text: string, file: string): TokenGrants {
+  const grants = new Map<string, Set<string> | '*'>();
+  const privateRefs = new Set<string>();
+  const lines = text.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    const n = i + 1;
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const fields = line.split('\t');
+    if (fields.length !== 2) {
+      throw new TokensFileError(file, n, `expected token<TAB>collection[,collection…] (or *), got ${fields.length} tab-separated field${fields.length === 1 ? '' : 's'}`);
+    }
+    const token = fields[0]!.trim();
+    const refs = fields[1]!.split(',').map((r) => r.trim());
+    if (token === '' || /\s/.test(token)) throw new TokensFileError(file, n, 'the token must be non-empty and contain no whitespace');
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new TokensFileError(file, n, 'the token must be printable ASCII');
+    if (grants.has(token)) throw new TokensFileError(file, n, 'this token is already defined on an earlier line');
+    if (refs.some((r) => r === '')) throw new TokensFileError(file, n, 'empty collection name or digest');
+    if (refs.includes('*')) {
+      if (refs.length > 1) throw new TokensFileError(file, n, "'*' grants every private collection and cannot be combined with names");
+      grants.set(token, '*');
+      continue;
+    }
+    grants.set(token, new Set(refs));
+    for (const r of refs) privateRefs.add(r);
+  }
+  return { grants, privateRefs };
+}
