@@ -16,5 +16,8 @@ t.test('HTTP fuzzing', async (t) => {
   t.equal(f.transportErrors, 0);
   t.ok(f.serverUp, 'both servers still answer /healthz');
   t.ok(f.rssMb.growthAfterWarmup < 64, `RSS after warm-up ${f.rssMb.afterWarmup} MB, end ${f.rssMb.end} MB`);
-  t.ok(Object.keys(f.statuses).length >= 10, `statuses seen: ${Object.keys(f.statuses).join(', ')}`);
+  // The generator must reach the main classes; rarer ones (304, 501, 431…) depend on the seed,
+  // so they are reported, not required (a random seed must never make CI flaky).
+  for (const status of ['200', '206', '400', '404', '406', '416']) t.ok(status in f.statuses, `status ${status} was exercised`);
+  t.comment(`statuses seen: ${JSON.stringify(f.statuses)}`);
 });
