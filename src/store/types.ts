@@ -22,12 +22,6 @@ export interface Alias {
   readonly alias: string;
 }
 
-export interface NamingAuthoritySummary {
-  readonly name: string;
-  readonly aliasCount: number;
-  readonly loadedAt: string;
-}
-
 /** A lookup by identifier. An alias may name several sequences. */
 export type SequenceLookup =
   | { kind: 'md5'; md5: string }
