@@ -32,7 +32,6 @@ const STATUS: Record<ErrorCode, number> = {
   OUTPUT_ERROR: 500,
 };
 
-
 /** Headers a handler may have set for a success body before it failed; none fits an error body. */
 const SUCCESS_ONLY_HEADERS = ['etag', 'cache-control', 'accept-ranges', 'content-range'] as const;
 
