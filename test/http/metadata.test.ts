@@ -2,11 +2,12 @@
 // rules), §2.7 (identifier forms, 404s, 300) and checklist §2.9 R5, R12. Expected digests come from
 // shared/data/refget/expected-ids.json and the spec's test vectors, never from the code under test.
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildTestApp, sampleStore, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
+import { assertJsonError, EXPECTED, NAMES, type ExpectedIds, type Name } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 /** The subtest object tap passes to t.test callbacks. */
@@ -17,17 +18,6 @@ const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
 const SUITE_JSON_ACCEPT = 'application/vnd.ga4gh.refget.v1.0.0+json,application/vnd.ga4gh.refget.v2.0.0+json';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-interface ExpectedIds {
-  length: number;
-  circular: boolean;
-  md5: string;
-  trunc512: string;
-  ga4gh: string;
-  aliases: { alias: string; naming_authority: string }[];
-}
-const EXPECTED = JSON.parse(readFileSync(join(SHARED_DATA, 'refget', 'expected-ids.json'), 'utf8')) as Record<'I' | 'VI' | 'NC', ExpectedIds>;
-type Name = 'I' | 'VI' | 'NC';
-const NAMES: readonly Name[] = ['I', 'VI', 'NC'];
 const ids = (name: Name): ExpectedIds => EXPECTED[name];
 
 /** [the path segment sent, the id as the server receives it (decoded)] for every §2.7 form. */
@@ -95,16 +85,7 @@ function assertMetadataOf(t: Test, m: Metadata, name: Name, queryId: string, msg
 }
 
 function assertError(t: Test, res: Res, status: number, code: string, msg: string): Record<string, unknown> {
-  t.equal(res.statusCode, status, `${msg}: status ${status}`);
-  t.equal(res.headers['content-type'], JSON_TYPE, `${msg}: error content-type`);
-  t.equal(res.headers['access-control-allow-origin'], '*', `${msg}: CORS`);
-  const body = JSON.parse(res.body) as Record<string, unknown>;
-  t.equal(body.error, code, `${msg}: error code`);
-  t.type(body.message, 'string', `${msg}: message`);
-  t.notOk('stack' in body, `${msg}: no stack key`);
-  t.notMatch(res.body, /\bat .+\.(?:ts|js):\d+/, `${msg}: no stack frames`);
-  t.notOk('metadata' in body, `${msg}: no metadata on an error`);
-  return body;
+  return assertJsonError(t, res, status, code, msg, { key: 'metadata', label: 'no metadata on an error' });
 }
 
 const storeDir = await sampleStore(t);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
+import { EXPECTED, NAMES, type ExpectedIds, type Name } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 /** The subtest object tap passes to t.test callbacks. */
@@ -32,22 +33,12 @@ function fastaSequence(file: string): string {
   return text.split(/\r?\n/).filter((l) => !l.startsWith('>')).join('').replace(/[^A-Za-z]/g, '').toUpperCase();
 }
 
-interface ExpectedIds {
-  length: number;
-  circular: boolean;
-  md5: string;
-  trunc512: string;
-  ga4gh: string;
-  aliases: { alias: string; naming_authority: string }[];
-}
-const EXPECTED = JSON.parse(readFileSync(join(REFGET_DATA, 'expected-ids.json'), 'utf8')) as Record<'I' | 'VI' | 'NC', ExpectedIds>;
 const SEQ = {
   I: fastaSequence(join(REFGET_DATA, 'I.faa')),
   VI: fastaSequence(join(REFGET_DATA, 'VI.faa')),
   NC: fastaSequence(join(REFGET_DATA, 'NC.faa')),
 };
-type Name = keyof typeof SEQ;
-const NAMES: readonly Name[] = ['I', 'VI', 'NC'];
+
 const ids = (name: Name): ExpectedIds => EXPECTED[name];
 const I_LEN = 230218;
 const NC_LEN = 5386;

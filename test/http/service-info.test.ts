@@ -4,6 +4,7 @@
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore } from '../helpers/sample-store.js';
+import { assertJsonError } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 /** The subtest object tap passes to t.test callbacks. */
@@ -42,16 +43,7 @@ function okInfo(t: Test, res: Res, msg: string): ServiceInfo {
 }
 
 function assertError(t: Test, res: Res, status: number, code: string, msg: string): Record<string, unknown> {
-  t.equal(res.statusCode, status, `${msg}: status ${status}`);
-  t.equal(res.headers['content-type'], JSON_TYPE, `${msg}: error content-type`);
-  t.equal(res.headers['access-control-allow-origin'], '*', `${msg}: CORS`);
-  const body = JSON.parse(res.body) as Record<string, unknown>;
-  t.equal(body.error, code, `${msg}: error code`);
-  t.type(body.message, 'string', `${msg}: message`);
-  t.notOk('stack' in body, `${msg}: no stack key`);
-  t.notMatch(res.body, /\bat .+\.(?:ts|js):\d+/, `${msg}: no stack frames`);
-  t.notOk('refget' in body, `${msg}: not the service-info document`);
-  return body;
+  return assertJsonError(t, res, status, code, msg, { key: 'refget', label: 'not the service-info document' });
 }
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -1,0 +1,44 @@
+// Expected values for the refget compliance sequences, read from shared/data (independent of the
+// code under test), and the JSON error-body checks the refget JSON endpoints share.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import type t from 'tap';
+import { SHARED_DATA } from './sample-store.js';
+
+export type Name = 'I' | 'VI' | 'NC';
+export const NAMES: readonly Name[] = ['I', 'VI', 'NC'];
+
+export interface ExpectedIds {
+  length: number;
+  circular: boolean;
+  md5: string;
+  trunc512: string;
+  ga4gh: string;
+  aliases: { alias: string; naming_authority: string }[];
+}
+
+/** shared/data/refget/expected-ids.json: every identifier form of I, VI and NC. */
+export const EXPECTED = JSON.parse(readFileSync(join(SHARED_DATA, 'refget', 'expected-ids.json'), 'utf8')) as Record<Name, ExpectedIds>;
+
+export const REFGET_JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
+
+type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+
+/**
+ * A refget JSON error: status, content type, CORS, `{error, message}`, no stack anywhere, and
+ * none of the success document's top-level key (`absentKey`) in the body.
+ */
+export function assertJsonError(t: Test, res: LightMyRequestResponse, status: number, code: string, msg: string,
+  absentKey: { key: string; label: string }): Record<string, unknown> {
+  t.equal(res.statusCode, status, `${msg}: status ${status}`);
+  t.equal(res.headers['content-type'], REFGET_JSON_TYPE, `${msg}: error content-type`);
+  t.equal(res.headers['access-control-allow-origin'], '*', `${msg}: CORS`);
+  const body = JSON.parse(res.body) as Record<string, unknown>;
+  t.equal(body.error, code, `${msg}: error code`);
+  t.type(body.message, 'string', `${msg}: message`);
+  t.notOk('stack' in body, `${msg}: no stack key`);
+  t.notMatch(res.body, /\bat .+\.(?:ts|js):\d+/, `${msg}: no stack frames`);
+  t.notOk(absentKey.key in body, `${msg}: ${absentKey.label}`);
+  return body;
+}
