@@ -95,3 +95,23 @@ t.test('decode refuses too few packed bytes', async (t) => {
   const { packed, runs } = encode('ACGTACGTAC', () => 10);
   t.throws(() => decodeTwoBit(packed.subarray(0, 1), 0, 10, runs), RangeError);
 });
+
+t.test('every four-letter word of A-Z round-trips; only all-ACGT words avoid exception runs', async (t) => {
+  // The encoder tests four bases at a time with word arithmetic: check it against every word
+  // a normalised sequence can contain (26^4), each at a group boundary.
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const words: string[] = [];
+  let plain = 0;
+  for (const a of letters) for (const b of letters) for (const c of letters) for (const d of letters) {
+    const word = a + b + c + d;
+    words.push(word, 'ACGT');
+    if (/^[ACGT]{4}$/.test(word)) plain++;
+  }
+  const text = words.join('');
+  const { packed, runs } = encode(text, () => 1 << 16);
+  t.equal(decode(packed, runs, 0, text.length), text, 'decoded text equals the input');
+  // Bases outside A/C/G/T, counted independently of the encoder.
+  const exceptionBases = [...text].filter((ch) => !'ACGT'.includes(ch)).length;
+  t.equal([...runs.lengths].reduce((n, l) => n + l, 0), exceptionBases, 'runs cover exactly the non-ACGT bases');
+  t.equal(plain, 256, 'all 256 ACGT words were in the input');
+});
