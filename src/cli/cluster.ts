@@ -2,10 +2,7 @@
 // connections: SCHED_NONE), so every core serves. A worker that dies is replaced without
 // touching the others; SIGTERM/SIGINT stop all of them gracefully and exit 0.
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { serveClusterMetrics } from '../http/metrics.js';
-
-export const defaultWorkers = (): number => availableParallelism();
 
 export interface ClusterOptions {
   workers: number;

@@ -12,7 +12,7 @@ import { runExportRefCache } from './export-ref-cache.js';
 import { loadSampleIfEmpty } from './sample.js';
 import { loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, parseBoolean, fromEnv, ConfigError, LOG_LEVELS } from '../config.js';
 import cluster from 'node:cluster';
-import { defaultWorkers, runClustered } from './cluster.js';
+import { availableParallelism } from 'node:os';
 
 function parseWorkers(raw: string): number {
   const n = Number(raw);
@@ -142,9 +142,11 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       const store = SequenceStore.open(config.storeDir);
       try { loadTokens(store, config.tokensFile); } finally { store.close(); }
     }
-    const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? defaultWorkers();
+    const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? availableParallelism();
     // Loaded here, not at the top: the server stack (Fastify and its plugins) costs ~0.5 s of
     // start-up that ingest, list, verify and digest do not need.
+    // Loaded here, not at the top: `ingest` and the other commands need none of the server.
+    const { runClustered } = await import('./cluster.js');
     const { startServer } = await import('../server.js');
     await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
   });
