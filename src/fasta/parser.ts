@@ -1,6 +1,7 @@
 // Push-based streaming FASTA parser: splits records, normalises sequence bytes (spec §2.8) and
 // rejects malformed input with a FastaFormatError naming file, line and cause.
 import { FastaFormatError, type FastaErrorCause } from './errors.js';
+import { BodyScanner, SCAN_WINDOW } from './scan-body.js';
 
 export interface FastaSink {
   /** A header line `>name description`. name = first whitespace-delimited token. line is 1-based. */
@@ -15,10 +16,10 @@ export interface FastaSink {
 
 /** Headers are accumulated in memory (sequence lines never are); past this we refuse the file. */
 export const MAX_HEADER_BYTES = 1 << 20;
-const SCRATCH_BYTES = 1 << 20;
+const SCRATCH_BYTES = SCAN_WINDOW;
 
-// Byte classes. Letters map to their upper-case byte (0x41-0x5A), so the hot loop needs a single
-// `v >= 0x41` test for the common case. The small codes below are only looked at otherwise.
+// Byte classes (the scanner's table). Letters map to their upper-case byte (0x41-0x5A), so one
+// `v >= 0x41` test finds them. The small codes below are only looked at otherwise.
 const DROP = 0; // printable non-letters, TAB, CR: removed by normalisation
 const NEWLINE = 1; // LF: handled inline so the hot loop never needs a separate indexOf per line
 const INVALID = 2; // control bytes, DEL and anything >= 0x80: not a text FASTA file
@@ -41,75 +42,14 @@ const TAB = 0x09;
 /** Before the first header / inside a header line / inside a record body. */
 type State = 'pre' | 'header' | 'body';
 
-// scanBody's other results travel through module variables rather than object properties: with
-// property stores on its rarely-taken exit paths, V8 (seen with --trace-deopt) deoptimised the
-// hot loop over and over for "insufficient type feedback".
-let scanOut = 0;
-let scanLine = 0;
-
-const HIGH_BITS = 0x80808080 | 0;
-const FOLD_CASE = 0x20202020;
-const CLEAR_CASE = 0xdfdfdfdf | 0;
-
-/** The hot loop: translate sequence bytes of src[i, n) into out from o, counting lines. Returns
- * the index after a newline that is followed by '>' or ends the window, n when the window is
- * done, or -1 - j for an invalid byte at j. Sets scanOut (new o) and scanLine (new line).
- *
- * Fast path (SWAR): read 4 bytes as one int32; if all four are ASCII letters, store them
- * upper-cased as one int32. In typical FASTA almost every word takes this path, which runs at
- * 2-3x the speed of the byte-wise table lookup. Anything else (newline, dropped or invalid
- * bytes, the last < 4 bytes) goes through the table one byte at a time. */
-function scanBody(
-  src: Uint8Array, srcView: DataView, i: number, n: number,
-  out: Uint8Array, outView: DataView, o: number, line: number,
-): number {
-  const lut = LUT;
-  const n4 = n - 3;
-  let j = i;
-  while (j < n) {
-    if (j < n4) {
-      const w = srcView.getInt32(j, true);
-      // Bytes are < 0x80 so the per-byte additions below cannot carry into a neighbour. After
-      // folding case (| 0x20) a letter is in 0x61..0x7a: + 0x1f sets its high bit (>= 0x61),
-      // + 0x05 must not (< 0x7b).
-      const x = w | FOLD_CASE;
-      if (((w | ((x + 0x05050505) | 0)) & HIGH_BITS) === 0 && (((x + 0x1f1f1f1f) | 0) & HIGH_BITS) === HIGH_BITS) {
-        outView.setInt32(o, w & CLEAR_CASE, true);
-        o += 4;
-        j += 4;
-        continue;
-      }
-    }
-    const v = lut[src[j]!]!;
-    if (v >= 0x41) {
-      out[o++] = v;
-    } else if (v === NEWLINE) {
-      line++;
-      if (j + 1 === n || src[j + 1] === GT) {
-        scanOut = o;
-        scanLine = line;
-        return j + 1;
-      }
-    } else if (v === INVALID) {
-      scanOut = o;
-      scanLine = line;
-      return -1 - j;
-    }
-    j++;
-  }
-  scanOut = o;
-  scanLine = line;
-  return n;
-}
-
 const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
 
 export class FastaParser {
   private readonly sink: FastaSink;
   private readonly file: string;
-  private readonly scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
-  private readonly scratchU8 = new Uint8Array(this.scratch.buffer, this.scratch.byteOffset, SCRATCH_BYTES);
-  private readonly scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, SCRATCH_BYTES);
+  private readonly scanner = new BodyScanner(LUT);
+  /** Normalised bases of the current record not yet handed to the sink (the scanner's output). */
+  private readonly scratch = this.scanner.output;
   private outPos = 0;
   private state: State = 'pre';
   private atLineStart = true;
@@ -144,9 +84,7 @@ export class FastaParser {
     if (this.ended) throw new Error('FastaParser.push() after end()');
     this.total += chunk.length;
     const n = chunk.length;
-    // Plain Uint8Array/DataView views keep scanBody monomorphic whatever Buffer subclass arrives.
     const src = new Uint8Array(chunk.buffer, chunk.byteOffset, n);
-    const srcView = new DataView(chunk.buffer, chunk.byteOffset, n);
     let i = 0;
     while (i < n) {
       if (this.state === 'header') {
@@ -159,9 +97,9 @@ export class FastaParser {
         // Output never exceeds input, so capping the input window at the free scratch space
         // means the hot loop needs no capacity check.
         const stop = Math.min(n, i + (SCRATCH_BYTES - this.outPos));
-        const next = scanBody(src, srcView, i, stop, this.scratchU8, this.scratchView, this.outPos, this.lineNo);
-        this.outPos = scanOut;
-        this.lineNo = scanLine;
+        const next = this.scanner.scan(src, i, stop, this.outPos, this.lineNo);
+        this.outPos = this.scanner.outPos;
+        this.lineNo = this.scanner.line;
         if (next < 0) throw this.invalidByte(src[-1 - next]!, 'sequence line');
         this.atLineStart = next > i && src[next - 1] === LF;
         i = next;

@@ -115,3 +115,14 @@ t.test('every four-letter word of A-Z round-trips; only all-ACGT words avoid exc
   t.equal([...runs.lengths].reduce((n, l) => n + l, 0), exceptionBases, 'runs cover exactly the non-ACGT bases');
   t.equal(plain, 256, 'all 256 ACGT words were in the input');
 });
+
+t.test('a chunk larger than the packing window encodes as in small chunks', async (t) => {
+  const rand = rng(99);
+  const text = randomSequence(rand, 3_000_003); // > 2 windows of 1 MiB, not a multiple of 4
+  const once = encode(text, () => 1e9);
+  const small = encode(text, () => 65_537);
+  t.ok(once.packed.equals(small.packed), 'same packed bytes');
+  t.same([...once.runs.starts], [...small.runs.starts], 'same exception runs');
+  t.equal(decode(once.packed, once.runs, 0, text.length), text, 'decodes to the input');
+  t.equal(decode(once.packed, once.runs, 1_048_570, 1_048_600), text.slice(1_048_570, 1_048_600), 'across the first window edge');
+});

@@ -3,6 +3,8 @@
 // an exception run list (start, length, letter), so decoding is byte-identical to the input.
 // Coordinates are 0-based, half-open throughout.
 
+import { AcgtPacker, PACK_WINDOW } from './pack-acgt.js';
+
 /** base byte → 2-bit code, or 4 for a letter that must become an exception. */
 const CODE = new Uint8Array(256).fill(4);
 CODE[0x41] = 0; // A
@@ -20,52 +22,10 @@ const BYTE_TO_4 = new Uint32Array(256);
   }
 }
 
-/** Typed-array words are in platform byte order; the word arithmetic below assumes little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * Packs one group of four bases, read as a little-endian word (first base in the low byte), into
- * its output byte (first base in the high bits), or returns -1 unless all four are A, C, G or T.
- *
- * SWAR: for A C G T (0x41 0x43 0x47 0x54), bits 1-2 XOR bits 2-3 of a byte give the codes 0 1 2 3,
- * computed for all four bytes at once. Rebuilding the letters from those codes (0x41 + 0, 2, 6,
- * 19) and comparing with the word checks that all four were A, C, G or T: any other letter gives
- * a code whose letter differs from it.
- */
-function packWord(w: number): number {
-  const c = ((w >>> 1) ^ (w >>> 2)) & 0x03030303;
-  const lo = c & 0x01010101;
-  const hi = (c >>> 1) & 0x01010101;
-  if (((0x41414141 + lo * 2 + hi * 6 + (lo & hi) * 11) | 0) !== w) return -1;
-  return ((c << 6) | (c >>> 4) | (c >>> 14) | (c >>> 24)) & 0xff;
-}
-
-/**
- * Packs groups of four bases from src[i, end) into out from o while every base is A, C, G or T.
- * Returns the index of the first group holding another letter (or end). `words` is the same
- * bytes as 32-bit words when they are 4-aligned (one typed-array load per group, the fast case).
- */
-function packGroups(view: DataView, words: Int32Array | undefined, i: number, end: number, out: Uint8Array, o: number): number {
-  if (words !== undefined && (i & 3) === 0) {
-    const last = end >> 2;
-    // packWord, inlined by hand: this loop runs once per four bases of every genome ingested.
-    for (let k = i >> 2; k < last; k++) {
-      const w = words[k]!;
-      const c = ((w >>> 1) ^ (w >>> 2)) & 0x03030303;
-      const lo = c & 0x01010101;
-      const hi = (c >>> 1) & 0x01010101;
-      if (((0x41414141 + lo * 2 + hi * 6 + (lo & hi) * 11) | 0) !== w) return k << 2;
-      out[o++] = ((c << 6) | (c >>> 4) | (c >>> 14) | (c >>> 24)) & 0xff;
-    }
-    return end;
-  }
-  for (; i < end; i += 4) {
-    const packed = packWord(view.getInt32(i, true));
-    if (packed < 0) return i;
-    out[o++] = packed;
-  }
-  return end;
-}
+// One packer (a WebAssembly instance with 1.3 MB of memory) per thread, shared by every encoder:
+// encode() uses its window only while it runs, and a store may hold millions of small sequences.
+let packer: AcgtPacker | undefined;
+const sharedPacker = (): AcgtPacker => (packer ??= new AcgtPacker());
 
 /** Exception runs, columnar so they can be stored and binary-searched without objects. */
 export interface ExceptionRuns {
@@ -144,28 +104,22 @@ export class TwoBitEncoder {
         this.pendingCount = 0;
       }
     }
-    // The rest starts on a group boundary. Groups are read as 32-bit words, fastest from a
-    // typed array, which needs a 4-aligned start: copy a misaligned rest (a memcpy is cheap
-    // next to the per-group work).
-    let rest = chunk.subarray(i);
-    if (LITTLE_ENDIAN && (rest.byteOffset & 3) !== 0 && rest.length >= 256) rest = this.alignedCopy(rest);
-    o = this.encodeGroups(rest, out, o);
+    // The rest starts on a group boundary: pack it window by window (windows are whole groups).
+    for (let w = i; w < n; w += PACK_WINDOW) o = this.encodeGroups(chunk.subarray(w, Math.min(n, w + PACK_WINDOW)), out, o);
     return Buffer.from(out.buffer, 0, o);
   }
 
-  /** Encodes src (starting on a group boundary) into out from o; returns the new o. */
+  /** Encodes chunk (starting on a group boundary, at most PACK_WINDOW bases) into out from o; returns the new o. */
   private encodeGroups(chunk: Uint8Array, out: Uint8Array, o: number): number {
-    // Plain Uint8Array views: V8 indexes them markedly faster than Buffer in the hot loop.
-    const src = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
-    const words = LITTLE_ENDIAN && (chunk.byteOffset & 3) === 0 ? new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : undefined;
+    const packer = sharedPacker();
+    const src = packer.load(chunk);
     const n = src.length;
     let i = 0;
     let pos = this.length;
     const whole = n & ~3;
     while (i < whole) {
       // Fast path over groups of four plain ACGT bases; stops at the first group with an exception.
-      const stop = packGroups(view, words, i, whole, out, o);
+      const stop = packer.pack(i, whole, out, o);
       o += (stop - i) >> 2;
       pos += stop - i;
       i = stop;
@@ -193,14 +147,6 @@ export class TwoBitEncoder {
     }
     this.length = pos;
     return o;
-  }
-
-  private alignedScratch = new Uint8Array(0);
-
-  private alignedCopy(src: Uint8Array): Uint8Array {
-    if (this.alignedScratch.length < src.length) this.alignedScratch = new Uint8Array(Math.max(src.length, 1 << 20));
-    this.alignedScratch.set(src);
-    return this.alignedScratch.subarray(0, src.length);
   }
 
   finish(): { tail: Buffer; runs: ExceptionRuns } {
