@@ -85,6 +85,7 @@ export class FastaParser {
     this.total += chunk.length;
     const n = chunk.length;
     const src = new Uint8Array(chunk.buffer, chunk.byteOffset, n);
+    this.scanner.begin(src);
     let i = 0;
     while (i < n) {
       if (this.state === 'header') {
@@ -97,7 +98,7 @@ export class FastaParser {
         // Output never exceeds input, so capping the input window at the free scratch space
         // means the hot loop needs no capacity check.
         const stop = Math.min(n, i + (SCRATCH_BYTES - this.outPos));
-        const next = this.scanner.scan(src, i, stop, this.outPos, this.lineNo);
+        const next = this.scanner.scan(i, stop, this.outPos, this.lineNo);
         this.outPos = this.scanner.outPos;
         this.lineNo = this.scanner.line;
         if (next < 0) throw this.invalidByte(src[-1 - next]!, 'sequence line');

@@ -33,6 +33,10 @@ export class BodyScanner {
   line = 0;
   private readonly input: Uint8Array;
   private readonly exports: ScanExports;
+  /** The current chunk, and which part of it is in the module's input window. */
+  private src: Uint8Array = new Uint8Array(0);
+  private loadStart = 0;
+  private loadEnd = 0;
 
   /** `classes`: byte → its upper-case letter, or 0 (drop), 1 (line feed), 2 (invalid). */
   constructor(classes: Uint8Array) {
@@ -43,16 +47,30 @@ export class BodyScanner {
     this.output = Buffer.from(memory, this.exports.OUT.value, SCAN_WINDOW);
   }
 
+  /** Starts on a new input chunk: what was copied from the previous one is stale. */
+  begin(src: Uint8Array): void {
+    this.src = src;
+    this.loadStart = 0;
+    this.loadEnd = 0;
+  }
+
   /**
-   * Translates src[i, stop) (at most SCAN_WINDOW bytes) into output from o. Returns the index
-   * after a line feed followed by '>' or ending the window, stop when done, or -1 - j for an
-   * invalid byte at j (indexes into src). Sets outPos and line.
+   * Translates src[i, stop) of the chunk given to begin() into output from o, as far as one
+   * window reaches. Returns the index after a line feed followed by '>' or ending the window,
+   * the window's end when done, or -1 - j for an invalid byte at j (indexes into src). Sets
+   * outPos and line. The chunk is copied into the module window by window, once: a chunk of many
+   * short records is scanned record by record from the same copy.
    */
-  scan(src: Uint8Array, i: number, stop: number, o: number, line: number): number {
-    this.input.set(src.subarray(i, stop));
-    const r = this.exports.scan(0, stop - i, o, line);
+  scan(i: number, stop: number, o: number, line: number): number {
+    if (i < this.loadStart || i >= this.loadEnd) {
+      this.loadStart = i;
+      this.loadEnd = Math.min(this.src.length, i + SCAN_WINDOW);
+      this.input.set(this.src.subarray(this.loadStart, this.loadEnd));
+    }
+    const base = this.loadStart;
+    const r = this.exports.scan(i - base, Math.min(stop, this.loadEnd) - base, o, line);
     this.outPos = this.exports.out.value;
     this.line = this.exports.line.value;
-    return r < 0 ? r - i : r + i;
+    return r < 0 ? r - base : r + base;
   }
 }
