@@ -66,12 +66,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   // One log line per request, after it completes (Fastify's default is two, before and after).
-  // (Skipped outright below info: building the log object per request costs at 20k req/s.)
-  const logRequests = ['trace', 'debug', 'info'].includes(app.log.level);
-  app.addHook('onResponse', async (request, reply) => {
-    if (!logRequests) return;
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
-  });
+  // (No hook at all below info: even an empty hook costs at 20k req/s.)
+  if (['trace', 'debug', 'info'].includes(app.log.level)) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      done();
+    });
+  }
 
   // Overload degrades into quick 503s with Retry-After instead of unbounded latency: 200 ms of
   // event-loop lag means requests are queueing, not merely that the process is busy.

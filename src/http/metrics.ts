@@ -65,31 +65,48 @@ export const metricsPlugin = fp(async (app) => {
     AggregatorRegistry.setRegistries([registry, processMetrics()]);
   }
 
+  const bodyBytesChildren = new Map<string, { inc: (n: number) => void }>();
+  const bodyBytesOf = (route: string): { inc: (n: number) => void } => {
+    let child = bodyBytesChildren.get(route);
+    if (child === undefined) bodyBytesChildren.set(route, (child = bodyBytes.labels({ route })));
+    return child;
+  };
   app.addHook('onSend', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload?: unknown) => void) => {
     // HEAD: Fastify drops the body after this hook runs; nothing is sent.
     if (request.method === 'HEAD' || payload === null || payload === undefined) return done(null, payload);
     const route = routeOf(request);
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-      bodyBytes.inc({ route }, Buffer.byteLength(payload));
+      bodyBytesOf(route).inc(Buffer.byteLength(payload));
       return done(null, payload);
     }
     if (!isStream(payload)) return done(null, payload);
     // Count as the bytes go out, so a long download shows up while it runs. pipeline() carries a
     // read error to the counter (which Fastify watches) and a client abort back to the source.
-    const counter = new Transform({
+    const counter = bodyBytesOf(route);
+    const transform = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        bodyBytes.inc({ route }, chunk.length);
+        counter.inc(chunk.length);
         callback(null, chunk);
       },
     });
-    pipeline(payload, counter, () => { /* an error, if any, is on `counter` */ });
-    return done(null, counter);
+    pipeline(payload, transform, () => { /* an error, if any, is on `transform` */ });
+    return done(null, transform);
   });
 
+  // prom-client hashes a label object on every inc/observe; the per-label-set children are
+  // looked up once per (method, route, status) instead (a handful of sets in all).
+  const children = new Map<string, { requests: { inc: () => void }; duration: { observe: (v: number) => void } }>();
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const labels = { method: request.method, route: routeOf(request), status: String(reply.statusCode) };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
+    const route = routeOf(request);
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      child = { requests: requests.labels(labels), duration: duration.labels(labels) };
+      children.set(key, child);
+    }
+    child.requests.inc();
+    child.duration.observe(reply.elapsedTime / 1000);
     done();
   });
 

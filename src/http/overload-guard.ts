@@ -32,11 +32,12 @@ export const overloadGuard = fp<OverloadGuardOptions>(async (app, opts) => {
   }, opts.sampleIntervalMs);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
-  app.addHook('onRequest', async (request, reply) => {
-    if (samples < 2 || lagMs <= opts.maxEventLoopDelayMs) return;
-    if ((request.routeOptions.config as { overloadGuard?: boolean }).overloadGuard === false) return;
+  // A callback hook, not an async one: it runs on every request and almost always passes.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (samples < 2 || lagMs <= opts.maxEventLoopDelayMs) return done();
+    if ((request.routeOptions.config as { overloadGuard?: boolean }).overloadGuard === false) return done();
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return sendJson(reply.code(503), {
+    sendJson(reply.code(503), {
       error: 'OVERLOADED',
       message: `server is overloaded (event-loop lag ${Math.round(lagMs)} ms); retry in ${RETRY_AFTER_SECONDS} s`,
     });
