@@ -12,21 +12,18 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const want = workerData;
-let md5 = want.md5 ? createHash('md5') : undefined;
-let sha = want.sha512 ? createHash('sha512') : undefined;
+// md5 as hex; sha512 as base64url cut to 32 characters (24 bytes): sha512t24u, as digests.ts.
+const { algorithm, encoding, chars } = workerData;
+let hash = createHash(algorithm);
 parentPort.on('message', (msg) => {
   if (msg.type === 'data') {
-    const view = new Uint8Array(msg.buffer, 0, msg.length);
-    md5?.update(view);
-    sha?.update(view);
+    hash.update(new Uint8Array(msg.buffer, 0, msg.length));
     // Hand the buffer back for reuse: no fresh allocation (and page faults) per chunk.
     parentPort.postMessage({ type: 'ack', buffer: msg.buffer, length: msg.length }, [msg.buffer]);
   } else {
-    const digests = { type: 'digest', md5: md5?.digest('hex'), ga4gh: sha?.digest().subarray(0, 24).toString('base64url') };
-    md5 = want.md5 ? createHash('md5') : undefined;
-    sha = want.sha512 ? createHash('sha512') : undefined;
-    parentPort.postMessage(digests);
+    const value = hash.digest(encoding).slice(0, chars);
+    hash = createHash(algorithm);
+    parentPort.postMessage({ type: 'digest', value });
   }
 });
 `;
@@ -37,27 +34,30 @@ export interface Digests {
   readonly ga4gh: string;
 }
 
-type WorkerMessage = { type: 'ack'; buffer: ArrayBuffer; length: number } | { type: 'digest'; md5?: string; ga4gh?: string };
+type WorkerMessage = { type: 'ack'; buffer: ArrayBuffer; length: number } | { type: 'digest'; value: string };
+
+const MD5 = { algorithm: 'md5', encoding: 'hex', chars: 32 } as const;
+const SHA512T24U = { algorithm: 'sha512', encoding: 'base64url', chars: 32 } as const;
 
 /** Size of the recycled transfer buffers; the FASTA parser emits at most 1 MiB at a time. */
 const POOL_BUFFER_BYTES = 1 << 20;
 
-/** One hashing worker: its share of the digests, the bytes it has yet to hash, its buffers. */
+/** One hashing worker: its digest, the bytes it has yet to hash, its buffers. */
 class HashWorker {
   readonly worker: Worker;
   inFlight = 0;
   readonly pool: ArrayBuffer[] = [];
-  readonly digestWaiters: { resolve: (d: Partial<Digests>) => void; reject: (e: Error) => void }[] = [];
+  readonly digestWaiters: { resolve: (d: string) => void; reject: (e: Error) => void }[] = [];
 
-  constructor(hashes: { md5: boolean; sha512: boolean }, onAck: () => void, onError: (err: Error) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: hashes });
+  constructor(digest: typeof MD5 | typeof SHA512T24U, onAck: () => void, onError: (err: Error) => void) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: digest });
     this.worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'ack') {
         this.inFlight -= msg.length;
         if (msg.buffer.byteLength === POOL_BUFFER_BYTES) this.pool.push(msg.buffer);
         onAck();
       } else {
-        this.digestWaiters.shift()?.resolve({ ...(msg.md5 === undefined ? {} : { md5: msg.md5 }), ...(msg.ga4gh === undefined ? {} : { ga4gh: msg.ga4gh }) });
+        this.digestWaiters.shift()?.resolve(msg.value);
       }
     });
     this.worker.on('error', (err) => {
@@ -75,7 +75,7 @@ class HashWorker {
     this.worker.postMessage({ type: 'data', buffer, length: chunk.length }, [buffer]);
   }
 
-  digest(): Promise<Partial<Digests>> {
+  digest(): Promise<string> {
     return new Promise((resolve, reject) => {
       this.digestWaiters.push({ resolve, reject });
       this.worker.postMessage({ type: 'end' });
@@ -84,7 +84,9 @@ class HashWorker {
 }
 
 export class StreamingDigester {
-  private readonly workers: HashWorker[];
+  private readonly md5: HashWorker;
+  private readonly sha512: HashWorker;
+  private readonly workers: readonly HashWorker[];
   private failure: Error | undefined;
   private drainWaiter: (() => void) | undefined;
   private drainLimit = 0;
@@ -92,7 +94,9 @@ export class StreamingDigester {
   constructor() {
     const onAck = (): void => { if (this.bytesInFlight <= this.drainLimit) this.wakeDrain(); };
     const onError = (err: Error): void => { this.failure = err; this.wakeDrain(); };
-    this.workers = [new HashWorker({ md5: true, sha512: false }, onAck, onError), new HashWorker({ md5: false, sha512: true }, onAck, onError)];
+    this.md5 = new HashWorker(MD5, onAck, onError);
+    this.sha512 = new HashWorker(SHA512T24U, onAck, onError);
+    this.workers = [this.md5, this.sha512];
   }
 
   /** Bytes handed over and not yet hashed (by the slowest worker). */
@@ -110,10 +114,8 @@ export class StreamingDigester {
   /** Digests of everything since the last digest(); resets for the next sequence. */
   async digest(): Promise<Digests> {
     if (this.failure) throw this.failure;
-    const parts = await Promise.all(this.workers.map((w) => w.digest()));
-    const merged = Object.assign({}, ...parts) as Partial<Digests>;
-    if (merged.md5 === undefined || merged.ga4gh === undefined) throw new Error('digest worker returned no digest');
-    return { md5: merged.md5, ga4gh: merged.ga4gh };
+    const [md5, ga4gh] = await Promise.all([this.md5.digest(), this.sha512.digest()]);
+    return { md5, ga4gh };
   }
 
   /** Resolves once at most `limit` bytes are still waiting to be hashed. */

@@ -2,28 +2,21 @@
 // and upper-cased 16 at a time, several times faster than the best plain-JS loop. The parser
 // copies each input window into the module's memory and reads the normalised bases from it in
 // place (the output region is the parser's scratch buffer).
+import { embeddedModule, type WasmGlobal, type WasmMemory } from '../wasm/embedded-module.js';
 import { SCAN_BODY_WASM } from './scan-body-wasm.js';
 
 /** Largest input window per call, and the size of the output region. */
 export const SCAN_WINDOW = 1 << 20;
 
-// The few WebAssembly API types used here (@types/node for Node 20 does not declare them).
-interface WasmGlobal { readonly value: number }
 interface ScanExports {
-  memory: { readonly buffer: ArrayBuffer };
+  memory: WasmMemory;
   scan: (i: number, n: number, o: number, line: number) => number;
   out: WasmGlobal;
   line: WasmGlobal;
   IN: WasmGlobal;
   OUT: WasmGlobal;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-
-const wasmModule = new WebAssembly.Module(Buffer.from(SCAN_BODY_WASM, 'base64'));
+const instantiate = embeddedModule<ScanExports>(SCAN_BODY_WASM);
 
 export class BodyScanner {
   /** The output region: normalised bases are written here (SCAN_WINDOW bytes, reused). */
@@ -40,7 +33,7 @@ export class BodyScanner {
 
   /** `classes`: byte → its upper-case letter, or 0 (drop), 1 (line feed), 2 (invalid). */
   constructor(classes: Uint8Array) {
-    this.exports = new WebAssembly.Instance(wasmModule).exports as unknown as ScanExports;
+    this.exports = instantiate();
     const memory = this.exports.memory.buffer;
     new Uint8Array(memory, 0, 256).set(classes);
     this.input = new Uint8Array(memory, this.exports.IN.value, SCAN_WINDOW);

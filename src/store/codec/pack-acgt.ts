@@ -1,24 +1,19 @@
 // The 2-bit encoder's fast path in WebAssembly (pack-acgt.wat, SIMD): runs of plain A/C/G/T
 // bases are checked and packed 16 at a time. The encoder copies a window of bases into the
 // module's memory once, then packs from any group boundary in it until the next exception.
+import { embeddedModule, type WasmGlobal, type WasmMemory } from '../../wasm/embedded-module.js';
 import { PACK_ACGT_WASM } from './pack-acgt-wasm.js';
 
 /** Largest window of bases per load() (a multiple of 4). */
 export const PACK_WINDOW = 1 << 20;
 
-// The few WebAssembly API types used here (@types/node for Node 20 does not declare them).
 interface PackExports {
-  memory: { readonly buffer: ArrayBuffer };
+  memory: WasmMemory;
   pack: (i: number, end: number) => number;
-  IN: { readonly value: number };
-  OUT: { readonly value: number };
+  IN: WasmGlobal;
+  OUT: WasmGlobal;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-const wasmModule = new WebAssembly.Module(Buffer.from(PACK_ACGT_WASM, 'base64'));
+const instantiate = embeddedModule<PackExports>(PACK_ACGT_WASM);
 
 export class AcgtPacker {
   private readonly input: Uint8Array;
@@ -26,7 +21,7 @@ export class AcgtPacker {
   private readonly exports: PackExports;
 
   constructor() {
-    this.exports = new WebAssembly.Instance(wasmModule).exports as unknown as PackExports;
+    this.exports = instantiate();
     const memory = this.exports.memory.buffer;
     this.input = new Uint8Array(memory, this.exports.IN.value, PACK_WINDOW);
     this.output = new Uint8Array(memory, this.exports.OUT.value, PACK_WINDOW >> 2);
