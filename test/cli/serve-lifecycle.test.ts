@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { SAMPLE, tempDir } from '../helpers/sample-store.js';
-
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+import type { Test } from '../helpers/refget-expected.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import=tsx', join(ROOT, 'src/cli/main.ts')];

@@ -22,8 +22,13 @@ export interface ExpectedIds {
 export const EXPECTED = JSON.parse(readFileSync(join(SHARED_DATA, 'refget', 'expected-ids.json'), 'utf8')) as Record<Name, ExpectedIds>;
 
 export const REFGET_JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
+/** What the GA4GH compliance suite sends to JSON endpoints. */
+export const SUITE_JSON_ACCEPT = 'application/vnd.ga4gh.refget.v1.0.0+json,application/vnd.ga4gh.refget.v2.0.0+json';
+/** What a browser sends. */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+/** The subtest object tap passes to t.test callbacks. */
+export type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 
 /**
  * A refget JSON error: status, content type, CORS, `{error, message}`, no stack anywhere, and

@@ -4,12 +4,10 @@
 import t from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore } from '../helpers/sample-store.js';
+import { type Test, REFGET_JSON_TYPE as JSON_TYPE } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
-/** The subtest object tap passes to t.test callbacks. */
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 
-const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
 const SEQ_TYPE = 'text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii';
 const ORIGIN = 'https://genome.example.org';
 // expected-ids.json

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { buildTestApp, sampleStore, SAMPLE, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
+import type { Test } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 
 const JSON_LIST = 'application/json; charset=utf-8';
 const TSV = 'text/tab-separated-values; charset=utf-8';

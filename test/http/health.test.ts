@@ -13,8 +13,7 @@ import { runIngest } from '../../src/cli/ingest-command.js';
 import { SAMPLE, buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
 import { openIndexDb } from '../../src/store/index/database.js';
 import { indexPath, packsDir } from '../../src/store/layout.js';
-
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+import type { Test } from '../helpers/refget-expected.js';
 
 const storeDir = await sampleStore(t);
 

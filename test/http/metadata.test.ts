@@ -7,16 +7,10 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { assertJsonError, EXPECTED, NAMES, type ExpectedIds, type Name } from '../helpers/refget-expected.js';
+import { assertJsonError, EXPECTED, NAMES, type ExpectedIds, type Name, type Test, REFGET_JSON_TYPE as JSON_TYPE, SUITE_JSON_ACCEPT, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
-/** The subtest object tap passes to t.test callbacks. */
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 type Headers = Record<string, string>;
-
-const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
-const SUITE_JSON_ACCEPT = 'application/vnd.ga4gh.refget.v1.0.0+json,application/vnd.ga4gh.refget.v2.0.0+json';
-const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 const ids = (name: Name): ExpectedIds => EXPECTED[name];
 

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { SAMPLE, buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
-
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+import type { Test } from '../helpers/refget-expected.js';
 
 const I_MD5 = '6681ac2f62509cfc220d78751b8dc524'; // expected-ids.json
 const I_LENGTH = 230218;

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { buildTestApp, tempDir } from '../helpers/sample-store.js';
-
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
+import type { Test } from '../helpers/refget-expected.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 const SHARED = 'ACGTACGTACGTACGTAAAA';

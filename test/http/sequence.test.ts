@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { EXPECTED, NAMES, type ExpectedIds, type Name } from '../helpers/refget-expected.js';
+import { EXPECTED, NAMES, type ExpectedIds, type Name, type Test, REFGET_JSON_TYPE as JSON_TYPE, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
-/** The subtest object tap passes to t.test callbacks. */
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 type Headers = Record<string, string>;
 
 // ---------------------------------------------------------------------------------------------
@@ -20,12 +18,10 @@ type Headers = Record<string, string>;
 
 const REFGET_DATA = join(SHARED_DATA, 'refget');
 const SEQ_TYPE = 'text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii';
-const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
 const FASTA_TYPE = 'text/x-fasta; charset=us-ascii';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SUITE_SEQ_ACCEPT = 'text/vnd.ga4gh.refget.v1.0.0+plain,text/vnd.ga4gh.refget.v2.0.0+plain';
 const SUITE_RANGE_ACCEPT = 'text/vnd.ga4gh.refget.v1.0.0+plain';
-const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /** The sequence of a single-record FASTA file, normalised as the spec says (§2.8). */
 function fastaSequence(file: string): string {
@@ -207,7 +203,6 @@ const extra = await (async () => {
 })();
 const extraApp = await buildTestApp(t, extra.store, { circularSupported: true });
 const corruptApp = await buildTestApp(t, extra.corrupt, { circularSupported: true });
-
 
 t.test('fixture sanity: FASTA bytes agree with the spec', async (t) => {
   t.equal(SEQ.I.length, I_LEN);

@@ -4,16 +4,11 @@
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore } from '../helpers/sample-store.js';
-import { assertJsonError } from '../helpers/refget-expected.js';
+import { assertJsonError, type Test, REFGET_JSON_TYPE as JSON_TYPE, SUITE_JSON_ACCEPT, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
-/** The subtest object tap passes to t.test callbacks. */
-type Test = Parameters<Parameters<typeof t.test>[0]>[0];
 type Headers = Record<string, string>;
 
-const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
-const SUITE_JSON_ACCEPT = 'application/vnd.ga4gh.refget.v1.0.0+json,application/vnd.ga4gh.refget.v2.0.0+json';
-const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const PATHS = ['/sequence/service-info', '/service-info'] as const;
 const I_MD5 = '6681ac2f62509cfc220d78751b8dc524'; // expected-ids.json
 

@@ -101,19 +101,13 @@ t.test('every four-letter word of A-Z round-trips; only all-ACGT words avoid exc
   // a normalised sequence can contain (26^4), each at a group boundary.
   const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const words: string[] = [];
-  let plain = 0;
-  for (const a of letters) for (const b of letters) for (const c of letters) for (const d of letters) {
-    const word = a + b + c + d;
-    words.push(word, 'ACGT');
-    if (/^[ACGT]{4}$/.test(word)) plain++;
-  }
+  for (const a of letters) for (const b of letters) for (const c of letters) for (const d of letters) words.push(a + b + c + d, 'ACGT');
   const text = words.join('');
   const { packed, runs } = encode(text, () => 1 << 16);
   t.equal(decode(packed, runs, 0, text.length), text, 'decoded text equals the input');
   // Bases outside A/C/G/T, counted independently of the encoder.
   const exceptionBases = [...text].filter((ch) => !'ACGT'.includes(ch)).length;
   t.equal([...runs.lengths].reduce((n, l) => n + l, 0), exceptionBases, 'runs cover exactly the non-ACGT bases');
-  t.equal(plain, 256, 'all 256 ACGT words were in the input');
 });
 
 t.test('a chunk larger than the packing window encodes as in small chunks', async (t) => {
