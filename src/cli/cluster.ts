@@ -1,8 +1,9 @@
 // `refget serve --workers N`: N processes share the port (node:cluster), so every core serves.
 // The primary hands out connections round-robin (SCHED_RR): measured here, letting the kernel
 // pick (SCHED_NONE) often gave both of two parallel downloads, or most keep-alive connections,
-// to one worker (two 250 Mbp downloads: 0.85-1.05 s each against 0.44-0.70 s). A worker that dies is replaced without
-// touching the others; SIGTERM/SIGINT stop all of them gracefully and exit 0.
+// to one worker (two parallel 250 Mbp downloads, two rounds of three: 0.69-1.06 s each against
+// 0.39-0.76 s). A worker that dies is replaced without touching the others; SIGTERM/SIGINT stop
+// all of them gracefully and exit 0.
 import cluster from 'node:cluster';
 import { serveClusterMetrics } from '../http/metrics.js';
 
