@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly text modules (src/fasta/scan-body.wat, src/store/codec/pack-acgt.wat)
-// into `<name>-wasm.ts` files beside them (the module as base64), so that building and running
-// the project need no WebAssembly tool. Run after editing a .wat:
+// Assembles the WebAssembly text modules (src/fasta/scan-body.wat, src/store/codec/pack-acgt.wat,
+// src/store/codec/unpack-twobit.wat) into `<name>-wasm.ts` files beside them (the module as
+// base64), so that building and running the project need no WebAssembly tool. Run after editing a .wat:
 //   apt-get install wabt && node scripts/build-wasm.mjs
 // `--check` exits 1 when a committed module differs from its .wat.
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const root = new URL('..', import.meta.url).pathname;
 const modules = [
   { wat: 'src/fasta/scan-body.wat', name: 'SCAN_BODY_WASM' },
   { wat: 'src/store/codec/pack-acgt.wat', name: 'PACK_ACGT_WASM' },
+  { wat: 'src/store/codec/unpack-twobit.wat', name: 'UNPACK_TWOBIT_WASM' },
 ];
 const dir = mkdtempSync(join(tmpdir(), 'wasm-'));
 let stale = 0;

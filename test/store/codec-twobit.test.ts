@@ -2,6 +2,7 @@
 // 4-base and exception-run boundaries, streaming chunking independence.
 import t from 'tap';
 import { TwoBitEncoder, decodeTwoBit, serialiseRuns, deserialiseRuns, packedSize, type ExceptionRuns } from '../../src/store/codec/twobit.js';
+import { UNPACK_WINDOW } from '../../src/store/codec/unpack-twobit.js';
 
 /** Small deterministic PRNG so failures reproduce (seed printed in the test name). */
 function rng(seed: number): () => number {
@@ -119,4 +120,20 @@ t.test('a chunk larger than the packing window encodes as in small chunks', asyn
   t.same([...once.runs.starts], [...small.runs.starts], 'same exception runs');
   t.equal(decode(once.packed, once.runs, 0, text.length), text, 'decodes to the input');
   t.equal(decode(once.packed, once.runs, 1_048_570, 1_048_600), text.slice(1_048_570, 1_048_600), 'across the first window edge');
+});
+
+t.test('decoding ranges that cross the unpacking window edges gives the slices of the input', async (t) => {
+  const rand = rng(7);
+  const text = randomSequence(rand, 4 * UNPACK_WINDOW * 2 + 1_001); // more than two windows of bases
+  const { packed, runs } = encode(text, () => 1e9);
+  const edges = [4 * UNPACK_WINDOW, 8 * UNPACK_WINDOW];
+  for (const edge of edges) {
+    for (let s = edge - 5; s <= edge + 5; s++) {
+      for (const e of [s, s + 1, edge, edge + 1, edge + 3, edge + 4, edge + 17, Math.min(text.length, s + 4 * UNPACK_WINDOW + 3)]) {
+        if (e < s || e > text.length) continue;
+        t.equal(decode(packed, runs, s, e), text.slice(s, e), `[${s}, ${e})`);
+      }
+    }
+  }
+  t.equal(decode(packed, runs, 3, text.length), text.slice(3), 'from base 3 to the end');
 });

@@ -4,6 +4,7 @@
 // Coordinates are 0-based, half-open throughout.
 
 import { AcgtPacker, PACK_WINDOW } from './pack-acgt.js';
+import { TwoBitUnpacker } from './unpack-twobit.js';
 
 /** base byte → 2-bit code, or 4 for a letter that must become an exception. */
 const CODE = new Uint8Array(256).fill(4);
@@ -12,20 +13,12 @@ CODE[0x43] = 1; // C
 CODE[0x47] = 2; // G
 CODE[0x54] = 3; // T
 
-/** packed byte → its four ASCII bases, as one little/big-endian-correct 32-bit word. */
-const BYTE_TO_4 = new Uint32Array(256);
-{
-  const letters = [0x41, 0x43, 0x47, 0x54];
-  const bytes = new Uint8Array(BYTE_TO_4.buffer);
-  for (let b = 0; b < 256; b++) {
-    for (let i = 0; i < 4; i++) bytes[b * 4 + i] = letters[(b >> (6 - 2 * i)) & 3]!;
-  }
-}
-
 // One packer (a WebAssembly instance with 1.3 MB of memory) per thread, shared by every encoder:
 // encode() uses its window only while it runs, and a store may hold millions of small sequences.
 let packer: AcgtPacker | undefined;
 const sharedPacker = (): AcgtPacker => (packer ??= new AcgtPacker());
+let unpacker: TwoBitUnpacker | undefined;
+const sharedUnpacker = (): TwoBitUnpacker => (unpacker ??= new TwoBitUnpacker());
 
 /** Exception runs, columnar so they can be stored and binary-searched without objects. */
 export interface ExceptionRuns {
@@ -172,12 +165,6 @@ export class TwoBitEncoder {
   }
 }
 
-/** The decode hot loop, kept small and monomorphic so V8 optimises it on its own. */
-function expand(packed: Uint8Array, out32: Uint32Array, words: number): void {
-  const table = BYTE_TO_4;
-  for (let i = 0; i < words; i++) out32[i] = table[packed[i]!]!;
-}
-
 /** Packed size in bytes of `length` bases (without the exception table). */
 export const packedSize = (length: number): number => Math.ceil(length / 4);
 
@@ -225,16 +212,11 @@ export function firstRunEndingAfter(runs: ExceptionRuns, pos: number): number {
  * and covering at least up to byte ceil(end/4). Returns an ASCII Buffer of end - start bytes.
  */
 export function decodeTwoBit(packed: Uint8Array, start: number, end: number, runs: ExceptionRuns): Buffer {
-  const alignedStart = start & ~3;
-  const span = end - alignedStart;
-  const words = (span + 3) >> 2;
-  if (packed.length < words) throw new RangeError(`need ${words} packed bytes, got ${packed.length}`);
-  // Decode whole bytes as 32-bit words into a 4-aligned buffer, then slice off the head.
-  // allocUnsafeSlow: its own (aligned) ArrayBuffer, and no zero-fill of bytes we overwrite.
-  const backing = Buffer.allocUnsafeSlow(words * 4);
-  const out32 = new Uint32Array(backing.buffer, backing.byteOffset, words);
-  expand(packed, out32, words);
-  const out = backing.subarray(start - alignedStart, end - alignedStart);
+  const head = start & 3;
+  const need = (head + end - start + 3) >> 2;
+  if (packed.length < need) throw new RangeError(`need ${need} packed bytes, got ${packed.length}`);
+  const out = Buffer.allocUnsafe(end - start);
+  sharedUnpacker().unpack(packed, head, out);
   for (let r = firstRunEndingAfter(runs, start); r < runs.count; r++) {
     const rs = runs.starts[r]!;
     if (rs >= end) break;
