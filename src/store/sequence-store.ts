@@ -31,7 +31,7 @@ export type StoreProbe =
 export interface StoreStats { sequences: number; collections: number; bytes: number }
 
 /**
- * Bases per block when streaming a long range. Each response holds at most one block (plus the
+ * Bases per block when streaming a long range. Each response holds at most two blocks (plus the
  * socket's buffers) however slowly its client reads, so this bounds memory per stalled client;
  * 1 MiB keeps reads large enough for full-speed streaming.
  */
@@ -208,8 +208,10 @@ export class SequenceStore {
     checkRange(record, start, end);
     let pos = start;
     const stream: Readable = new Readable({
-      // One block in flight at a time: memory is bounded by the block size, whatever the length.
-      highWaterMark: 1,
+      // One block read ahead while the consumer writes the last: without it the socket ran dry
+      // while each next block was read and decoded. Memory stays bounded at about two blocks
+      // per stream, whatever the length.
+      highWaterMark: STREAM_BLOCK_BASES,
       read: () => {
         if (pos >= end) {
           stream.push(null);

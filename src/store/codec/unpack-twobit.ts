@@ -1,12 +1,15 @@
 // The 2-bit decoder's hot loop in WebAssembly (unpack-twobit.wat, SIMD): packed bytes expand to
-// their four ASCII bases 64 bases per step, window by window. Even for a 100-base slice this beat
-// the JS table loop it replaced (1.3 against 1.7 µs per decode, and 4.2-5.1 against ~1 GB/s for
-// 10 Mbp; /tmp micro-benchmark, 2026-11-21).
+// their four ASCII bases 64 bases per step, window by window. The module alone expands ~10 GB/s;
+// decodeTwoBit with it measured 2.1-5.1 GB/s for 10 Mbp (against 0.84-1.04 with the JS table
+// loop it replaced, `npm run bench:ingest`) and was no slower for a 100-base slice.
 import { embeddedModule, type WasmGlobal, type WasmMemory } from '../../wasm/embedded-module.js';
 import { UNPACK_TWOBIT_WASM } from './unpack-twobit-wasm.js';
 
-/** Largest number of packed bytes per unpack() call (the module's input region). */
-export const UNPACK_WINDOW = 1 << 18;
+/**
+ * Largest number of packed bytes per unpack() call (the module's input region). The 64 KiB of
+ * output it makes stay in cache for the copy out; 256 KiB windows measured no faster.
+ */
+export const UNPACK_WINDOW = 1 << 14;
 
 interface UnpackExports {
   memory: WasmMemory;

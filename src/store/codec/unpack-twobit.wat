@@ -2,15 +2,15 @@
 ;; packed bytes into their four ASCII bases, 16 packed bytes (64 bases) per step with SIMD.
 ;; Assemble with `node scripts/build-wasm.mjs` (needs wat2wasm from Debian's wabt package).
 ;;
-;; Memory: packed input at $IN (up to 256 KiB), ASCII output at $OUT (four bytes per input byte);
+;; Memory: packed input at $IN (up to 16 KiB), ASCII output at $OUT (four bytes per input byte);
 ;; each region has 64 bytes of slack, so the last step may read and write past the end.
 ;; Byte b expands to the letters of its four 2-bit codes, high bits first (A=0 C=1 G=2 T=3).
 ;;
 ;; unpack(n): expands input bytes [0, n) to output bytes [0, 4n).
 (module
-  (memory (export "memory") 21)
+  (memory (export "memory") 2)
   (global $IN (export "IN") i32 (i32.const 0))
-  (global $OUT (export "OUT") i32 (i32.const 262208)) ;; 256 KiB + 64
+  (global $OUT (export "OUT") i32 (i32.const 16448)) ;; 16 KiB + 64
 
   (func (export "unpack") (param $n i32)
     (local $i i32) (local $o i32) (local $p v128)
