@@ -8,7 +8,8 @@ import cluster from 'node:cluster';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { RequestTallies } from './request-tallies.js';
 import { BYPASS_OVERLOAD_GUARD } from './overload-guard.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
@@ -33,18 +34,14 @@ const isStream = (payload: unknown): payload is Readable =>
 export const metricsPlugin = fp(async (app) => {
   const registry = new Registry();
   const registers = [registry];
-  const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'refget_http_requests_total', help: 'HTTP requests completed, by method, route pattern and status', labelNames, registers });
-  const duration = new Histogram({
-    name: 'refget_http_request_duration_seconds',
-    help: 'Time from request received to response finished (includes streaming the body), by method, route pattern and status',
-    labelNames, buckets: LATENCY_BUCKETS, registers,
-  });
-  const bodyBytes = new Counter({
-    name: 'refget_http_response_body_bytes_total',
-    help: 'Response body bytes sent, by route pattern; streamed bodies count as they are written (an aborted download counts what was sent)',
-    labelNames: ['route'] as const, registers,
-  });
+  const tallies = new RequestTallies(LATENCY_BUCKETS);
+  for (const metric of [
+    tallies.requestsMetric('refget_http_requests_total', 'HTTP requests completed, by method, route pattern and status'),
+    tallies.durationMetric('refget_http_request_duration_seconds',
+      'Time from request received to response finished (includes streaming the body), by method, route pattern and status'),
+    tallies.bytesMetric('refget_http_response_body_bytes_total',
+      'Response body bytes sent, by route pattern; streamed bodies count as they are written (an aborted download counts what was sent)'),
+  ]) registry.registerMetric(metric as unknown as Metric);
   // Computed at scrape time. The first gauge's collect() reads the store once and sets all three
   // (a registry collects its metrics in registration order). Every worker sees the same store, so
   // a cluster reports the first worker's values instead of a sum.
@@ -65,27 +62,20 @@ export const metricsPlugin = fp(async (app) => {
     AggregatorRegistry.setRegistries([registry, processMetrics()]);
   }
 
-  const bodyBytesChildren = new Map<string, { inc: (n: number) => void }>();
-  const bodyBytesOf = (route: string): { inc: (n: number) => void } => {
-    let child = bodyBytesChildren.get(route);
-    if (child === undefined) bodyBytesChildren.set(route, (child = bodyBytes.labels({ route })));
-    return child;
-  };
   app.addHook('onSend', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload?: unknown) => void) => {
     // HEAD: Fastify drops the body after this hook runs; nothing is sent.
     if (request.method === 'HEAD' || payload === null || payload === undefined) return done(null, payload);
     const route = routeOf(request);
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-      bodyBytesOf(route).inc(Buffer.byteLength(payload));
+      tallies.bodyBytes(route, Buffer.byteLength(payload));
       return done(null, payload);
     }
     if (!isStream(payload)) return done(null, payload);
     // Count as the bytes go out, so a long download shows up while it runs. pipeline() carries a
     // read error to the counter (which Fastify watches) and a client abort back to the source.
-    const counter = bodyBytesOf(route);
     const transform = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        counter.inc(chunk.length);
+        tallies.bodyBytes(route, chunk.length);
         callback(null, chunk);
       },
     });
@@ -93,20 +83,8 @@ export const metricsPlugin = fp(async (app) => {
     return done(null, transform);
   });
 
-  // prom-client hashes a label object on every inc/observe; the per-label-set children are
-  // looked up once per (method, route, status) instead (a handful of sets in all).
-  const children = new Map<string, { requests: { inc: () => void }; duration: { observe: (v: number) => void } }>();
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const route = routeOf(request);
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let child = children.get(key);
-    if (child === undefined) {
-      const labels = { method: request.method, route, status: String(reply.statusCode) };
-      child = { requests: requests.labels(labels), duration: duration.labels(labels) };
-      children.set(key, child);
-    }
-    child.requests.inc();
-    child.duration.observe(reply.elapsedTime / 1000);
+    tallies.request(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
