@@ -10,6 +10,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { RequestTallies } from './request-tallies.js';
+import './send-blocks.js'; // declares FastifyReply.countBodyBytes
 import { BYPASS_OVERLOAD_GUARD } from './overload-guard.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
@@ -81,6 +82,11 @@ export const metricsPlugin = fp(async (app) => {
     });
     pipeline(payload, transform, () => { /* an error, if any, is on `transform` */ });
     return done(null, transform);
+  });
+
+  // Bodies written block by block outside Fastify's send() (send-blocks.ts) count here as they go.
+  app.decorateReply('countBodyBytes', function (this: FastifyReply, n: number) {
+    tallies.bodyBytes(routeOf(this.request), n);
   });
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -95,7 +95,7 @@ async function bigStore(t: Test, length: number): Promise<{ store: string; md5: 
   for (let written = 0; written < length; written += 60) {
     for (let i = 0; i < 60; i++) {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      line[i] = 'ACGT'.charCodeAt((x >>> 16) & 3);
+      line[i] = 'ACGT'.charCodeAt(x >>> 30); // top bits: the low bits repeat every 2^18
     }
     if (written % 3_000_000 === 0) line.fill('N', 0, 60);
     line[60] = 0x0a;

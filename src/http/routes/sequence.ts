@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, contentTypeOf, type Representation } from '../media-types.js';
 import { resolveInterval, contentRange, type RequestedInterval } from '../interval.js';
 import { resolveSequence } from '../resolve-sequence.js';
+import { sendBlocks } from '../send-blocks.js';
 import { fastaHeader, fastaLength, FastaLineWrapper } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceRecord } from '../../store/types.js';
@@ -95,8 +96,8 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     return reply.send(representation === 'fasta' ? Buffer.concat([Buffer.from(header), FastaLineWrapper.wrapAll(body)]) : body);
   }
+  if (representation !== 'fasta') return sendBlocks(reply, segments.map(([s, e]) => store.blockReader(record, s, e))).then(() => reply);
   const stream = concatStreams(segments.map(([s, e]) => () => store.streamRange(record, s, e)));
-  if (representation !== 'fasta') return reply.send(stream);
   const out = new PassThrough();
   out.write(header);
   // pipeline, not pipe(): a read error must reach `out` (which Fastify watches) instead of being

@@ -212,16 +212,23 @@ export function firstRunEndingAfter(runs: ExceptionRuns, pos: number): number {
  * and covering at least up to byte ceil(end/4). Returns an ASCII Buffer of end - start bytes.
  */
 export function decodeTwoBit(packed: Uint8Array, start: number, end: number, runs: ExceptionRuns): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  decodeTwoBitInto(packed, start, end, runs, out);
+  return out;
+}
+
+/** decodeTwoBit into out[0, end - start) (out may be longer; the rest is left alone). */
+export function decodeTwoBitInto(packed: Uint8Array, start: number, end: number, runs: ExceptionRuns, out: Uint8Array): void {
   const head = start & 3;
   const need = (head + end - start + 3) >> 2;
   if (packed.length < need) throw new RangeError(`need ${need} packed bytes, got ${packed.length}`);
-  const out = Buffer.allocUnsafe(end - start);
-  sharedUnpacker().unpack(packed, head, out);
+  if (out.length < end - start) throw new RangeError(`need room for ${end - start} bases, got ${out.length}`);
+  const bases = out.subarray(0, end - start);
+  sharedUnpacker().unpack(packed, head, bases);
   for (let r = firstRunEndingAfter(runs, start); r < runs.count; r++) {
     const rs = runs.starts[r]!;
     if (rs >= end) break;
     const re = rs + runs.lengths[r]!;
-    out.fill(runs.letters[r]!, Math.max(rs, start) - start, Math.min(re, end) - start);
+    bases.fill(runs.letters[r]!, Math.max(rs, start) - start, Math.min(re, end) - start);
   }
-  return out;
 }

@@ -46,14 +46,22 @@ export class PackReader {
   async read(packId: number, position: number, length: number): Promise<Buffer> {
     if (length <= SYNC_READ_LIMIT) return this.readSync(packId, position, length);
     const buf = Buffer.allocUnsafe(length);
+    await this.readInto(packId, position, buf.subarray(0, length));
+    return buf;
+  }
+
+  /** Fills `target` with the bytes at `position` (through the thread pool when it is large). */
+  async readInto(packId: number, position: number, target: Buffer): Promise<void> {
     const fd = this.fd(packId);
+    const length = target.length;
     let got = 0;
     while (got < length) {
-      const { bytesRead } = await readAsync(fd, buf, got, length - got, position + got);
-      if (bytesRead === 0) throw this.short(packId, position, length);
-      got += bytesRead;
+      const n = length <= SYNC_READ_LIMIT
+        ? readSync(fd, target, got, length - got, position + got)
+        : (await readAsync(fd, target, got, length - got, position + got)).bytesRead;
+      if (n === 0) throw this.short(packId, position, length);
+      got += n;
     }
-    return buf;
   }
 
   close(): void {
