@@ -22,8 +22,17 @@ declare module 'fastify' {
  * over from Fastify, so an unreadable pack still gets the usual JSON error; a failure after that
  * can only cut the connection, which the client sees as a short body.
  */
+/** Idle block buffers shared by responses, so that a 1 Mbp range allocates nothing either. */
+const idle: Buffer[] = [];
+const IDLE_MAX = 8;
+const takeBuffer = (): Buffer => idle.pop() ?? Buffer.allocUnsafe(SEND_BLOCK_BYTES);
+/** Only buffers no write still holds come back (a cut connection's are left to the GC). */
+const giveBack = (buffers: readonly (Buffer | undefined)[]): void => {
+  for (const b of buffers) if (b !== undefined && idle.length < IDLE_MAX) idle.push(b);
+};
+
 export async function sendBlocks(reply: FastifyReply, readers: readonly BlockReader[]): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(SEND_BLOCK_BYTES), Buffer.allocUnsafe(SEND_BLOCK_BYTES)] as const;
+  const buffers: [Buffer, Buffer | undefined] = [takeBuffer(), undefined];
   let r = 0;
   const next = async (buf: Buffer): Promise<number> => {
     for (; r < readers.length; r++) {
@@ -33,39 +42,43 @@ export async function sendBlocks(reply: FastifyReply, readers: readonly BlockRea
     return 0;
   };
 
-  let n = await next(buffers[0]);
+  let n: number;
+  try {
+    n = await next(buffers[0]);
+  } catch (err) {
+    giveBack(buffers);
+    throw err; // nothing sent yet: Fastify's error handler answers
+  }
   reply.hijack();
   const res = reply.raw;
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined) res.setHeader(name, value);
   }
   res.writeHead(reply.statusCode);
-  let closed = false;
-  const gone = new Promise<void>((resolve) => res.once('close', () => {
-    closed = true;
-    resolve();
-  }));
-  // The write callback says the socket is done with the bytes (and, without an error, that they
-  // were sent, so they count then); a closed connection may never call it.
-  const write = (chunk: Buffer): Promise<void> => Promise.race([
-    new Promise<void>((resolve) => res.write(chunk, (err) => {
+  const gone = new Promise<false>((resolve) => res.once('close', () => resolve(false)));
+  // The write callback says the socket is done with the chunk: true. (Without an error its bytes
+  // were sent, so they count then.) A closed connection may never call it: false.
+  const write = (chunk: Buffer): Promise<boolean> => Promise.race([
+    new Promise<true>((resolve) => res.write(chunk, (err) => {
       if (err === undefined || err === null) reply.countBodyBytes?.(chunk.length);
-      resolve();
+      resolve(true);
     })),
     gone,
   ]);
-  const pending: (Promise<void> | undefined)[] = [undefined, undefined];
+  const pending: (Promise<boolean> | undefined)[] = [undefined, undefined];
   let i = 0;
   try {
     while (n > 0) {
       pending[i] = write(buffers[i]!.subarray(0, n));
       i ^= 1;
-      await pending[i]; // the other buffer's bytes have left: it may be refilled
-      if (closed || res.destroyed) return; // client gone: nothing more to send, and no buffer reused
-      n = await next(buffers[i]!);
+      // The other buffer may be refilled once its bytes have left; if the client went away
+      // instead, stop, and reuse no buffer.
+      if ((await pending[i]) === false || res.destroyed) return;
+      n = await next((buffers[i] ??= takeBuffer()));
     }
-    await pending[i ^ 1]; // the last block is out (and counted) before the response ends
+    if ((await pending[i ^ 1]) === false) return; // the last block is out (and counted) first
     res.end();
+    giveBack(buffers);
   } catch (err) {
     reply.log.error({ err }, 'reading the sequence failed after the response began: connection cut');
     res.destroy(err as Error);
