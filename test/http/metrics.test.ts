@@ -105,7 +105,7 @@ t.test('request counter and latency histogram move by exactly the requests made,
 
 t.test('body bytes: exact for buffered, ranged, streamed and FASTA bodies; none for HEAD and 304', async (t) => {
   const dir = tempDir(t);
-  // Over the route's block and FASTA buffering limits, so both bodies go out block by block.
+  // Over the route's 1 MiB buffering limit, so the body goes out block by block.
   const length = 3_000_000;
   let seq = '';
   let x = 11;

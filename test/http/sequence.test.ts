@@ -183,7 +183,7 @@ function toFasta(name: string, seq: string, width = 70): string {
 
 const ACGT = { md5: 'f1f8f4bf413b16ad135722aa4591043e', ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2', trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36' };
 const NNNN = { md5: 'ef95bc05180af51bfd945e93b2bbba8e', ga4gh: 'SQ.OjvYcaDLJAbI_obSPKkxIKNHkBCXC2dM' };
-const BIG_LEN = 2_500_000; // > the block (64 KiB) and FASTA (1 MiB) limits: exercises the streaming paths
+const BIG_LEN = 2_500_000; // > the 1 MiB buffer limit: exercises the block and streaming paths
 
 const extra = await (async () => {
   const dir = tempDir(t, 'refget-http-extra-');
