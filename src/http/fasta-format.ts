@@ -26,14 +26,15 @@ export function wrapFasta(bases: Buffer): Buffer {
   return out;
 }
 
+/** Smallest block FastaBlockReader fills: room for a base, its newline and the margin. */
+export const MIN_FASTA_BLOCK = 8;
+
 /**
  * A FASTA body as blocks (for send-blocks.ts): the header, then the bases of `readers` in order
  * wrapped at 60 columns, the last line ending in a newline too. Each read() puts the bases at the
  * end of the caller's buffer and moves them forward line by line (copyWithin, no allocation),
  * leaving room for the newlines in between.
  */
-export const MIN_FASTA_BLOCK = 8;
-
 export class FastaBlockReader implements BlockReader {
   private header: Buffer;
   private readonly readers: readonly BlockReader[];
