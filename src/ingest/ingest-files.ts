@@ -163,7 +163,7 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   }
   const summary: IngestSummary = { files: 0, records: 0, sequencesAdded: 0, duplicates: 0, aliasesAdded: 0, bases: 0, collections: [], seconds: 0 };
   /** record name → row ids, across every file of this run (for --circular and --aliases) */
-  const byName = new Map<string, Set<number>>();
+  const byName: NameIndex = new Map();
   const digester = new StreamingDigester();
   try {
     for (const path of paths) {
@@ -178,9 +178,7 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
 
       const members = sink.members;
       for (const m of members) {
-        let set = byName.get(m.name);
-        if (set === undefined) byName.set(m.name, (set = new Set()));
-        set.add(m.rowId);
+        addName(byName, m.name, m.rowId);
         if (options.namingAuthority !== undefined && session.addAlias(m.rowId, options.namingAuthority, m.name)) summary.aliasesAdded++;
       }
       const seqcol = computeSeqcol({
@@ -214,8 +212,23 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   return summary;
 }
 
+/**
+ * Record name → the row id, or the set of them when one name stands for several sequences
+ * (across files). A Set per record cost ~190 bytes each: most of the memory a run of 200,000
+ * proteins held per record.
+ */
+type NameIndex = Map<string, number | Set<number>>;
+
+function addName(byName: NameIndex, name: string, rowId: number): void {
+  const seen = byName.get(name);
+  if (seen === undefined) byName.set(name, rowId);
+  else if (typeof seen === 'number') {
+    if (seen !== rowId) byName.set(name, new Set([seen, rowId]));
+  } else seen.add(rowId);
+}
+
 /** A record name of this run, or a stored sequence's md5 / ga4gh id. */
-function resolveName(session: IngestSession, byName: Map<string, Set<number>>, name: string, what: string): Set<number> {
+function resolveName(session: IngestSession, byName: NameIndex, name: string, what: string): Iterable<number> {
   const found = lookupName(session, byName, name);
   if (found === undefined) {
     throw new AppError('INPUT_ERROR', `${what} ${name}: no record of that name in this run, and no stored sequence with that id`);
@@ -223,19 +236,19 @@ function resolveName(session: IngestSession, byName: Map<string, Set<number>>, n
   return found;
 }
 
-function lookupName(session: IngestSession, byName: Map<string, Set<number>>, name: string): Set<number> | undefined {
+function lookupName(session: IngestSession, byName: NameIndex, name: string): Iterable<number> | undefined {
   const local = byName.get(name);
-  if (local !== undefined) return local;
+  if (local !== undefined) return typeof local === 'number' ? [local] : local;
   const id = parseSequenceId(name);
   const rowId = id?.kind === 'md5' ? session.findByMd5(id.md5) : id?.kind === 'ga4gh' ? session.findByGa4gh(id.digest) : undefined;
-  return rowId === undefined ? undefined : new Set([rowId]);
+  return rowId === undefined ? undefined : [rowId];
 }
 
 /**
  * TSV rows must name something (an error otherwise); assembly-report rows are matched by any of
  * their names and silently skipped when none is present (a report lists more than one file has).
  */
-function resolveAliasTarget(session: IngestSession, byName: Map<string, Set<number>>, entry: AliasEntry): Set<number> | undefined {
+function resolveAliasTarget(session: IngestSession, byName: NameIndex, entry: AliasEntry): Iterable<number> | undefined {
   if (entry.altNames.length === 0) return resolveName(session, byName, entry.name, `aliases line ${entry.line}:`);
   for (const name of [entry.name, ...entry.altNames]) {
     const found = lookupName(session, byName, name);

@@ -135,6 +135,23 @@ t.test('--aliases TSV and NCBI assembly report; --circular; naming authorities l
   t.same(s.namingAuthorities(), ['insdc', 'refseq', 'ucsc', 'vmc']);
 });
 
+t.test('a record name shared by files names every sequence it had: --circular and --aliases reach all', async (t) => {
+  const dir = tempDir(t);
+  const store = join(dir, 'store');
+  writeFileSync(join(dir, 'a.fa'), '>chrM\nGATCACAGG\n>chr1\nACGT\n');
+  writeFileSync(join(dir, 'b.fa'), '>chrM\nTTTTCCCC\n');
+  writeFileSync(join(dir, 'c.fa'), '>chrM\nGATCACAGG\n'); // the same sequence as a.fa's chrM
+  writeFileSync(join(dir, 'm.tsv'), 'chrM\tucsc\tmito\n');
+  await runIngest([join(dir, 'a.fa'), join(dir, 'b.fa'), join(dir, 'c.fa')], { store, circular: ['chrM'], aliases: join(dir, 'm.tsv') });
+  const s = SequenceStore.open(store);
+  t.teardown(() => s.close());
+  const mito = s.lookup({ kind: 'alias', namingAuthority: 'ucsc', alias: 'mito' });
+  t.same(mito.map((r) => r.md5).sort(), [md5('GATCACAGG'), md5('TTTTCCCC')].sort(), 'the alias names both chrM sequences, once each');
+  t.ok(mito.every((r) => r.circular), 'both are circular');
+  const [chr1] = s.lookup({ kind: 'md5', md5: md5('ACGT') });
+  t.equal(chr1!.circular, false, 'chr1 is not');
+});
+
 t.test('failures leave the store exactly as it was', async (t) => {
   const dir = tempDir(t);
   const store = join(dir, 'store');
