@@ -214,8 +214,8 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
 
 /**
  * Record name → the row id, or the set of them when one name stands for several sequences
- * (across files). A Set per record cost ~190 bytes each: most of the memory a run of 200,000
- * proteins held per record.
+ * (across files). A Set per record cost ~190 bytes each, about 40 % of what a run of 200,000
+ * proteins held per record (heap snapshots).
  */
 type NameIndex = Map<string, number | Set<number>>;
 
