@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Assembles the WebAssembly text modules (src/fasta/scan-body.wat, src/store/codec/pack-acgt.wat,
 // src/store/codec/unpack-twobit.wat) into `<name>-wasm.ts` files beside them (the module as
-// base64), so that building and running the project need no WebAssembly tool. Run after editing a .wat:
-//   apt-get install wabt && node scripts/build-wasm.mjs
+// base64), so that building and running the project need no WebAssembly tool. Run after
+// editing a .wat:  apt-get install wabt && node scripts/build-wasm.mjs
 // `--check` exits 1 when a committed module differs from its .wat.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,9 @@
 // The tokens file behind private collections (issue 7): one `token<TAB>ref[,ref…]` per line,
 // where a ref is a collection's seqcol digest or human name, or `*` for every private one.
-// Blank lines and lines starting with '#' are skipped. Pure: the caller reads the file.
+// Blank lines and lines starting with '#' are skipped. readTokensFile() reads and parses it;
+// parseTokensFile() is the pure part.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config.js';
 
 export interface TokenGrants {
   /** token → the collection refs it grants, or '*' for all private collections */
@@ -42,4 +45,20 @@ export function parseTokensFile(text: string, file: string): TokenGrants {
     for (const r of refs) privateRefs.add(r);
   }
   return { grants, privateRefs };
+}
+
+/** Reads and parses a tokens file; an unreadable file or a bad line (file:line) is a ConfigError. */
+export function readTokensFile(file: string): TokenGrants {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read tokens file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseTokensFile(text, file);
+  } catch (err) {
+    if (err instanceof TokensFileError) throw new ConfigError(`tokens file ${err.message}`);
+    throw err;
+  }
 }

@@ -2,9 +2,9 @@
 // slowest part of ingest) runs beside the main thread's parsing and packing. Since parsing and
 // packing moved to WebAssembly (scan-body, pack-acgt) the main thread is the lightest of the
 // three; measured on these 2-core machines, one worker per digest then beat one worker for both
-// (250 Mbp, four runs each: 0.86-1.02 s against 1.08-1.22 s). Each worker gets its own copy of a chunk, in a
-// transferred (not cloned) buffer; a bounded number of bytes may be in flight, and callers
-// await drain().
+// (250 Mbp, four runs each: 0.86-1.02 s against 1.08-1.22 s). Each worker gets its own copy of
+// a chunk, in a transferred (not cloned) buffer; a bounded number of bytes may be in flight, and
+// callers await drain().
 import { Worker } from 'node:worker_threads';
 
 // Inline (eval) worker: no separate file to resolve, so it works the same from src/ under tsx

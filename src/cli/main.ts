@@ -143,9 +143,8 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       try { loadTokens(store, config.tokensFile); } finally { store.close(); }
     }
     const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? availableParallelism();
-    // Loaded here, not at the top: the server stack (Fastify and its plugins) costs ~0.5 s of
-    // start-up that ingest, list, verify and digest do not need.
-    // Loaded here, not at the top: `ingest` and the other commands need none of the server.
+    // Loaded here, not at the top: `ingest` and the other commands need none of the server stack
+    // (Fastify, its plugins, prom-client).
     const { runClustered } = await import('./cluster.js');
     const { startServer } = await import('../server.js');
     await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });

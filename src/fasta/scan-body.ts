@@ -2,19 +2,16 @@
 // and upper-cased 16 at a time, several times faster than the best plain-JS loop. The parser
 // copies each input window into the module's memory and reads the normalised bases from it in
 // place (the output region is the parser's scratch buffer).
-import { embeddedModule, type WasmGlobal, type WasmMemory } from '../wasm/embedded-module.js';
+import { embeddedModule, regionViews, type RegionExports, type WasmGlobal } from '../wasm/embedded-module.js';
 import { SCAN_BODY_WASM } from './scan-body-wasm.js';
 
 /** Largest input window per call, and the size of the output region. */
 export const SCAN_WINDOW = 1 << 20;
 
-interface ScanExports {
-  memory: WasmMemory;
+interface ScanExports extends RegionExports {
   scan: (i: number, n: number, o: number, line: number) => number;
   out: WasmGlobal;
   line: WasmGlobal;
-  IN: WasmGlobal;
-  OUT: WasmGlobal;
 }
 const instantiate = embeddedModule<ScanExports>(SCAN_BODY_WASM);
 
@@ -34,10 +31,10 @@ export class BodyScanner {
   /** `classes`: byte → its upper-case letter, or 0 (drop), 1 (line feed), 2 (invalid). */
   constructor(classes: Uint8Array) {
     this.exports = instantiate();
-    const memory = this.exports.memory.buffer;
-    new Uint8Array(memory, 0, 256).set(classes);
-    this.input = new Uint8Array(memory, this.exports.IN.value, SCAN_WINDOW);
-    this.output = Buffer.from(memory, this.exports.OUT.value, SCAN_WINDOW);
+    new Uint8Array(this.exports.memory.buffer, 0, 256).set(classes);
+    const { input, output } = regionViews(this.exports, SCAN_WINDOW, SCAN_WINDOW);
+    this.input = input;
+    this.output = Buffer.from(output.buffer, output.byteOffset, output.length);
   }
 
   /** Starts on a new input chunk: what was copied from the previous one is stale. */

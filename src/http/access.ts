@@ -2,10 +2,9 @@
 // the private collections it may not see. Without one, `request.viewer` stays null and no check
 // below costs a query. A sequence is hidden only if it belongs to collections and all of them are
 // hidden; a hidden record answers 401 without a token and 404 (like an unknown id) with one.
-import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { parseTokensFile, TokensFileError } from '../auth/tokens.js';
+import { readTokensFile } from '../auth/tokens.js';
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import type { SequenceStore } from '../store/sequence-store.js';
@@ -35,19 +34,7 @@ const viewerOf = (hidden: ReadonlySet<number>, anonymous: boolean): Viewer =>
  * Returns the viewer of each token, and of callers without one.
  */
 export function loadTokens(store: SequenceStore, file: string): { anonymous: Viewer; tokens: Map<string, Viewer> } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read tokens file ${file}: ${(err as Error).message}`);
-  }
-  let parsed;
-  try {
-    parsed = parseTokensFile(text, file);
-  } catch (err) {
-    if (err instanceof TokensFileError) throw new ConfigError(`tokens file ${err.message}`);
-    throw err;
-  }
+  const parsed = readTokensFile(file);
   const idOf = new Map<string, number>();
   const unknown: string[] = [];
   for (const ref of parsed.privateRefs) {

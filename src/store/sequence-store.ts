@@ -40,9 +40,8 @@ export interface BlockReader {
 }
 
 /**
- * Bases per block when streaming a long range. Each response holds at most two blocks (plus the
- * socket's buffers) however slowly its client reads, so this bounds memory per stalled client;
- * 1 MiB keeps reads large enough for full-speed streaming.
+ * Bases per block of streamRange() (verify, export-ref-cache): a stream holds at most two blocks
+ * however slowly it is read, and 1 MiB keeps reads large. (HTTP bodies use blockReader().)
  */
 export const STREAM_BLOCK_BASES = 1 << 20;
 const RUNS_CACHE_ENTRIES = 512;
@@ -247,9 +246,8 @@ export class SequenceStore {
     checkRange(record, start, end);
     let pos = start;
     const stream: Readable = new Readable({
-      // One block read ahead while the consumer writes the last: without it the socket ran dry
-      // while each next block was read and decoded. Memory stays bounded at about two blocks
-      // per stream, whatever the length.
+      // One block read ahead while the consumer handles the last, so reading and decoding
+      // overlap with it. Memory stays bounded at about two blocks per stream, whatever the length.
       highWaterMark: STREAM_BLOCK_BASES,
       read: () => {
         if (pos >= end) {

@@ -15,3 +15,16 @@ export function embeddedModule<Exports>(base64: string): () => Exports {
   const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
   return () => new WebAssembly.Instance(module).exports as Exports;
 }
+
+/** What every embedded module exports: its memory, and where its input and output regions start. */
+export interface RegionExports {
+  memory: WasmMemory;
+  IN: WasmGlobal;
+  OUT: WasmGlobal;
+}
+
+/** Views of a module's input and output regions, `inBytes` and `outBytes` long. */
+export function regionViews(exports: RegionExports, inBytes: number, outBytes: number): { input: Uint8Array; output: Uint8Array } {
+  const memory = exports.memory.buffer;
+  return { input: new Uint8Array(memory, exports.IN.value, inBytes), output: new Uint8Array(memory, exports.OUT.value, outBytes) };
+}

@@ -1,17 +1,14 @@
 // The 2-bit encoder's fast path in WebAssembly (pack-acgt.wat, SIMD): runs of plain A/C/G/T
 // bases are checked and packed 16 at a time. The encoder copies a window of bases into the
 // module's memory once, then packs from any group boundary in it until the next exception.
-import { embeddedModule, type WasmGlobal, type WasmMemory } from '../../wasm/embedded-module.js';
+import { embeddedModule, regionViews, type RegionExports } from '../../wasm/embedded-module.js';
 import { PACK_ACGT_WASM } from './pack-acgt-wasm.js';
 
 /** Largest window of bases per load() (a multiple of 4). */
 export const PACK_WINDOW = 1 << 20;
 
-interface PackExports {
-  memory: WasmMemory;
+interface PackExports extends RegionExports {
   pack: (i: number, end: number) => number;
-  IN: WasmGlobal;
-  OUT: WasmGlobal;
 }
 const instantiate = embeddedModule<PackExports>(PACK_ACGT_WASM);
 
@@ -22,9 +19,7 @@ export class AcgtPacker {
 
   constructor() {
     this.exports = instantiate();
-    const memory = this.exports.memory.buffer;
-    this.input = new Uint8Array(memory, this.exports.IN.value, PACK_WINDOW);
-    this.output = new Uint8Array(memory, this.exports.OUT.value, PACK_WINDOW >> 2);
+    ({ input: this.input, output: this.output } = regionViews(this.exports, PACK_WINDOW, PACK_WINDOW >> 2));
   }
 
   /** Copies bases (at most PACK_WINDOW) into the window; returns the window view of them. */

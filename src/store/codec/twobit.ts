@@ -13,8 +13,9 @@ CODE[0x43] = 1; // C
 CODE[0x47] = 2; // G
 CODE[0x54] = 3; // T
 
-// One packer (a WebAssembly instance with 1.3 MB of memory) per thread, shared by every encoder:
-// encode() uses its window only while it runs, and a store may hold millions of small sequences.
+// One packer (a WebAssembly instance with 1.3 MB of memory) and one unpacker per thread, shared by
+// every encoder and decode: each uses its window only while it runs, and a store may hold
+// millions of small sequences.
 let packer: AcgtPacker | undefined;
 const sharedPacker = (): AcgtPacker => (packer ??= new AcgtPacker());
 let unpacker: TwoBitUnpacker | undefined;

@@ -1,8 +1,9 @@
 // The 2-bit decoder's hot loop in WebAssembly (unpack-twobit.wat, SIMD): packed bytes expand to
-// their four ASCII bases 64 bases per step, window by window. The module alone expands ~10 GB/s;
-// decodeTwoBit with it measured 2.1-5.1 GB/s for 10 Mbp (against 0.84-1.04 with the JS table
-// loop it replaced, `npm run bench:ingest`) and was no slower for a 100-base slice.
-import { embeddedModule, type WasmGlobal, type WasmMemory } from '../../wasm/embedded-module.js';
+// their four ASCII bases 64 bases per step, window by window. The module alone expands ~10 GB/s.
+// In a micro-benchmark decodeTwoBit of 10 Mbp went from ~1 GB/s (the JS table loop it replaced)
+// to 2.1-5.1 GB/s, and a 100-base decode from 1.5-1.7 to 0.55-0.8 µs; `npm run bench:ingest`
+// (pack read included) from 0.84-1.04 to 1.36-1.53 GB/s.
+import { embeddedModule, regionViews, type RegionExports } from '../../wasm/embedded-module.js';
 import { UNPACK_TWOBIT_WASM } from './unpack-twobit-wasm.js';
 
 /**
@@ -11,11 +12,8 @@ import { UNPACK_TWOBIT_WASM } from './unpack-twobit-wasm.js';
  */
 export const UNPACK_WINDOW = 1 << 14;
 
-interface UnpackExports {
-  memory: WasmMemory;
+interface UnpackExports extends RegionExports {
   unpack: (n: number) => void;
-  IN: WasmGlobal;
-  OUT: WasmGlobal;
 }
 const instantiate = embeddedModule<UnpackExports>(UNPACK_TWOBIT_WASM);
 
@@ -26,9 +24,7 @@ export class TwoBitUnpacker {
 
   constructor() {
     this.exports = instantiate();
-    const memory = this.exports.memory.buffer;
-    this.input = new Uint8Array(memory, this.exports.IN.value, UNPACK_WINDOW);
-    this.output = new Uint8Array(memory, this.exports.OUT.value, UNPACK_WINDOW * 4);
+    ({ input: this.input, output: this.output } = regionViews(this.exports, UNPACK_WINDOW, UNPACK_WINDOW * 4));
   }
 
   /**
