@@ -7,7 +7,7 @@ import { StreamingDigester, type Digests } from '../checksum/streaming-digester.
 import { AppError } from '../errors.js';
 import type { FastaSink } from '../fasta/parser.js';
 import { openFastaInput, parseFastaInput } from '../fasta/open-input.js';
-import { computeSeqcol } from '../seqcol/collection.js';
+import { SeqcolBuilder } from '../seqcol/collection-builder.js';
 import type { IngestSession } from '../store/ingest-session.js';
 import type { StreamingSequenceWriter } from '../store/sequence-writer.js';
 import type { AliasEntry } from './aliases-file.js';
@@ -39,22 +39,22 @@ export const WHOLE_RECORD_BYTES = 1 << 20;
 /** Bytes allowed to wait for the hash workers before the reader pauses. */
 const MAX_HASH_BACKLOG = 32 << 20;
 
-interface Member { name: string; rowId: number; length: number; ga4gh: string }
-
 type Event =
   | { type: 'start'; name: string; line: number }
   | { type: 'sequence'; chunk: Buffer }
   | { type: 'end' };
 
 /**
- * Turns parser callbacks into stored sequences. Short records are buffered, hashed on this
- * thread and written only if new. Long ones stream to the pack while two workers hash them; when
+ * Turns parser callbacks into stored sequences and collection members. Short records are
+ * buffered, hashed on this thread and written only if new. Long ones stream to the pack while two workers hash them; when
  * one ends, its digest is awaited before anything else is written (a duplicate's bytes are cut
  * back), so events arriving meanwhile — at most one input chunk — are queued and replayed.
  */
 class RecordSink implements FastaSink {
-  readonly members: Member[] = [];
+  /** the collection digests, fed one member at a time (members are staged in the store) */
+  readonly seqcol = new SeqcolBuilder();
   records = 0;
+  aliasesAdded = 0;
   added = 0;
   duplicates = 0;
   bases = 0;
@@ -67,7 +67,13 @@ class RecordSink implements FastaSink {
   private pending: { digests: Promise<Digests>; writer: StreamingSequenceWriter; name: string; length: number } | undefined;
   private deferred: Event[] = [];
 
-  constructor(private readonly session: IngestSession, private readonly digester: StreamingDigester) {}
+  constructor(
+    private readonly session: IngestSession,
+    private readonly digester: StreamingDigester,
+    /** numbers this file among the run's files, for the staged members */
+    private readonly file: number,
+    private readonly namingAuthority: string | undefined,
+  ) {}
 
   recordStart(name: string, _description: string, line: number): void {
     if (this.pending) this.deferred.push({ type: 'start', name, line });
@@ -152,7 +158,10 @@ class RecordSink implements FastaSink {
     if (result.added) this.added++;
     else this.duplicates++;
     this.bases += length;
-    this.members.push({ name, rowId: result.rowId, length, ga4gh: digests.ga4gh });
+    const position = this.seqcol.count;
+    const pairDigest = this.seqcol.add(name, length, GA4GH_PREFIX + digests.ga4gh);
+    this.session.stageMember(this.file, position, { name, rowId: result.rowId, ga4gh: digests.ga4gh, pairDigest });
+    if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name)) this.aliasesAdded++;
   }
 }
 
@@ -162,13 +171,11 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
     throw new AppError('INPUT_ERROR', '--collection-name names the collection of one file; give exactly one input file');
   }
   const summary: IngestSummary = { files: 0, records: 0, sequencesAdded: 0, duplicates: 0, aliasesAdded: 0, bases: 0, collections: [], seconds: 0 };
-  /** record name → row ids, across every file of this run (for --circular and --aliases) */
-  const byName: NameIndex = new Map();
   const digester = new StreamingDigester();
   try {
-    for (const path of paths) {
+    for (const [file, path] of paths.entries()) {
       const input = await openFastaInput(path);
-      const sink = new RecordSink(session, digester);
+      const sink = new RecordSink(session, digester, file, options.namingAuthority);
       await parseFastaInput(input, sink, async () => {
         await sink.settle();
         await digester.drain(MAX_HASH_BACKLOG);
@@ -176,20 +183,13 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
       });
       await sink.settle();
 
-      const members = sink.members;
-      for (const m of members) {
-        addName(byName, m.name, m.rowId);
-        if (options.namingAuthority !== undefined && session.addAlias(m.rowId, options.namingAuthority, m.name)) summary.aliasesAdded++;
-      }
-      const seqcol = computeSeqcol({
-        names: members.map((m) => m.name),
-        lengths: members.map((m) => m.length),
-        sequences: members.map((m) => GA4GH_PREFIX + m.ga4gh),
-      });
+      const seqcol = sink.seqcol.finish(prefixed(session.stagedGa4ghSorted(file)), session.stagedPairDigestsSorted(file));
       const collection = session.addCollection({
-        digest: seqcol.digest, level1: seqcol.level1, members, source: input.file, name: options.collectionName,
+        digest: seqcol.digest, level1: seqcol.level1, file, sequenceCount: sink.seqcol.count, totalLength: sink.bases,
+        source: input.file, name: options.collectionName,
       });
-      summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: members.length });
+      summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: sink.seqcol.count });
+      summary.aliasesAdded += sink.aliasesAdded;
       summary.files++;
       summary.records += sink.records;
       summary.sequencesAdded += sink.added;
@@ -201,10 +201,10 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   }
 
   for (const name of options.circular ?? []) {
-    for (const rowId of resolveName(session, byName, name, '--circular')) session.markCircular(rowId);
+    for (const rowId of resolveName(session, name, '--circular')) session.markCircular(rowId);
   }
   for (const entry of options.aliases ?? []) {
-    const rowIds = resolveAliasTarget(session, byName, entry);
+    const rowIds = resolveAliasTarget(session, entry);
     if (rowIds === undefined) continue;
     for (const rowId of rowIds) if (session.addAlias(rowId, entry.namingAuthority, entry.alias)) summary.aliasesAdded++;
   }
@@ -212,33 +212,22 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   return summary;
 }
 
-/**
- * Record name → the row id, or the set of them when one name stands for several sequences
- * (across files). A Set per record cost ~190 bytes each, about 40 % of what a run of 200,000
- * proteins held per record (heap snapshots).
- */
-type NameIndex = Map<string, number | Set<number>>;
-
-function addName(byName: NameIndex, name: string, rowId: number): void {
-  const seen = byName.get(name);
-  if (seen === undefined) byName.set(name, rowId);
-  else if (typeof seen === 'number') {
-    if (seen !== rowId) byName.set(name, new Set([seen, rowId]));
-  } else seen.add(rowId);
+function* prefixed(ga4ghIds: Iterable<string>): Generator<string> {
+  for (const id of ga4ghIds) yield GA4GH_PREFIX + id;
 }
 
 /** A record name of this run, or a stored sequence's md5 / ga4gh id. */
-function resolveName(session: IngestSession, byName: NameIndex, name: string, what: string): Iterable<number> {
-  const found = lookupName(session, byName, name);
+function resolveName(session: IngestSession, name: string, what: string): Iterable<number> {
+  const found = lookupName(session, name);
   if (found === undefined) {
     throw new AppError('INPUT_ERROR', `${what} ${name}: no record of that name in this run, and no stored sequence with that id`);
   }
   return found;
 }
 
-function lookupName(session: IngestSession, byName: NameIndex, name: string): Iterable<number> | undefined {
-  const local = byName.get(name);
-  if (local !== undefined) return typeof local === 'number' ? [local] : local;
+function lookupName(session: IngestSession, name: string): Iterable<number> | undefined {
+  const local = session.stagedByName(name);
+  if (local.length > 0) return local;
   const id = parseSequenceId(name);
   const rowId = id?.kind === 'md5' ? session.findByMd5(id.md5) : id?.kind === 'ga4gh' ? session.findByGa4gh(id.digest) : undefined;
   return rowId === undefined ? undefined : [rowId];
@@ -248,10 +237,10 @@ function lookupName(session: IngestSession, byName: NameIndex, name: string): It
  * TSV rows must name something (an error otherwise); assembly-report rows are matched by any of
  * their names and silently skipped when none is present (a report lists more than one file has).
  */
-function resolveAliasTarget(session: IngestSession, byName: NameIndex, entry: AliasEntry): Iterable<number> | undefined {
-  if (entry.altNames.length === 0) return resolveName(session, byName, entry.name, `aliases line ${entry.line}:`);
+function resolveAliasTarget(session: IngestSession, entry: AliasEntry): Iterable<number> | undefined {
+  if (entry.altNames.length === 0) return resolveName(session, entry.name, `aliases line ${entry.line}:`);
   for (const name of [entry.name, ...entry.altNames]) {
-    const found = lookupName(session, byName, name);
+    const found = lookupName(session, name);
     if (found !== undefined) return found;
   }
   return undefined;

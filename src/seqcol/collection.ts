@@ -57,7 +57,7 @@ export function attributeDigest(value: unknown): string {
 }
 
 /** Level 0 from the level-1 digests of the inherent attributes. */
-function topLevelDigest(level1: Readonly<Record<(typeof INHERENT)[number], string>>): string {
+export function topLevelDigest(level1: Readonly<Record<(typeof INHERENT)[number], string>>): string {
   // Built from INHERENT so the digested object holds exactly the inherent attributes.
   return attributeDigest(Object.fromEntries(INHERENT.map((attr) => [attr, level1[attr]])));
 }

@@ -22,7 +22,10 @@ export interface CollectionInput {
     readonly names: string; readonly lengths: string; readonly sequences: string;
     readonly name_length_pairs: string; readonly sorted_name_length_pairs: string; readonly sorted_sequences: string;
   };
-  readonly members: readonly { readonly name: string; readonly rowId: number; readonly length: number }[];
+  /** the file whose staged members (stageMember) make up the collection */
+  readonly file: number;
+  readonly sequenceCount: number;
+  readonly totalLength: number;
   readonly source: string;
   readonly name: string | undefined;
 }
@@ -33,6 +36,7 @@ export class IngestSession {
   private readonly pack: PackWriter;
   private readonly stmt: Record<string, Statement>;
   private open = true;
+  private stagedByNameStmt: Statement | undefined;
   /** One timestamp for the whole run: everything it adds appears at the same instant. */
   private readonly now = new Date().toISOString();
 
@@ -71,6 +75,14 @@ export class IngestSession {
       pack = { id, file: packFileName(id), size: 0 };
     }
     this.pack = new PackWriter(pack.id, packPath(dir, pack.file), pack.size);
+    // Each file's members wait here until its collection digest is known. A temporary table on
+    // disk (not a JS array) keeps ingest memory flat however many records a file has (200,000
+    // proteins held ~290 bytes each in JS), and SQLite sorts the two sorted attributes on disk.
+    // It vanishes with the connection, so a failed run leaves nothing of it.
+    db.pragma('temp_store = FILE');
+    db.exec(`CREATE TEMP TABLE staged_members (
+      file INTEGER NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, sequence_id INTEGER NOT NULL,
+      ga4gh TEXT NOT NULL, pair_digest TEXT NOT NULL, PRIMARY KEY (file, position)) WITHOUT ROWID`);
     this.stmt = {
       byGa4gh: db.prepare('SELECT id FROM sequences WHERE ga4gh = ?').pluck(),
       byMd5: db.prepare('SELECT id FROM sequences WHERE md5 = ?').pluck(),
@@ -86,7 +98,11 @@ export class IngestSession {
         name_length_pairs_digest, sorted_name_length_pairs_digest, sorted_sequences_digest, sequence_count, total_length, added_at)
         VALUES (@digest, @names, @lengths, @sequences, @name_length_pairs, @sorted_name_length_pairs, @sorted_sequences,
         @count, @total, @addedAt)`),
-      member: db.prepare('INSERT INTO collection_members (collection_id, position, name, sequence_id) VALUES (?, ?, ?, ?)'),
+      stage: db.prepare('INSERT INTO staged_members (file, position, name, sequence_id, ga4gh, pair_digest) VALUES (?, ?, ?, ?, ?, ?)'),
+      stagedGa4ghSorted: db.prepare('SELECT ga4gh FROM staged_members WHERE file = ? ORDER BY ga4gh').pluck(),
+      stagedPairsSorted: db.prepare('SELECT pair_digest FROM staged_members WHERE file = ? ORDER BY pair_digest').pluck(),
+      members: db.prepare(`INSERT INTO collection_members (collection_id, position, name, sequence_id)
+        SELECT ?, position, name, sequence_id FROM staged_members WHERE file = ? ORDER BY position`),
       source: db.prepare('INSERT INTO collection_sources (collection_id, source, loaded_at) VALUES (?, ?, ?)'),
       collectionName: db.prepare(`INSERT INTO collection_names (name, collection_id) VALUES (?, ?)
         ON CONFLICT(name) DO UPDATE SET collection_id = excluded.collection_id`),
@@ -135,16 +151,46 @@ export class IngestSession {
     return this.stmt.alias!.run(authority, alias, rowId).changes > 0;
   }
 
-  /** Stores a collection once per digest; always records the source (and the name, if given). */
+  /**
+   * Holds one record of an input file (`file` numbers the files of this run) until its collection
+   * is stored: its name and sequence, and the two values the sorted seqcol attributes are made of.
+   */
+  stageMember(file: number, position: number, member: { name: string; rowId: number; ga4gh: string; pairDigest: string }): void {
+    this.stmt.stage!.run(file, position, member.name, member.rowId, member.ga4gh, member.pairDigest);
+  }
+
+  /** The staged ga4gh ids (without 'SQ.') of one file, in byte order. */
+  stagedGa4ghSorted(file: number): IterableIterator<string> {
+    return this.stmt.stagedGa4ghSorted!.iterate(file) as IterableIterator<string>;
+  }
+
+  /** The staged name/length pair digests of one file, in byte order. */
+  stagedPairDigestsSorted(file: number): IterableIterator<string> {
+    return this.stmt.stagedPairsSorted!.iterate(file) as IterableIterator<string>;
+  }
+
+  /** Row ids of the sequences staged under a record name, in any file of this run. */
+  stagedByName(name: string): number[] {
+    // Indexed only when first asked (--circular, --aliases): most runs never look a name up.
+    if (this.stagedByNameStmt === undefined) {
+      this.db.exec('CREATE INDEX temp.staged_members_name ON staged_members (name)');
+      this.stagedByNameStmt = this.db.prepare('SELECT DISTINCT sequence_id FROM staged_members WHERE name = ?').pluck();
+    }
+    return this.stagedByNameStmt.all(name) as number[];
+  }
+
+  /**
+   * Stores a collection of one file's staged members once per digest; always records the source
+   * (and the name, if given).
+   */
   addCollection(input: CollectionInput): { digest: string; added: boolean } {
     let id = this.stmt.collectionByDigest!.get(input.digest) as number | undefined;
     const added = id === undefined;
     if (id === undefined) {
-      const total = input.members.reduce((sum, m) => sum + m.length, 0);
       id = Number(this.stmt.insertCollection!.run({
-        digest: input.digest, ...input.level1, count: input.members.length, total, addedAt: this.now,
+        digest: input.digest, ...input.level1, count: input.sequenceCount, total: input.totalLength, addedAt: this.now,
       }).lastInsertRowid);
-      input.members.forEach((m, position) => this.stmt.member!.run(id, position, m.name, m.rowId));
+      this.stmt.members!.run(id, input.file);
     }
     this.stmt.source!.run(id, input.source, this.now);
     if (input.name !== undefined) this.stmt.collectionName!.run(input.name, id);
