@@ -1,13 +1,22 @@
 // Append-only writer for one pack file. Synchronous on purpose: the ingest hot path writes
 // 1 MiB blocks into the page cache, and sync calls keep crash ordering obvious (fsync, then commit).
+// Small writes (a protein, a short contig) are gathered into one buffer first: a write call per
+// record was ~5 % of a 100,000-protein ingest.
 import { closeSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { AppError } from '../../errors.js';
+
+/** Writes at least this long go straight to the file (after what is gathered). */
+const DIRECT_WRITE_BYTES = 64 << 10;
+const GATHER_BYTES = 1 << 20;
 
 export class PackWriter {
   readonly packId: number;
   readonly path: string;
   private fd: number;
+  /** end of the pack, gathered bytes included */
   private pos: number;
+  private readonly gathered = Buffer.allocUnsafe(GATHER_BYTES);
+  private gatheredLength = 0;
 
   /** Opens (creating if needed) and truncates to `committedSize`: bytes past it belong to no row. */
   constructor(packId: number, path: string, committedSize: number) {
@@ -29,21 +38,29 @@ export class PackWriter {
     return this.pos;
   }
 
+  /** Appends `data`; the caller may reuse it as soon as this returns. */
   write(data: Uint8Array): void {
-    let off = 0;
-    while (off < data.length) {
-      off += writeSync(this.fd, data, off, data.length - off, this.pos + off);
+    if (data.length < DIRECT_WRITE_BYTES) {
+      if (this.gatheredLength + data.length > GATHER_BYTES) this.flush();
+      this.gathered.set(data, this.gatheredLength);
+      this.gatheredLength += data.length;
+      this.pos += data.length;
+      return;
     }
+    this.flush();
+    this.writeAll(data, this.pos);
     this.pos += data.length;
   }
 
   /** Drop everything from `position` on (a duplicate sequence, a transcode, a failed run). */
   truncate(position: number): void {
+    this.flush();
     ftruncateSync(this.fd, position);
     this.pos = position;
   }
 
   readAt(position: number, length: number): Buffer {
+    this.flush();
     const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
@@ -55,10 +72,28 @@ export class PackWriter {
   }
 
   sync(): void {
+    this.flush();
     fsyncSync(this.fd);
   }
 
+  /** Closes the file. Gathered bytes not yet written are dropped: only sync() makes bytes count. */
   close(): void {
+    this.gatheredLength = 0;
     closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.gatheredLength === 0) return;
+    const length = this.gatheredLength;
+    // Cleared first: after a failed write (ENOSPC) the run is rolled back, never retried.
+    this.gatheredLength = 0;
+    this.writeAll(this.gathered.subarray(0, length), this.pos - length);
+  }
+
+  private writeAll(data: Uint8Array, at: number): void {
+    let off = 0;
+    while (off < data.length) {
+      off += writeSync(this.fd, data, off, data.length - off, at + off);
+    }
   }
 }
