@@ -31,12 +31,18 @@ export interface ExceptionRuns {
 
 export const EXCEPTION_RUN_BYTES = 9; // u32 start + u32 length + u8 letter
 
-/** Growable run list used while encoding; merges adjacent equal letters into one run. */
+const NO_RUNS = { starts: new Uint32Array(0), lengths: new Uint32Array(0), letters: new Uint8Array(0) };
+
+/**
+ * Growable run list used while encoding; merges adjacent equal letters into one run. Starts
+ * empty: most sequences have no exception, and three typed arrays per record (a million short
+ * records) cost ~2 s of allocation and GC.
+ */
 class RunBuilder {
   count = 0;
-  starts = new Uint32Array(64);
-  lengths = new Uint32Array(64);
-  letters = new Uint8Array(64);
+  starts = NO_RUNS.starts;
+  lengths = NO_RUNS.lengths;
+  letters = NO_RUNS.letters;
 
   add(pos: number, letter: number, length = 1): void {
     const last = this.count - 1;
@@ -52,7 +58,7 @@ class RunBuilder {
   }
 
   private grow(): void {
-    const n = this.starts.length * 2;
+    const n = Math.max(64, this.starts.length * 2);
     const s = new Uint32Array(n); s.set(this.starts); this.starts = s;
     const l = new Uint32Array(n); l.set(this.lengths); this.lengths = l;
     const c = new Uint8Array(n); c.set(this.letters); this.letters = c;
