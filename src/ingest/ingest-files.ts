@@ -45,10 +45,11 @@ type Event =
   | { type: 'end' };
 
 /**
- * Turns parser callbacks into stored sequences and collection members. Short records are
- * buffered, hashed on this thread and written only if new. Long ones stream to the pack while two workers hash them; when
- * one ends, its digest is awaited before anything else is written (a duplicate's bytes are cut
- * back), so events arriving meanwhile — at most one input chunk — are queued and replayed.
+ * Turns parser callbacks into stored sequences and staged collection members. Short records are
+ * buffered, hashed on this thread and written only if new. Long ones stream to the pack while
+ * two workers hash them; when one ends, its digest is awaited before anything else is written (a
+ * duplicate's bytes are cut back), so events arriving meanwhile — at most one input chunk — are
+ * queued and replayed.
  */
 class RecordSink implements FastaSink {
   /** the collection digests, fed one member at a time (members are staged in the store) */
@@ -70,7 +71,7 @@ class RecordSink implements FastaSink {
   constructor(
     private readonly session: IngestSession,
     private readonly digester: StreamingDigester,
-    /** numbers this file among the run's files, for the staged members */
+    /** this file's number for its staged members (IngestSession.beginStagedFile) */
     private readonly file: number,
     private readonly namingAuthority: string | undefined,
   ) {}
@@ -173,8 +174,9 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   const summary: IngestSummary = { files: 0, records: 0, sequencesAdded: 0, duplicates: 0, aliasesAdded: 0, bases: 0, collections: [], seconds: 0 };
   const digester = new StreamingDigester();
   try {
-    for (const [file, path] of paths.entries()) {
+    for (const path of paths) {
       const input = await openFastaInput(path);
+      const file = session.beginStagedFile();
       const sink = new RecordSink(session, digester, file, options.namingAuthority);
       await parseFastaInput(input, sink, async () => {
         await sink.settle();

@@ -37,6 +37,7 @@ export class IngestSession {
   private readonly stmt: Record<string, Statement>;
   private open = true;
   private stagedByNameStmt: Statement | undefined;
+  private stagedFiles = 0;
   /** One timestamp for the whole run: everything it adds appears at the same instant. */
   private readonly now = new Date().toISOString();
 
@@ -151,9 +152,14 @@ export class IngestSession {
     return this.stmt.alias!.run(authority, alias, rowId).changes > 0;
   }
 
+  /** A new number for an input file's staged members (unique for this session). */
+  beginStagedFile(): number {
+    return this.stagedFiles++;
+  }
+
   /**
-   * Holds one record of an input file (`file` numbers the files of this run) until its collection
-   * is stored: its name and sequence, and the two values the sorted seqcol attributes are made of.
+   * Holds one record of an input file (numbered by beginStagedFile) until its collection is
+   * stored: its name and sequence, and the two values the sorted seqcol attributes are made of.
    */
   stageMember(file: number, position: number, member: { name: string; rowId: number; ga4gh: string; pairDigest: string }): void {
     this.stmt.stage!.run(file, position, member.name, member.rowId, member.ga4gh, member.pairDigest);
