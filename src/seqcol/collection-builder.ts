@@ -3,6 +3,7 @@
 // their canonical JSON streams by; the two sorted ones need every element first, so the caller
 // keeps them (ingest stages them in SQLite, which sorts on disk) and hands them back sorted.
 import { createHash, type Hash } from 'node:crypto';
+import { sha512t24u } from '../checksum/digests.js';
 import { topLevelDigest, type Level1 } from './collection.js';
 
 /** Canonical JSON is handed to the hash in pieces of about this many characters. */
@@ -33,9 +34,6 @@ class ArrayDigest {
   }
 }
 
-/** sha512t24u of a string, as checksum/digests.ts computes it. */
-const stringDigest = (text: string): string => createHash('sha512').update(text).digest('base64url').slice(0, 32);
-
 export class SeqcolBuilder {
   private readonly names = new ArrayDigest();
   private readonly lengths = new ArrayDigest();
@@ -64,7 +62,7 @@ export class SeqcolBuilder {
     this.lengths.add(lengthJson);
     this.sequences.add(JSON.stringify(sequence));
     this.pairs.add(pairJson);
-    return stringDigest(pairJson);
+    return sha512t24u(pairJson);
   }
 
   /**

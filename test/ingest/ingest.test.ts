@@ -89,6 +89,27 @@ t.test('IUPAC-heavy long record switches to raw mid-stream and stays exact', asy
   t.equal((await store.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(text));
 });
 
+t.test('duplicates within one run, small and large, leave the pack as the unique records alone would', async (t) => {
+  const dir = tempDir(t);
+  const small = genome(5, 20_000);
+  const large = genome(6, 100_000); // over the 64 KiB below which a record is written before the lookup
+  writeFileSync(join(dir, 'dups.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>a2\n${wrap(small.toLowerCase())}\n>b2\n${wrap(large)}\n>c\nACGT\n`);
+  writeFileSync(join(dir, 'unique.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>c\nACGT\n`);
+  const summary = await runIngest([join(dir, 'dups.fa')], { store: join(dir, 's1') });
+  t.equal(summary.sequencesAdded, 3);
+  t.equal(summary.duplicates, 2);
+  await runIngest([join(dir, 'unique.fa')], { store: join(dir, 's2') });
+  const packOf = (store: string): Buffer => readFileSync(join(dir, store, 'packs', '000001.pack'));
+  t.same(packOf('s1'), packOf('s2'), 'byte-identical packs');
+  const store = SequenceStore.open(join(dir, 's1'));
+  t.teardown(() => store.close());
+  for (const [name, text] of [['a2', small], ['b2', large], ['c', 'ACGT']] as const) {
+    const [rec] = store.lookup({ kind: 'md5', md5: md5(norm(text)) });
+    t.ok(store.recordNames(rec!).includes(name), `${name} is a member`);
+    t.equal((await store.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(text));
+  }
+});
+
 t.test('an identical sequence is stored once; a second copy only adds aliases and membership', async (t) => {
   const dir = tempDir(t);
   const store = join(dir, 'store');

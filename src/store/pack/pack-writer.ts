@@ -54,8 +54,14 @@ export class PackWriter {
 
   /** Drop everything from `position` on (a duplicate sequence, a transcode, a failed run). */
   truncate(position: number): void {
-    this.flush();
-    ftruncateSync(this.fd, position);
+    const written = this.pos - this.gatheredLength;
+    if (position >= written) {
+      // Only gathered bytes go: a small duplicate costs no system call.
+      this.gatheredLength = position - written;
+    } else {
+      this.gatheredLength = 0;
+      ftruncateSync(this.fd, position);
+    }
     this.pos = position;
   }
 
