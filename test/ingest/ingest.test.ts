@@ -92,7 +92,7 @@ t.test('IUPAC-heavy long record switches to raw mid-stream and stays exact', asy
 t.test('duplicates within one run, small and large, leave the pack as the unique records alone would', async (t) => {
   const dir = tempDir(t);
   const small = genome(5, 20_000);
-  const large = genome(6, 100_000); // over the 64 KiB below which a record is written before the lookup
+  const large = genome(6, 100_000); // past the 64 KiB up to which the pack writer gathers writes
   writeFileSync(join(dir, 'dups.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>a2\n${wrap(small.toLowerCase())}\n>b2\n${wrap(large)}\n>c\nACGT\n`);
   writeFileSync(join(dir, 'unique.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>c\nACGT\n`);
   const summary = await runIngest([join(dir, 'dups.fa')], { store: join(dir, 's1') });

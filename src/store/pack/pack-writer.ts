@@ -56,7 +56,7 @@ export class PackWriter {
   truncate(position: number): void {
     const written = this.pos - this.gatheredLength;
     if (position >= written) {
-      // Only gathered bytes go: a small duplicate costs no system call.
+      // Only gathered bytes go: no system call.
       this.gatheredLength = position - written;
     } else {
       this.gatheredLength = 0;
