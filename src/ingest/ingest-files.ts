@@ -54,7 +54,6 @@ type Event =
 class RecordSink implements FastaSink {
   /** the collection digests, fed one member at a time (members are staged in the store) */
   readonly seqcol = new SeqcolBuilder();
-  records = 0;
   aliasesAdded = 0;
   added = 0;
   duplicates = 0;
@@ -141,7 +140,6 @@ class RecordSink implements FastaSink {
   }
 
   private end(): void {
-    this.records++;
     if (this.streaming) {
       if (this.streamedLength > 0xffffffff) {
         throw new AppError('INPUT_ERROR', `record '${this.name}' (line ${this.line}) is longer than 4294967295 bases, the refget limit`);
@@ -193,7 +191,7 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
       summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: sink.seqcol.count });
       summary.aliasesAdded += sink.aliasesAdded;
       summary.files++;
-      summary.records += sink.records;
+      summary.records += sink.seqcol.count;
       summary.sequencesAdded += sink.added;
       summary.duplicates += sink.duplicates;
       summary.bases += sink.bases;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SeqcolBuilder } from '../../src/seqcol/collection-builder.js';
 import { computeSeqcol } from '../../src/seqcol/collection.js';
+import { SPEC_LEVELS_EXAMPLE } from '../helpers/seqcol-vectors.js';
 
 const DATA = new URL('../../../shared/data/seqcol/test_fasta/', import.meta.url);
 
@@ -18,28 +19,17 @@ function build(names: readonly string[], lengths: readonly number[], sequences: 
 }
 
 t.test('spec "levels" example (A/B/C): every level-1 value and level 0', async (t) => {
-  const r = build(['A', 'B', 'C'], [1216, 970, 1788], [
-    'SQ.OL3sVAcd_5IZaDxUkH-yQkLmBz2iwY0s',
-    'SQ.kny8cdhEEPHXoNlXmps8NQapGtUKZlM9',
-    'SQ.DA-GLdXVihnYKs-fBS5MMgqMi7tVMJbt',
-  ]);
-  t.equal(r.digest, 'Zjx9_tD2o-1yKB6RR2v2g3W9c5ufydUc');
-  t.strictSame(r.level1, {
-    lengths: 'QWhPI-Cll_0Y5NJ_2krRryuV97vzhbgJ',
-    names: '1zOnTYE5slcISev72o62ySxbssEXeoUL',
-    sequences: 'uPCc00rq-daL3zPnzYH-sBg9_z7HpB8B',
-    sorted_sequences: 'V_tEfkoQ9Skgehhky2suBdxVscrCh_2l',
-    name_length_pairs: 'bHPtLJo5hFjYOrtEd5oq8lcgPlpZdyqp',
-    sorted_name_length_pairs: 'teUwsXLWRCwRZTc6G3cqNw0V8I7dCeNb',
-  });
+  const { input } = SPEC_LEVELS_EXAMPLE;
+  const r = build(input.names, input.lengths, input.sequences);
+  t.equal(r.digest, SPEC_LEVELS_EXAMPLE.digest);
+  t.strictSame(r.level1, SPEC_LEVELS_EXAMPLE.level1);
 });
 
 t.test('add returns the pair digest: sha512t24u of the canonical {length, name} object', async (t) => {
   const builder = new SeqcolBuilder();
   const want = createHash('sha512').update('{"length":1216,"name":"A"}').digest().subarray(0, 24).toString('base64url');
   t.equal(builder.add('A', 1216, 'SQ.OL3sVAcd_5IZaDxUkH-yQkLmBz2iwY0s'), want);
-  const specSortedPairs = ['Qw2KHvKdmDXz4Q8NpexnRm22GLh2bRgL', 'oP10vfrI-h5L37d0-yAULjoolrgLvMte', 'vORM0mJWAmLArjsGB1kovQtmqmPNWAEl'];
-  t.ok(specSortedPairs.includes(want), 'the spec lists it among sorted_name_length_pairs');
+  t.ok(SPEC_LEVELS_EXAMPLE.sortedNameLengthPairs.includes(want), 'the spec lists it among sorted_name_length_pairs');
 });
 
 t.test('the six compliance collections: every level-1 digest and level 0', async (t) => {

@@ -11,6 +11,7 @@ import {
   digestLevel2,
   validateLevel2,
 } from '../../src/seqcol/collection.js';
+import { SPEC_LEVELS_EXAMPLE } from '../helpers/seqcol-vectors.js';
 
 t.test('spec §2 example → sjNNwm4zov3Dl0FRWbRTcZwzqrTQKIqL', async (t) => {
   const r = computeSeqcol({
@@ -30,29 +31,11 @@ t.test('spec §2 example → sjNNwm4zov3Dl0FRWbRTcZwzqrTQKIqL', async (t) => {
 });
 
 t.test('spec "levels" example (A/B/C): every level-1 value', async (t) => {
-  const r = computeSeqcol({
-    lengths: [1216, 970, 1788],
-    names: ['A', 'B', 'C'],
-    sequences: [
-      'SQ.OL3sVAcd_5IZaDxUkH-yQkLmBz2iwY0s',
-      'SQ.kny8cdhEEPHXoNlXmps8NQapGtUKZlM9',
-      'SQ.DA-GLdXVihnYKs-fBS5MMgqMi7tVMJbt',
-    ],
-  });
-  t.equal(r.digest, 'Zjx9_tD2o-1yKB6RR2v2g3W9c5ufydUc');
-  t.strictSame(r.level1, {
-    lengths: 'QWhPI-Cll_0Y5NJ_2krRryuV97vzhbgJ',
-    names: '1zOnTYE5slcISev72o62ySxbssEXeoUL',
-    sequences: 'uPCc00rq-daL3zPnzYH-sBg9_z7HpB8B',
-    sorted_sequences: 'V_tEfkoQ9Skgehhky2suBdxVscrCh_2l',
-    name_length_pairs: 'bHPtLJo5hFjYOrtEd5oq8lcgPlpZdyqp',
-    sorted_name_length_pairs: 'teUwsXLWRCwRZTc6G3cqNw0V8I7dCeNb',
-  });
-  t.strictSame(r.sortedNameLengthPairs, [
-    'Qw2KHvKdmDXz4Q8NpexnRm22GLh2bRgL',
-    'oP10vfrI-h5L37d0-yAULjoolrgLvMte',
-    'vORM0mJWAmLArjsGB1kovQtmqmPNWAEl',
-  ]);
+  const { input } = SPEC_LEVELS_EXAMPLE;
+  const r = computeSeqcol({ lengths: [...input.lengths], names: [...input.names], sequences: [...input.sequences] });
+  t.equal(r.digest, SPEC_LEVELS_EXAMPLE.digest);
+  t.strictSame(r.level1, SPEC_LEVELS_EXAMPLE.level1);
+  t.strictSame(r.sortedNameLengthPairs, SPEC_LEVELS_EXAMPLE.sortedNameLengthPairs);
   t.strictSame(r.level2, {
     lengths: [1216, 970, 1788],
     names: ['A', 'B', 'C'],
