@@ -2,9 +2,9 @@
 // slowest part of ingest) runs beside the main thread's parsing and packing. Since parsing and
 // packing moved to WebAssembly (scan-body, pack-acgt) the main thread is the lightest of the
 // three; measured on these 2-core machines, one worker per digest then beat one worker for both
-// (250 Mbp, four runs each: 0.86-1.02 s against 1.08-1.22 s). Each worker gets its own copy of
-// a chunk, in a transferred (not cloned) buffer; a bounded number of bytes may be in flight, and
-// callers await drain().
+// (250 Mbp, four runs each: 0.86-1.02 s against 1.08-1.22 s). Each chunk is copied once, into a
+// slot of shared memory that both workers read; the slot is reused when both have hashed it. A
+// bounded number of bytes may be in flight, and callers await drain().
 import { Worker } from 'node:worker_threads';
 
 // Inline (eval) worker: no separate file to resolve, so it works the same from src/ under tsx
@@ -14,12 +14,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 // md5 as hex; sha512 as base64url cut to 32 characters (24 bytes): sha512t24u, as digests.ts.
 const { algorithm, encoding, chars } = workerData;
+const slots = [];
 let hash = createHash(algorithm);
 parentPort.on('message', (msg) => {
   if (msg.type === 'data') {
-    hash.update(new Uint8Array(msg.buffer, 0, msg.length));
-    // Hand the buffer back for reuse: no fresh allocation (and page faults) per chunk.
-    parentPort.postMessage({ type: 'ack', buffer: msg.buffer, length: msg.length }, [msg.buffer]);
+    hash.update(slots[msg.slot].subarray(0, msg.length));
+    parentPort.postMessage({ type: 'ack', slot: msg.slot, length: msg.length });
+  } else if (msg.type === 'slot') {
+    slots[msg.slot] = new Uint8Array(msg.memory);
   } else {
     const value = hash.digest(encoding).slice(0, chars);
     hash = createHash(algorithm);
@@ -34,28 +36,26 @@ export interface Digests {
   readonly ga4gh: string;
 }
 
-type WorkerMessage = { type: 'ack'; buffer: ArrayBuffer; length: number } | { type: 'digest'; value: string };
+type WorkerMessage = { type: 'ack'; slot: number; length: number } | { type: 'digest'; value: string };
 
 const MD5 = { algorithm: 'md5', encoding: 'hex', chars: 32 } as const;
 const SHA512T24U = { algorithm: 'sha512', encoding: 'base64url', chars: 32 } as const;
 
-/** Size of the recycled transfer buffers; the FASTA parser emits at most 1 MiB at a time. */
-const POOL_BUFFER_BYTES = 1 << 20;
+/** Size of a shared slot; longer chunks are split over several. */
+const SLOT_BYTES = 1 << 20;
 
-/** One hashing worker: its digest, the bytes it has yet to hash, its buffers. */
+/** One hashing worker: its digest and the bytes it has yet to hash. */
 class HashWorker {
   readonly worker: Worker;
   inFlight = 0;
-  readonly pool: ArrayBuffer[] = [];
   readonly digestWaiters: { resolve: (d: string) => void; reject: (e: Error) => void }[] = [];
 
-  constructor(digest: typeof MD5 | typeof SHA512T24U, onAck: () => void, onError: (err: Error) => void) {
+  constructor(digest: typeof MD5 | typeof SHA512T24U, onAck: (slot: number, length: number) => void, onError: (err: Error) => void) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: digest });
     this.worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'ack') {
         this.inFlight -= msg.length;
-        if (msg.buffer.byteLength === POOL_BUFFER_BYTES) this.pool.push(msg.buffer);
-        onAck();
+        onAck(msg.slot, msg.length);
       } else {
         this.digestWaiters.shift()?.resolve(msg.value);
       }
@@ -64,15 +64,6 @@ class HashWorker {
       for (const w of this.digestWaiters.splice(0)) w.reject(err);
       onError(err);
     });
-  }
-
-  update(chunk: Uint8Array): void {
-    // The caller's buffer is reused: the worker gets a copy in a transferred buffer, which it
-    // sends back for the next chunk (no fresh allocation and page faults per chunk).
-    const buffer = chunk.length <= POOL_BUFFER_BYTES ? this.pool.pop() ?? new ArrayBuffer(POOL_BUFFER_BYTES) : new ArrayBuffer(chunk.length);
-    new Uint8Array(buffer).set(chunk);
-    this.inFlight += chunk.length;
-    this.worker.postMessage({ type: 'data', buffer, length: chunk.length }, [buffer]);
   }
 
   digest(): Promise<string> {
@@ -87,12 +78,19 @@ export class StreamingDigester {
   private readonly md5: HashWorker;
   private readonly sha512: HashWorker;
   private readonly workers: readonly HashWorker[];
+  /** Shared slots (views), how many workers have yet to hash each, and the free ones. */
+  private readonly slots: Uint8Array[] = [];
+  private readonly readers: number[] = [];
+  private readonly free: number[] = [];
   private failure: Error | undefined;
   private drainWaiter: (() => void) | undefined;
   private drainLimit = 0;
 
   constructor() {
-    const onAck = (): void => { if (this.bytesInFlight <= this.drainLimit) this.wakeDrain(); };
+    const onAck = (slot: number): void => {
+      if (--this.readers[slot]! === 0) this.free.push(slot);
+      if (this.bytesInFlight <= this.drainLimit) this.wakeDrain();
+    };
     const onError = (err: Error): void => { this.failure = err; this.wakeDrain(); };
     this.md5 = new HashWorker(MD5, onAck, onError);
     this.sha512 = new HashWorker(SHA512T24U, onAck, onError);
@@ -107,8 +105,25 @@ export class StreamingDigester {
   }
 
   update(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    for (const w of this.workers) w.update(chunk);
+    for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
+      const piece = chunk.subarray(at, at + SLOT_BYTES);
+      const slot = this.free.pop() ?? this.addSlot();
+      this.slots[slot]!.set(piece);
+      this.readers[slot] = this.workers.length;
+      for (const w of this.workers) {
+        w.inFlight += piece.length;
+        w.worker.postMessage({ type: 'data', slot, length: piece.length });
+      }
+    }
+  }
+
+  /** A new slot, known to both workers before any data names it (messages arrive in order). */
+  private addSlot(): number {
+    const memory = new SharedArrayBuffer(SLOT_BYTES);
+    const slot = this.slots.push(new Uint8Array(memory)) - 1;
+    this.readers.push(0);
+    for (const w of this.workers) w.worker.postMessage({ type: 'slot', slot, memory });
+    return slot;
   }
 
   /** Digests of everything since the last digest(); resets for the next sequence. */

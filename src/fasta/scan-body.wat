@@ -18,7 +18,7 @@
   (global $OUT (export "OUT") i32 (i32.const 1049664)) ;; 1024 + 1 MiB + 64
 
   (func (export "scan") (param $i i32) (param $n i32) (param $o i32) (param $line i32) (result i32)
-    (local $j i32) (local $v v128) (local $bits i32) (local $k i32) (local $c i32)
+    (local $j i32) (local $v v128) (local $bits i32) (local $k i32) (local $m i32) (local $c i32)
     (local.set $j (local.get $i))
     (block $done
       (loop $next
@@ -42,8 +42,25 @@
                 (local.set $j (i32.add (local.get $j) (i32.const 16)))
                 (local.set $o (i32.add (local.get $o) (i32.const 16)))
                 (br $next)))
-            ;; Keep the letters before the first other byte, then handle that byte below.
-            (local.set $k (i32.ctz (i32.xor (local.get $bits) (i32.const 0xffff))))
+            (local.set $m (i32.xor (local.get $bits) (i32.const 0xffff)))
+            (local.set $k (i32.ctz (local.get $m)))
+            ;; The common case in a wrapped FASTA: one line feed, not the block's last byte (so the
+            ;; next byte is a letter, not '>'). Store the letters after it over it: the block
+            ;; shifted down by k + 1 (swizzle gives 0 for lanes past the end), from o + k.
+            (if (i32.and
+                  (i32.and (i32.eq (i32.popcnt (local.get $m)) (i32.const 1)) (i32.lt_u (local.get $k) (i32.const 15)))
+                  (i32.eq (i32.load8_u (i32.add (global.get $IN) (i32.add (local.get $j) (local.get $k)))) (i32.const 0x0a)))
+              (then
+                (v128.store (i32.add (global.get $OUT) (i32.add (local.get $o) (local.get $k)))
+                  (i8x16.swizzle
+                    (v128.and (local.get $v) (v128.const i8x16 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf 0xdf))
+                    (i8x16.add (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+                      (i8x16.splat (i32.add (local.get $k) (i32.const 1))))))
+                (local.set $line (i32.add (local.get $line) (i32.const 1)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (local.set $o (i32.add (local.get $o) (i32.const 15)))
+                (br $next)))
+            ;; Otherwise keep the letters before the first other byte, then handle that byte below.
             (local.set $j (i32.add (local.get $j) (local.get $k)))
             (local.set $o (i32.add (local.get $o) (local.get $k)))))
         ;; One byte through the class table.

@@ -150,6 +150,35 @@ t.test('randomised inputs and chunkings agree with the model', async (t) => {
   t.pass('300 random inputs');
 });
 
+t.test('wrapped records of every line width (1-80), LF and CRLF, agree with the model', async (t) => {
+  // The scanner has a fast path for a 16-byte block holding one line feed; widths 1-80 put the
+  // line feed at every position of a block, and next to '>' and the window's end.
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let bad = 0;
+  for (let width = 1; width <= 80; width++) {
+    for (const eol of ['\n', '\r\n']) {
+      let text = '';
+      for (let r = 0; r < 3; r++) {
+        let body = '';
+        const len = 1 + rand(400);
+        for (let k = 0; k < len; k++) body += 'ACGTNacgtnRY'.charAt(rand(12));
+        text += `>r${r}${eol}${body.replace(new RegExp(`(.{${width}})`, 'g'), `$1${eol}`)}${eol}`;
+      }
+      const want = model(text);
+      const cuts = [rand(text.length)];
+      if (JSON.stringify(parse(text)) !== JSON.stringify(want) || JSON.stringify(parse(text, cuts)) !== JSON.stringify(want)) {
+        bad++;
+        t.strictSame(parse(text), want, `width ${width} ${JSON.stringify(eol)}`);
+      }
+    }
+  }
+  t.equal(bad, 0, '160 wrapped files');
+});
+
 t.test('long lines stream in bounded chunks', async (t) => {
   // 3 MiB single-line record (bigger than the 1 MiB scratch), pushed in odd-sized chunks.
   const unit = 'acgtNACGTRYacgtn-';
