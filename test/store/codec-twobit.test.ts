@@ -111,6 +111,35 @@ t.test('every four-letter word of A-Z round-trips; only all-ACGT words avoid exc
   t.equal([...runs.lengths].reduce((n, l) => n + l, 0), exceptionBases, 'runs cover exactly the non-ACGT bases');
 });
 
+t.test('long plain runs pack as the 2-bit reference; a lone exception at any offset of a 64-base block', async (t) => {
+  // The encoder packs 64 plain bases per step and falls back when a block holds another letter:
+  // place single exceptions at every offset 0-63 (and every group phase) with long plain runs between.
+  const rand = rng(7);
+  const parts: string[] = [];
+  for (let offset = 0; offset < 64; offset++) {
+    let plain = '';
+    for (let k = 0; k < 640 + offset; k++) plain += 'ACGT'[Math.floor(rand() * 4)]!;
+    parts.push(plain, 'NRYKMSWBDHVU'[offset % 12]!);
+  }
+  const text = parts.join('') + 'ACGT'.repeat(100);
+  const { packed, runs } = encode(text, () => 1 + Math.floor(rand() * 5000));
+  t.equal(decode(packed, runs, 0, text.length), text, 'decoded text equals the input');
+  t.equal(runs.count, 64, 'one run per lone exception');
+  // Reference packing, written independently: A=0 C=1 G=2 T=3, first base in the high bits.
+  // Every group of four plain bases must pack to exactly that byte.
+  let mismatches = 0;
+  let groups = 0;
+  for (let g = 0; g + 4 <= text.length; g += 4) {
+    const word = text.slice(g, g + 4);
+    if (!/^[ACGT]{4}$/.test(word)) continue;
+    groups++;
+    const want = [...word].reduce((b, ch) => (b << 2) | 'ACGT'.indexOf(ch), 0);
+    if (packed[g >> 2] !== want) mismatches++;
+  }
+  t.ok(groups > 10_000, `${groups} plain groups checked`);
+  t.equal(mismatches, 0, 'plain groups equal the reference packing');
+});
+
 t.test('a chunk larger than the packing window encodes as in small chunks', async (t) => {
   const rand = rng(99);
   const text = randomSequence(rand, 3_000_003); // > 2 windows of 1 MiB, not a multiple of 4

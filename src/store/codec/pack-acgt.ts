@@ -1,5 +1,5 @@
 // The 2-bit encoder's fast path in WebAssembly (pack-acgt.wat, SIMD): runs of plain A/C/G/T
-// bases are checked and packed 16 at a time. The encoder copies a window of bases into the
+// bases are checked and packed 64 at a time. The encoder copies a window of bases into the
 // module's memory once, then packs from any group boundary in it until the next exception.
 import { embeddedModule, regionViews, type RegionExports } from '../../wasm/embedded-module.js';
 import { PACK_ACGT_WASM } from './pack-acgt-wasm.js';
