@@ -61,6 +61,8 @@ export class StreamingSequenceWriter {
   private readonly offset: number;
   private encoder: TwoBitEncoder | undefined;
   private length = 0;
+  /** Reused for each chunk's packed bytes (the pack copies or writes them at once). */
+  private packed = Buffer.allocUnsafe(0);
 
   constructor(pack: PackWriter, probe: Uint8Array) {
     this.pack = pack;
@@ -75,7 +77,9 @@ export class StreamingSequenceWriter {
       this.pack.write(chunk);
       return;
     }
-    this.pack.write(this.encoder.encode(chunk));
+    const bound = this.encoder.encodedBound(chunk.length);
+    if (this.packed.length < bound) this.packed = Buffer.allocUnsafe(bound);
+    this.pack.write(this.packed.subarray(0, this.encoder.encodeInto(chunk, this.packed)));
     if (this.encoder.exceptionCount > this.length * MAX_RUNS_PER_BASE + 1) this.transcodeToRaw();
   }
 

@@ -83,6 +83,24 @@ t.test('chunking does not change the encoding', async (t) => {
   }
 });
 
+t.test('encodeInto a reused, dirty buffer gives the bytes encode() gives; a short buffer is refused', async (t) => {
+  const text = Buffer.from(randomSequence(rng(5), 20_000) + 'ACGT'.repeat(2000), 'latin1');
+  const want = encode(text.toString('latin1'), () => 777);
+  const enc = new TwoBitEncoder();
+  const reused = Buffer.alloc(4096, 0xff); // stale bytes everywhere: nothing may rely on zeroes
+  const parts: Buffer[] = [];
+  for (let i = 0; i < text.length; i += 777) {
+    const n = enc.encodeInto(text.subarray(i, i + 777), reused);
+    parts.push(Buffer.from(reused.subarray(0, n)));
+    reused.fill(0xff);
+  }
+  const { tail, runs } = enc.finish();
+  t.ok(Buffer.concat([...parts, tail]).equals(want.packed), 'same packed bytes');
+  t.same(serialiseRuns(runs), serialiseRuns(want.runs), 'same runs');
+  const fresh = new TwoBitEncoder();
+  t.throws(() => fresh.encodeInto(Buffer.from('ACGTACGTA'), Buffer.alloc(2)), RangeError, 'output shorter than encodedBound');
+});
+
 t.test('exception table serialisation', async (t) => {
   const { runs } = encode('NNACGTRYNNNN', () => 5);
   const back = deserialiseRuns(serialiseRuns(runs), runs.count);

@@ -90,8 +90,22 @@ export class TwoBitEncoder {
   }
 
   encode(chunk: Uint8Array): Buffer {
+    const out = Buffer.allocUnsafe(this.encodedBound(chunk.length));
+    return out.subarray(0, this.encodeInto(chunk, out));
+  }
+
+  /** Most bytes that encode() / encodeInto() of `bases` bases can complete. */
+  encodedBound(bases: number): number {
+    return ((this.pendingCount + bases) >> 2) + 1;
+  }
+
+  /**
+   * As encode(), into `out` (at least encodedBound(chunk.length) bytes): returns how many bytes
+   * it completed. A streaming writer reuses one buffer instead of allocating per chunk.
+   */
+  encodeInto(chunk: Uint8Array, out: Uint8Array): number {
     const n = chunk.length;
-    const out = new Uint8Array(((this.pendingCount + n) >> 2) + 1);
+    if (out.length < this.encodedBound(n)) throw new RangeError(`encodeInto: output of ${out.length} bytes, need ${this.encodedBound(n)}`);
     let o = 0;
     let i = 0;
     // Finish an incomplete byte left by the previous chunk.
@@ -106,7 +120,7 @@ export class TwoBitEncoder {
     }
     // The rest starts on a group boundary: pack it window by window (windows are whole groups).
     for (let w = i; w < n; w += PACK_WINDOW) o = this.encodeGroups(chunk.subarray(w, Math.min(n, w + PACK_WINDOW)), out, o);
-    return Buffer.from(out.buffer, 0, o);
+    return o;
   }
 
   /** Encodes chunk (starting on a group boundary, at most PACK_WINDOW bases) into out from o; returns the new o. */
