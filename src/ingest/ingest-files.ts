@@ -181,7 +181,14 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
         await digester.drain(MAX_HASH_BACKLOG);
         options.onProgress?.({ file: input.file, bytes: input.bytesIn(), size: input.size });
       });
-      await sink.settle();
+      // The input is read, but the last streamed record's digests wait on the workers' backlog
+      // (up to MAX_HASH_BACKLOG bytes of SHA-512, ~50-80 ms): write the pack back meanwhile.
+      const packSynced = session.startPackSync();
+      try {
+        await sink.settle();
+      } finally {
+        await packSynced;
+      }
 
       const seqcol = sink.seqcol.finish(prefixed(session.stagedGa4ghSorted(file)), session.stagedPairDigestsSorted(file));
       const collection = session.addCollection({

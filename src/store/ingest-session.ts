@@ -205,6 +205,16 @@ export class IngestSession {
     return { digest: input.digest, added };
   }
 
+  /**
+   * Starts flushing the pack to disk while the caller waits (for the hash workers' backlog at the
+   * end of a file); commit() then only has the last few bytes to sync. Await it before anything
+   * else touches the store.
+   */
+  startPackSync(): Promise<void> {
+    this.assertOpen();
+    return this.pack.syncInBackground();
+  }
+
   /** Durable: pack bytes first (fsync), then the index rows in one COMMIT. */
   commit(): void {
     this.assertOpen();

@@ -76,3 +76,22 @@ t.test('a reopened pack appends after its committed size and cuts what lies past
   second.close();
   t.same(readFileSync(path), Buffer.concat([bytes(300, 3), bytes(10, 5)]));
 });
+
+t.test('syncInBackground writes out gathered bytes; writing, truncating and sync() go on after it', async (t) => {
+  const path = join(dir, 'background.pack');
+  const pack = new PackWriter(1, path, 0);
+  pack.write(bytes(1000, 1)); // small: gathered in memory, not yet in the file
+  t.equal(statSync(path).size, 0, 'gathered, not written');
+  await pack.syncInBackground();
+  t.ok(readFileSync(path).equals(bytes(1000, 1)), 'in the file after the background sync');
+  pack.write(bytes(500, 2));
+  pack.truncate(1200);
+  pack.sync();
+  t.ok(readFileSync(path).equals(Buffer.concat([bytes(1000, 1), bytes(200, 2)])), 'later writes and a truncate land as usual');
+  pack.close();
+  // fdatasync fails on a character device (EINVAL): the error reaches the caller.
+  const device = new PackWriter(2, '/dev/null', 0);
+  device.write(bytes(10, 3));
+  await t.rejects(device.syncInBackground(), { code: 'EINVAL' }, 'a failed background sync rejects');
+  device.close();
+});

@@ -2,7 +2,7 @@
 // 1 MiB blocks into the page cache, and sync calls keep crash ordering obvious (fsync, then commit).
 // Small writes (a protein, a short contig) are gathered into one buffer first: a write call per
 // record was ~5 % of a 100,000-protein ingest.
-import { closeSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { AppError } from '../../errors.js';
 
 /** Writes at least this long go straight to the file (after what is gathered). */
@@ -80,6 +80,16 @@ export class PackWriter {
   sync(): void {
     this.flush();
     fsyncSync(this.fd);
+  }
+
+  /**
+   * Starts writing what is written so far to disk on the thread pool, so the disk works while
+   * the caller waits for something else; sync() still makes everything durable (and is then
+   * quick). Await the promise before close(), truncate() or sync(); its error is a write error.
+   */
+  syncInBackground(): Promise<void> {
+    this.flush();
+    return new Promise((resolve, reject) => { fdatasync(this.fd, (err) => (err ? reject(err) : resolve())); });
   }
 
   /** Closes the file. Gathered bytes not yet written are dropped: only sync() makes bytes count. */
