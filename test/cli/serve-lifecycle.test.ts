@@ -5,7 +5,7 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
@@ -172,6 +172,13 @@ t.test('--workers 2: /metrics on any worker reports the sum over all workers', a
   t.equal(await count(), n, 'second scrape (maybe the other worker): the same');
   const pids = new Set([...server.stdout().matchAll(/"pid":(\d+)[^\n]*"url":"\/service-info"/g)].map((m) => m[1]));
   t.comment(`the requests were served by ${pids.size} worker(s)`);
+  // Workers run with a 4 MiB young generation (src/cli/cluster.ts): their command lines say so.
+  const workerPids = new Set([...server.stdout().matchAll(/"pid":(\d+)/g)].map((m) => Number(m[1])));
+  workerPids.delete(server.child.pid!);
+  t.equal(workerPids.size, 2, 'two workers logged');
+  if (existsSync('/proc/self/cmdline')) {
+    for (const pid of workerPids) t.match(readFileSync(`/proc/${pid}/cmdline`, 'latin1'), /--max-semi-space-size=4\0/, `worker ${pid} has the flag`);
+  }
   server.child.kill('SIGTERM');
   t.equal((await server.exited)[0], 0, 'exit 0');
 });
