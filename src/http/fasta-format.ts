@@ -30,21 +30,20 @@ export function wrapFasta(bases: Buffer): Buffer {
 export const MIN_FASTA_BLOCK = 8;
 
 /**
- * A FASTA body as blocks (for send-blocks.ts): the header, then the bases of `readers` in order
- * wrapped at 60 columns, the last line ending in a newline too. Each read() puts the bases at the
- * end of the caller's buffer and moves them forward line by line (copyWithin, no allocation),
- * leaving room for the newlines in between.
+ * A FASTA body as blocks (for send-blocks.ts): the header, then the bases `bases` reads wrapped
+ * at 60 columns, the last line ending in a newline too. Each read() puts the bases at the end of
+ * the caller's buffer and moves them forward line by line (copyWithin, no allocation), leaving
+ * room for the newlines in between.
  */
 export class FastaBlockReader implements BlockReader {
   private header: Buffer;
-  private readonly readers: readonly BlockReader[];
-  private r = 0;
+  private readonly bases: BlockReader;
   private column = 0;
   private done = false;
 
-  constructor(header: string, readers: readonly BlockReader[]) {
+  constructor(header: string, bases: BlockReader) {
     this.header = Buffer.from(header, 'latin1');
-    this.readers = readers;
+    this.bases = bases;
   }
 
   /** target: at least MIN_FASTA_BLOCK bytes, so that every call makes progress. */
@@ -62,12 +61,7 @@ export class FastaBlockReader implements BlockReader {
     const want = Math.floor(((room - 2) * FASTA_LINE) / (FASTA_LINE + 1)) - 1;
     if (want <= 0) return o;
     const at = target.length - want;
-    let got = 0;
-    while (this.r < this.readers.length) {
-      got = await this.readers[this.r]!.read(target.subarray(at, at + want));
-      if (got > 0) break;
-      this.r++;
-    }
+    const got = await this.bases.read(target.subarray(at, at + want));
     if (got === 0) {
       this.done = true;
       if (this.column > 0) target[o++] = NL;

@@ -26,26 +26,32 @@ const giveBack = (buffers: readonly (Buffer | undefined)[]): void => {
   for (const b of buffers) if (b !== undefined && idle.length < IDLE_MAX) idle.push(b);
 };
 
-/**
- * Sends the concatenation of `readers` (in order) as the body, with the status and headers set
- * on `reply` (Content-Length among them). The first block is read before the response is taken
- * over from Fastify, so an unreadable pack still gets the usual JSON error; a failure after that
- * can only cut the connection, which the client sees as a short body.
- */
-export async function sendBlocks(reply: FastifyReply, readers: readonly BlockReader[]): Promise<void> {
-  const buffers: [Buffer, Buffer | undefined] = [takeBuffer(), undefined];
+/** One reader over several (the two halves of a circular wrap), read one after another. */
+export function concatBlockReaders(readers: readonly BlockReader[]): BlockReader {
+  if (readers.length === 1) return readers[0]!;
   let r = 0;
-  const next = async (buf: Buffer): Promise<number> => {
-    for (; r < readers.length; r++) {
-      const n = await readers[r]!.read(buf);
-      if (n > 0) return n;
-    }
-    return 0;
+  return {
+    read: async (target: Buffer): Promise<number> => {
+      for (; r < readers.length; r++) {
+        const n = await readers[r]!.read(target);
+        if (n > 0) return n;
+      }
+      return 0;
+    },
   };
+}
 
+/**
+ * Sends what `reader` reads as the body, with the status and headers set on `reply`
+ * (Content-Length among them). The first block is read before the response is taken over from
+ * Fastify, so an unreadable pack still gets the usual JSON error; a failure after that can only
+ * cut the connection, which the client sees as a short body.
+ */
+export async function sendBlocks(reply: FastifyReply, reader: BlockReader): Promise<void> {
+  const buffers: [Buffer, Buffer | undefined] = [takeBuffer(), undefined];
   let n: number;
   try {
-    n = await next(buffers[0]);
+    n = await reader.read(buffers[0]);
   } catch (err) {
     giveBack(buffers);
     throw err; // nothing sent yet: Fastify's error handler answers
@@ -75,7 +81,7 @@ export async function sendBlocks(reply: FastifyReply, readers: readonly BlockRea
       // The other buffer may be refilled once its bytes have left; if the client went away
       // instead, stop, and reuse no buffer.
       if ((await pending[i]) === false || res.destroyed) return;
-      n = await next((buffers[i] ??= takeBuffer()));
+      n = await reader.read((buffers[i] ??= takeBuffer()));
     }
     if ((await pending[i ^ 1]) === false) return; // the last block is out (and counted) first
     res.end();

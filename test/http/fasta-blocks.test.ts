@@ -3,6 +3,7 @@
 // followed by the bases cut into 60-column lines, each ending in a newline, as built here.
 import t from 'tap';
 import { FastaBlockReader, MIN_FASTA_BLOCK, fastaLength } from '../../src/http/fasta-format.js';
+import { concatBlockReaders } from '../../src/http/send-blocks.js';
 import type { BlockReader } from '../../src/store/sequence-store.js';
 
 /** A BlockReader over bytes in memory, handing out at most `step` bases per read. */
@@ -55,7 +56,7 @@ t.test('every block size gives the same FASTA, also across two ranges', async (t
     t.equal(expected.length, header.length + fastaLength(a + b), `[${a}, ${b}]: fastaLength agrees with the line rule`);
     for (const blockSize of [MIN_FASTA_BLOCK, MIN_FASTA_BLOCK + 1, 31, 61, 62, 63, 64, 100, 121, 122, 1000, 1 << 16]) {
       for (const step of [Infinity, 7]) {
-        const reader = new FastaBlockReader(header, [memoryReader(Buffer.from(first, 'latin1'), step), memoryReader(Buffer.from(second, 'latin1'), step)]);
+        const reader = new FastaBlockReader(header, concatBlockReaders([memoryReader(Buffer.from(first, 'latin1'), step), memoryReader(Buffer.from(second, 'latin1'), step)]));
         const got = await drain(reader, blockSize);
         if (got !== expected) {
           t.fail(`[${a}, ${b}] block ${blockSize} step ${step}`, { got: got.slice(0, 200), expected: expected.slice(0, 200) });
@@ -68,6 +69,6 @@ t.test('every block size gives the same FASTA, also across two ranges', async (t
 });
 
 t.test('a block too small to make progress is refused, not taken for the end', async (t) => {
-  const reader = new FastaBlockReader('>x\n', [memoryReader(Buffer.from('ACGT'))]);
+  const reader = new FastaBlockReader('>x\n', memoryReader(Buffer.from('ACGT')));
   await t.rejects(reader.read(Buffer.alloc(MIN_FASTA_BLOCK - 1)), RangeError);
 });

@@ -37,13 +37,9 @@ t.test('spec "levels" example (A/B/C): every level-1 value', async (t) => {
   t.strictSame(r.level1, SPEC_LEVELS_EXAMPLE.level1);
   t.strictSame(r.sortedNameLengthPairs, SPEC_LEVELS_EXAMPLE.sortedNameLengthPairs);
   t.strictSame(r.level2, {
-    lengths: [1216, 970, 1788],
-    names: ['A', 'B', 'C'],
-    sequences: [
-      'SQ.OL3sVAcd_5IZaDxUkH-yQkLmBz2iwY0s',
-      'SQ.kny8cdhEEPHXoNlXmps8NQapGtUKZlM9',
-      'SQ.DA-GLdXVihnYKs-fBS5MMgqMi7tVMJbt',
-    ],
+    lengths: input.lengths,
+    names: input.names,
+    sequences: input.sequences,
     sorted_sequences: [
       'SQ.DA-GLdXVihnYKs-fBS5MMgqMi7tVMJbt',
       'SQ.OL3sVAcd_5IZaDxUkH-yQkLmBz2iwY0s',

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, contentTypeOf, type Representation } from '../media-types.js';
 import { resolveInterval, contentRange, type RequestedInterval } from '../interval.js';
 import { resolveSequence } from '../resolve-sequence.js';
-import { sendBlocks } from '../send-blocks.js';
+import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceRecord } from '../../store/types.js';
@@ -100,8 +100,8 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     return reply.send(representation === 'fasta' ? Buffer.concat([Buffer.from(header), wrapFasta(body)]) : body);
   }
-  const readers = segments.map(([s, e]) => store.blockReader(record, s, e));
-  return sendBlocks(reply, representation === 'fasta' ? [new FastaBlockReader(header, readers)] : readers).then(() => reply);
+  const body = concatBlockReaders(segments.map(([s, e]) => store.blockReader(record, s, e)));
+  return sendBlocks(reply, representation === 'fasta' ? new FastaBlockReader(header, body) : body).then(() => reply);
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {

@@ -46,7 +46,7 @@ export class PackReader {
   async read(packId: number, position: number, length: number): Promise<Buffer> {
     if (length <= SYNC_READ_LIMIT) return this.readSync(packId, position, length);
     const buf = Buffer.allocUnsafe(length);
-    await this.readInto(packId, position, buf.subarray(0, length));
+    await this.readInto(packId, position, buf);
     return buf;
   }
 
