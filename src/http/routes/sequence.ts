@@ -1,26 +1,15 @@
 // GET|HEAD /sequence/:id — the sequence, a start/end subsequence (200) or a Range (206), in the
 // decision order of spec §2.4.5: resolve id (404/300) → Accept (406) → interval (400/416/501).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { negotiate, contentTypeOf, type Representation } from '../media-types.js';
-import { resolveInterval, contentRange, type RequestedInterval } from '../interval.js';
+import { negotiate, type Representation } from '../media-types.js';
+import { resolveInterval, type RequestedInterval } from '../interval.js';
+import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
 import { resolveSequence } from '../resolve-sequence.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceRecord } from '../../store/types.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
-
-const OFFERED: readonly Representation[] = ['sequence', 'fasta'];
-/**
- * Bodies up to this size are read in one go into a Buffer of their own; larger ones (plain or
- * FASTA) are written block by block from reused buffers (send-blocks.ts). (Sending
- * ranges from 64 KiB up by blocks too was slower: a 70/20/10 mix of slices, metadata and 1 Mbp
- * ranges under wrk, two workers: 7.8-7.9k req/s against 8.4-11.1k.)
- */
-const BUFFER_LIMIT = 1 << 20;
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** A response to a bearer token (private collections) must not be kept by shared caches. */
-const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
 
 interface SequenceRequest {
   Params: { id: string };
@@ -48,7 +37,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
     handler: async (request, reply) => {
       const { store, config } = request.server;
       const record = resolveSequence(store, request.params.id, request.viewer);
-      const representation = negotiate(request.query.accept ?? request.headers.accept, OFFERED);
+      const representation = negotiate(request.query.accept ?? request.headers.accept, SEQUENCE_REPRESENTATIONS);
       const interval = resolveInterval({
         start: request.query.start,
         end: request.query.end,
@@ -65,25 +54,13 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
 
 function sendSequence(store: SequenceStore, request: FastifyRequest, reply: FastifyReply, record: SequenceRecord,
   interval: RequestedInterval, representation: Representation): FastifyReply | Promise<FastifyReply> {
-  const segments: [number, number][] = interval.wraps
-    ? [[interval.start, record.length], [0, interval.end]]
-    : [[interval.start, interval.end]];
-  const bases = segments.reduce((n, [s, e]) => n + e - s, 0);
-  // A 206 carries the validator of the whole representation, as a 200 for the same request would
-  // (RFC 9110 §15.3.7), so If-None-Match is checked against it before the Range applies (§13.2.2).
-  const [tagStart, tagEnd] = interval.kind === 'range' ? [0, record.length] : [interval.start, interval.end];
-  const etag = `"${record.ga4gh}.${tagStart}-${tagEnd}${representation === 'fasta' ? '.fa' : ''}"`;
-
-  reply.code(interval.kind === 'range' ? 206 : 200)
-    .type(contentTypeOf(representation))
-    .header('accept-ranges', interval.kind === 'query' ? 'none' : 'bytes')
-    .header('etag', etag)
-    .header('cache-control', request.viewer !== null && !request.viewer.anonymous ? IMMUTABLE_PRIVATE : IMMUTABLE);
-  // The same URL gives plain text or FASTA depending on Accept, and the answer is cached as
-  // public + immutable: shared caches must key it on Accept (RFC 9110 §12.5.5).
+  const privateViewer = request.viewer !== null && !request.viewer.anonymous;
+  const { status, headers, etag, segments, bases } = sequenceResponse(record, interval, representation, privateViewer);
+  // Vary is merged with whatever a hook set before (the fast path, which has no such hooks, sends it alone).
   const vary = reply.getHeader('vary');
-  reply.header('vary', vary === undefined || vary === '' ? 'Accept' : `${String(vary)}, Accept`);
-  if (interval.kind === 'range') reply.header('content-range', contentRange(interval, record.length));
+  reply.code(status);
+  for (const [name, value] of headers) reply.header(name, value);
+  reply.header('vary', vary === undefined || vary === '' ? SEQUENCE_VARY : `${String(vary)}, ${SEQUENCE_VARY}`);
   if (matchesEtag(request.headers['if-none-match'], etag)) {
     reply.removeHeader('content-range');
     return reply.code(304).send();
