@@ -17,6 +17,7 @@ import { seqcolRoutes } from './http/routes/seqcol.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
+import { FastPath, fastPathServer } from './http/fast-path.js';
 
 export interface BuildAppOptions {
   store: SequenceStore;
@@ -30,7 +31,27 @@ export interface BuildAppOptions {
    * loop) with heavy synchronous work turn it off; the overload test makes it small.
    */
   overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number } | false;
+  /**
+   * Answer plain sequence and metadata GETs on node:http ahead of Fastify (http/fast-path.ts).
+   * Defaults to `config.fastPath` (on); always off with private collections or debug logging.
+   * (`app.inject` never goes through it: it bypasses the server.)
+   */
+  fastPath?: boolean;
 }
+
+const CORS_EXPOSED_HEADERS = ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'];
+/** What the CORS plugin adds to every non-preflight response (origin '*', exposed headers). */
+const CORS_HEADERS: readonly [string, string][] = [
+  ['access-control-allow-origin', '*'],
+  ['access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', ')],
+];
+
+/** Fastify's own request id format (req-1, req-2, ...), shared with the fast path. */
+let lastRequestId = 0;
+const genReqId = (): string => {
+  lastRequestId = (lastRequestId + 1) & 0x7fffffff;
+  return `req-${lastRequestId.toString(36)}`;
+};
 
 export function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
   return config.prettyLogs
@@ -39,8 +60,12 @@ export function loggerOptions(config: ServerConfig): FastifyServerOptions['logge
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const fastPath = (options.fastPath ?? options.config.fastPath) !== false && options.config.tokensFile === undefined
+    ? new FastPath(options.store, options.config) : undefined;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config),
+    genReqId,
+    ...(fastPath === undefined ? {} : { serverFactory: fastPathServer(fastPath) }),
     logController: new LogController({ disableRequestLogging: true }),
     // Fastify answers a malformed URL (bad percent-encoding) before any hook runs: route it
     // through our error body, with the CORS header the hooks would have added.
@@ -62,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   app.server.headersTimeout = 10_000;
+  app.decorate('fastPath', fastPath ?? null);
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -86,7 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
     allowedHeaders: ['Range', 'Accept', 'Content-Type', 'If-None-Match', 'Authorization'],
-    exposedHeaders: ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'],
+    exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 86400,
   });
   await app.register(swagger, {
@@ -108,5 +134,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(seqcolRoutes);
   await app.register(discoveryRoutes);
   await app.register(healthRoutes);
+
+  // At debug and trace the routes log more per request than the fast path would: leave it off.
+  if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {
+    const requestLogging = app.log.level === 'info';
+    app.addHook('onReady', async () => fastPath.start({
+      corsHeaders: CORS_HEADERS,
+      tallies: app.requestTallies,
+      overloaded: app.hasDecorator('overloaded') ? app.overloaded : () => false,
+      log: requestLogging ? app.log : undefined,
+      genReqId,
+    }));
+    // Once closing starts, requests on open connections get Fastify's 503 + Connection: close.
+    app.addHook('preClose', async () => fastPath.stop());
+  }
   return app;
 }

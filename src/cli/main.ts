@@ -117,6 +117,7 @@ program.command('serve')
   .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
   .option('--no-pretty-logs', 'JSON logs even on a terminal')
   .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line (env REFGET_TOKENS_FILE; docs/serving.md)')
+  .option('--no-fast-path', 'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/performance.md)')
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
   .addHelpText('after', `
@@ -125,12 +126,14 @@ bad value of either stops the server at start with a message (exit 1). Logs are 
 stdout is a terminal. Also read from the environment: REFGET_ORGANIZATION,
 REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints: /healthz,
 /readyz, /metrics (Prometheus).`)
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; sample?: boolean; workers?: number }) => {
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; fastPath?: boolean; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
       maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds, logLevel: opts.logLevel, prettyLogs: opts.prettyLogs,
       tokensFile: opts.tokensFile,
+      // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
+      fastPath: opts.fastPath === false ? false : undefined,
     });
     const sample = opts.sample ?? fromEnv('REFGET_SAMPLE', process.env.REFGET_SAMPLE, parseBoolean) ?? false;
     const { default: cluster } = await import('node:cluster');

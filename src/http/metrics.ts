@@ -32,10 +32,18 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
 const isStream = (payload: unknown): payload is Readable =>
   typeof payload === 'object' && payload !== null && typeof (payload as { pipe?: unknown }).pipe === 'function';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The request tallies behind /metrics (the fast path counts its requests here too). */
+    requestTallies: RequestTallies;
+  }
+}
+
 export const metricsPlugin = fp(async (app) => {
   const registry = new Registry();
   const registers = [registry];
   const tallies = new RequestTallies(LATENCY_BUCKETS);
+  app.decorate('requestTallies', tallies);
   for (const metric of [
     tallies.requestsMetric('refget_http_requests_total', 'HTTP requests completed, by method, route pattern and status'),
     tallies.durationMetric('refget_http_request_duration_seconds',

@@ -18,6 +18,13 @@ export const BYPASS_OVERLOAD_GUARD = { overloadGuard: false } as const;
 
 export const RETRY_AFTER_SECONDS = 5;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Whether requests are now refused with 503 (the fast path checks it too). */
+    overloaded: () => boolean;
+  }
+}
+
 export const overloadGuard = fp<OverloadGuardOptions>(async (app, opts) => {
   let lagMs = 0;
   let samples = 0;
@@ -32,9 +39,11 @@ export const overloadGuard = fp<OverloadGuardOptions>(async (app, opts) => {
   }, opts.sampleIntervalMs);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
+  const overloaded = (): boolean => samples >= 2 && lagMs > opts.maxEventLoopDelayMs;
+  app.decorate('overloaded', overloaded);
   // A callback hook, not an async one: it runs on every request and almost always passes.
   app.addHook('onRequest', (request, reply, done) => {
-    if (samples < 2 || lagMs <= opts.maxEventLoopDelayMs) return done();
+    if (!overloaded()) return done();
     if ((request.routeOptions.config as { overloadGuard?: boolean }).overloadGuard === false) return done();
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     sendJson(reply.code(503), {

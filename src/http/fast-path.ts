@@ -1,0 +1,158 @@
+// The two hottest requests, answered on node:http before Fastify sees them: GET of a sequence
+// body up to 1 MiB (a start/end slice, a Range, a whole small sequence) and GET of a sequence's
+// metadata. Fastify's routing, hooks, schema checks and reply machinery cost more per request
+// than finding, reading and decoding 100 bases: one worker under wrk spent 36-51 µs of CPU per
+// slice through Fastify against 27-38 µs here (in-process A/B, bench/ab), and two workers under
+// autocannon went from 11-14k to 18-20k slices/s.
+//
+// It answers only the plain, successful case and hands everything else to Fastify untouched
+// (returns false before writing anything): another method, percent-encoding, any other query
+// parameter, FASTA, If-None-Match, a request body, an unknown id, any error (404, 406, 416, ...),
+// bodies over 1 MiB, overload (Fastify answers 503), a closing server. Its status and headers
+// come from the same functions as the Fastify routes' (sequence-response.ts, negotiate,
+// resolveInterval, sequenceMetadata), its CORS headers from the options the CORS plugin is
+// given, and it logs and counts requests like Fastify's hooks do. `test/http/fast-path.test.ts`
+// sends the same requests with and without it and compares the responses byte for byte.
+//
+// Private collections (a tokens file) and debug logging turn it off: buildApp does not create it.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import type { SequenceStore } from '../store/sequence-store.js';
+import { resolveInterval } from './interval.js';
+import { JSON_TYPE, negotiate } from './media-types.js';
+import { asciiJson } from './json.js';
+import { resolveSequence } from './resolve-sequence.js';
+import { sequenceMetadata } from './sequence-metadata.js';
+import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_VARY, sequenceResponse } from './sequence-response.js';
+import type { RequestTallies } from './request-tallies.js';
+
+/** The route patterns the Fastify routes are registered under (metrics labels). */
+export const SEQUENCE_ROUTE = '/sequence/:id';
+export const METADATA_ROUTE = '/sequence/:id/metadata';
+
+// Ids made only of characters that need no percent-decoding; anything else goes to Fastify.
+const PATH = /^\/sequence\/([A-Za-z0-9._:-]+)(\/metadata)?(?:\?(.*))?$/;
+const QUERY = /^(start|end)=([0-9]+)(?:&(start|end)=([0-9]+))?$/;
+
+export interface FastPathDeps {
+  /** Headers every response gets from the CORS plugin, in its order. */
+  corsHeaders: readonly [string, string][];
+  tallies: RequestTallies;
+  overloaded: () => boolean;
+  /** Set when each request is logged (level info): one line like Fastify's onResponse hook writes. */
+  log: FastifyBaseLogger | undefined;
+  genReqId: () => string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The fast path in front of this app's server, or null when it has none (see buildApp). */
+    fastPath: FastPath | null;
+  }
+}
+
+export class FastPath {
+  private deps: FastPathDeps | undefined;
+  /** Requests answered here rather than by Fastify (tests check which path answered). */
+  answered = 0;
+
+  constructor(private readonly store: SequenceStore, private readonly config: ServerConfig) {}
+
+  /** Starts answering (once the app is ready); until then and after stop() every request goes to Fastify. */
+  start(deps: FastPathDeps): void {
+    this.deps = deps;
+  }
+
+  stop(): void {
+    this.deps = undefined;
+  }
+
+  /** Answers the request and returns true, or returns false having touched nothing. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const deps = this.deps;
+    const url = req.url;
+    if (deps === undefined || req.method !== 'GET' || url === undefined || !url.startsWith('/sequence/')) return false;
+    const match = PATH.exec(url);
+    if (match === null) return false;
+    const headers = req.headers;
+    if (headers['if-none-match'] !== undefined || headers['content-length'] !== undefined
+      || headers['transfer-encoding'] !== undefined || deps.overloaded()) return false;
+    const started = performance.now();
+    const id = match[1]!;
+    const query = match[3];
+    let route: string;
+    let out: http.OutgoingHttpHeader[];
+    let status: number;
+    let body: Buffer | string;
+    try {
+      const record = resolveSequence(this.store, id, null);
+      if (match[2] !== undefined) {
+        if (query !== undefined) return false;
+        negotiate(headers.accept, ['json']);
+        route = METADATA_ROUTE;
+        status = 200;
+        body = asciiJson({ metadata: sequenceMetadata(this.store, id, record) });
+        out = [...flat(deps.corsHeaders), 'content-type', JSON_TYPE, 'content-length', String(body.length)];
+      } else {
+        let start: string | undefined;
+        let end: string | undefined;
+        if (query !== undefined) {
+          const q = QUERY.exec(query);
+          if (q === null || q[1] === q[3]) return false;
+          [start, end] = q[1] === 'start' ? [q[2], q[4]] : [q[4], q[2]];
+        }
+        if (negotiate(headers.accept, SEQUENCE_REPRESENTATIONS) !== 'sequence') return false;
+        const interval = resolveInterval({
+          start, end, range: headers.range, length: record.length, circular: record.circular,
+          circularSupported: this.config.circularSupported, subsequenceLimit: this.config.subsequenceLimit,
+        });
+        const response = sequenceResponse(record, interval, 'sequence', false);
+        if (response.bases > BUFFER_LIMIT) return false;
+        const parts = response.segments.map(([s, e]) => this.store.readRangeSync(record, s, e));
+        route = SEQUENCE_ROUTE;
+        status = response.status;
+        body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        out = [...flat(deps.corsHeaders), ...flat(response.headers), 'vary', SEQUENCE_VARY, 'content-length', String(body.length)];
+      }
+    } catch {
+      // Every error answer (404, 300, 406, 400, 416, 501, a failed read) is Fastify's to give.
+      return false;
+    }
+    const { tallies, log } = deps;
+    const reqId = log === undefined ? '' : deps.genReqId();
+    res.once('close', () => {
+      const ms = performance.now() - started;
+      tallies.request('GET', route, res.statusCode, ms / 1000);
+      log?.info({ reqId, method: 'GET', url, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+    });
+    tallies.bodyBytes(route, body.length);
+    this.answered++;
+    res.writeHead(status, out);
+    res.end(body);
+    return true;
+  }
+}
+
+function flat(pairs: readonly (readonly [string, string])[]): string[] {
+  const out: string[] = [];
+  for (const [name, value] of pairs) out.push(name, value);
+  return out;
+}
+
+/**
+ * Fastify's `serverFactory`: the HTTP server Fastify would create (the same timeouts), with the
+ * fast path in front of Fastify's handler.
+ */
+export function fastPathServer(fast: FastPath) {
+  return (handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, options: FastifyServerOptions): http.Server => {
+    const server = http.createServer((req, res) => {
+      if (!fast.handle(req, res)) handler(req, res);
+    });
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+    return server;
+  };
+}
