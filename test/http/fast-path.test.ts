@@ -3,7 +3,7 @@
 // Date, in order, and body), and the fast path must answer exactly the plain successful GETs and
 // hand everything else to Fastify. Metrics and request logs must not tell the two apart.
 import t from 'tap';
-import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,13 +18,16 @@ import { SHARED_DATA, buildTestApp, sampleStore, tempDir, testConfig } from '../
 import { BROWSER_ACCEPT, EXPECTED, SUITE_JSON_ACCEPT, type Test } from '../helpers/refget-expected.js';
 
 interface Raw { status: number; headers: IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }
-interface Probe { method?: string; path: string; headers?: OutgoingHttpHeaders; body?: string; fast: boolean }
+interface Probe { method?: string; path: string; headers?: OutgoingHttpHeaders; body?: string; fast: boolean; keepAlive?: boolean }
 
 function send(port: number, probe: Probe): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: probe.method ?? 'GET', path: probe.path, headers: probe.headers ?? {}, agent: false }, (res) => {
+    // A connection of its own each time; keep-alive ones stay open, so their Keep-Alive header shows.
+    const agent = probe.keepAlive === true ? new Agent({ keepAlive: true }) : false;
+    const req = request({ host: '127.0.0.1', port, method: probe.method ?? 'GET', path: probe.path, headers: probe.headers ?? {}, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => { if (agent) agent.destroy(); });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
@@ -99,6 +102,8 @@ t.test('plain GETs are answered by the fast path exactly as Fastify answers them
     { path: sq(`${I.md5}?start=0&end=10`), headers: { accept: 'text/vnd.ga4gh.refget.v2.0.0+plain' }, fast: true },
     { path: sq(`${I.md5}?start=0&end=10`), headers: { accept: BROWSER_ACCEPT }, fast: true },
     { path: sq(`${I.md5}?start=0&end=10`), headers: { origin: 'https://example.org' }, fast: true },
+    { path: sq(`${I.md5}?start=0&end=10`), keepAlive: true, fast: true },
+    { path: sq(`${I.md5}/metadata`), keepAlive: true, fast: true },
     { path: sq(`${I.md5}/metadata`), fast: true },
     { path: sq(`${VI.ga4gh}/metadata`), headers: { accept: SUITE_JSON_ACCEPT }, fast: true },
     { path: sq(`insdc:NC_001422.1/metadata`), fast: true },
