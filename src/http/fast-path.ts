@@ -1,9 +1,9 @@
 // The two hottest requests, answered on node:http before Fastify sees them: GET of a sequence
 // body up to 1 MiB (a start/end slice, a Range, a whole small sequence) and GET of a sequence's
 // metadata. Fastify's routing, hooks, schema checks and reply machinery cost more per request
-// than finding, reading and decoding 100 bases: one worker under wrk spent 36-51 µs of CPU per
-// slice through Fastify against 27-38 µs here (in-process A/B, bench/ab), and two workers under
-// autocannon went from 11-14k to 18-20k slices/s.
+// than finding, reading and decoding 100 bases. In-process A/B (bench/ab/preload.mjs, one worker
+// under wrk, four rounds): 27-37 µs of CPU per 100-base slice here against 35-43 µs through
+// Fastify, and 26-28 against 32-35 µs per metadata request.
 //
 // It answers only the plain, successful case and hands everything else to Fastify untouched
 // (returns false before writing anything): another method, percent-encoding, any other query
@@ -14,7 +14,8 @@
 // given, and it logs and counts requests like Fastify's hooks do. `test/http/fast-path.test.ts`
 // sends the same requests with and without it and compares the responses byte for byte.
 //
-// Private collections (a tokens file) and debug logging turn it off: buildApp does not create it.
+// buildApp leaves it out with private collections (a tokens file) and does not start it at log
+// level debug or trace, where the routes log more per request than this would.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
