@@ -117,7 +117,7 @@ program.command('serve')
   .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
   .option('--no-pretty-logs', 'JSON logs even on a terminal')
   .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line (env REFGET_TOKENS_FILE; docs/serving.md)')
-  .option('--no-fast-path', 'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/performance.md)')
+  .option('--no-fast-path', 'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/serving.md)')
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
   .addHelpText('after', `
