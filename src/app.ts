@@ -31,12 +31,6 @@ export interface BuildAppOptions {
    * loop) with heavy synchronous work turn it off; the overload test makes it small.
    */
   overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number } | false;
-  /**
-   * Answer plain sequence and metadata GETs on node:http ahead of Fastify (http/fast-path.ts).
-   * Defaults to `config.fastPath` (on); always off with private collections or debug logging.
-   * (`app.inject` never goes through it: it bypasses the server.)
-   */
-  fastPath?: boolean;
 }
 
 const CORS_EXPOSED_HEADERS = ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'];
@@ -60,7 +54,10 @@ export function loggerOptions(config: ServerConfig): FastifyServerOptions['logge
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
-  const fastPath = (options.fastPath ?? options.config.fastPath) !== false && options.config.tokensFile === undefined
+  // Plain sequence and metadata GETs answered on node:http ahead of Fastify (http/fast-path.ts),
+  // unless config.fastPath is false or collections are private. (`app.inject` never goes through
+  // it: it bypasses the server.)
+  const fastPath = options.config.fastPath !== false && options.config.tokensFile === undefined
     ? new FastPath(options.store, options.config) : undefined;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config),

@@ -25,13 +25,9 @@ import { resolveInterval } from './interval.js';
 import { JSON_TYPE, negotiate } from './media-types.js';
 import { asciiJson } from './json.js';
 import { resolveSequence } from './resolve-sequence.js';
-import { sequenceMetadata } from './sequence-metadata.js';
-import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_VARY, sequenceResponse } from './sequence-response.js';
+import { METADATA_ROUTE, sequenceMetadata } from './sequence-metadata.js';
+import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from './sequence-response.js';
 import type { RequestTallies } from './request-tallies.js';
-
-/** The route patterns the Fastify routes are registered under (metrics labels). */
-export const SEQUENCE_ROUTE = '/sequence/:id';
-export const METADATA_ROUTE = '/sequence/:id/metadata';
 
 // Ids made only of characters that need no percent-decoding; anything else goes to Fastify.
 const PATH = /^\/sequence\/([A-Za-z0-9._:-]+)(\/metadata)?(?:\?(.*))?$/;
@@ -56,6 +52,8 @@ declare module 'fastify' {
 
 export class FastPath {
   private deps: FastPathDeps | undefined;
+  /** deps.corsHeaders as writeHead takes them, flattened once */
+  private corsHeaders: string[] = [];
   /** Requests answered here rather than by Fastify (tests check which path answered). */
   answered = 0;
 
@@ -63,6 +61,7 @@ export class FastPath {
 
   /** Starts answering (once the app is ready); until then and after stop() every request goes to Fastify. */
   start(deps: FastPathDeps): void {
+    this.corsHeaders = flat(deps.corsHeaders);
     this.deps = deps;
   }
 
@@ -95,7 +94,7 @@ export class FastPath {
         route = METADATA_ROUTE;
         status = 200;
         body = asciiJson({ metadata: sequenceMetadata(this.store, id, record) });
-        out = [...flat(deps.corsHeaders), 'content-type', JSON_TYPE, 'content-length', String(body.length)];
+        out = [...this.corsHeaders, 'content-type', JSON_TYPE, 'content-length', String(body.length)];
       } else {
         let start: string | undefined;
         let end: string | undefined;
@@ -115,7 +114,7 @@ export class FastPath {
         route = SEQUENCE_ROUTE;
         status = response.status;
         body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-        out = [...flat(deps.corsHeaders), ...flat(response.headers), 'vary', SEQUENCE_VARY, 'content-length', String(body.length)];
+        out = [...this.corsHeaders, ...flat(response.headers), 'vary', SEQUENCE_VARY, 'content-length', String(body.length)];
       }
     } catch {
       // Every error answer (404, 300, 406, 400, 416, 501, a failed read) is Fastify's to give.

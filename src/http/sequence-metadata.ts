@@ -4,6 +4,9 @@ import { sha512t24uToTrunc512 } from '../checksum/digests.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 import type { SequenceRecord } from '../store/types.js';
 
+/** The route pattern of GET /sequence/:id/metadata (its metrics label on both paths). */
+export const METADATA_ROUTE = '/sequence/:id/metadata';
+
 export interface SequenceMetadata {
   id: string;
   md5: string;

@@ -11,6 +11,9 @@ import type { SequenceRecord } from '../store/types.js';
  * ranges from 64 KiB up by blocks too was slower: a 70/20/10 mix of slices, metadata and 1 Mbp
  * ranges under wrk, two workers: 7.8-7.9k req/s against 8.4-11.1k.)
  */
+/** The route pattern of GET /sequence/:id (its metrics label on both paths). */
+export const SEQUENCE_ROUTE = '/sequence/:id';
+
 /** What GET /sequence/:id offers, the default first. */
 export const SEQUENCE_REPRESENTATIONS: readonly Representation[] = ['sequence', 'fasta'];
 

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { negotiate } from '../media-types.js';
 import { resolveSequence } from '../resolve-sequence.js';
-import { sequenceMetadata } from '../sequence-metadata.js';
+import { METADATA_ROUTE, sequenceMetadata } from '../sequence-metadata.js';
 import { sendJson } from '../json.js';
 import { ErrorResponse, MetadataResponse, SequenceParams } from '../schemas.js';
 
 export async function metadataRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { id: string }; Querystring: { accept?: string } }>('/sequence/:id/metadata', {
+  app.get<{ Params: { id: string }; Querystring: { accept?: string } }>(METADATA_ROUTE, {
     schema: {
       summary: 'Metadata of a sequence',
       tags: ['refget'],

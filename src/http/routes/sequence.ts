@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, type Representation } from '../media-types.js';
 import { resolveInterval, type RequestedInterval } from '../interval.js';
-import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
+import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
 import { resolveSequence } from '../resolve-sequence.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
@@ -19,7 +19,7 @@ interface SequenceRequest {
 export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
   app.route<SequenceRequest>({
     method: ['GET', 'HEAD'],
-    url: '/sequence/:id',
+    url: SEQUENCE_ROUTE,
     exposeHeadRoute: false,
     schema: {
       summary: 'Get a sequence or subsequence',
