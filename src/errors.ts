@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'STORE_NOT_FOUND'
   | 'STORE_LOCKED'
   | 'READ_ONLY'
-  | 'CORRUPT_PACK'
+  | 'CORRUPT_STORE'
   // input files
   | 'FASTA_FORMAT'
   | 'ALIASES_FORMAT'
@@ -45,3 +45,16 @@ export class AppError extends Error {
 }
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
+
+/**
+ * SQLite reports a damaged index file as SQLITE_CORRUPT or SQLITE_NOTADB, possibly on any query:
+ * that is a damaged store, never a bug, and is reported as CORRUPT_STORE. Other errors pass.
+ */
+export function storeErrorOf(err: unknown): unknown {
+  if (isAppError(err)) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) {
+    return new AppError('CORRUPT_STORE', `the store index is damaged (${(err as Error).message}); run 'refget verify'`);
+  }
+  return err;
+}

@@ -10,6 +10,7 @@ export interface IngestCommandOptions {
   aliases?: string | undefined;
   circular?: string[] | undefined;
   collectionName?: string | undefined;
+  reassignName?: boolean | undefined;
   wait?: number | undefined;
   progress?: boolean;
 }
@@ -29,6 +30,7 @@ export async function runIngest(files: string[], opts: IngestCommandOptions): Pr
       circular: opts.circular ?? [],
       aliases,
       collectionName: opts.collectionName,
+      reassignName: opts.reassignName,
       onProgress: progress?.update,
     });
     session.commit();
@@ -49,7 +51,7 @@ export async function runIngest(files: string[], opts: IngestCommandOptions): Pr
 
 // A full disk, a read-only or unwritable store, an I/O error: the environment, not a bug, so it
 // is reported in one line (exit 1) rather than as an "unexpected error" with a stack.
-const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG']);
+const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG', 'ENOTDIR', 'EEXIST', 'ENAMETOOLONG']);
 const WRITE_SQLITE = /^SQLITE_(FULL|READONLY|CANTOPEN|IOERR|PERM)/;
 
 function storeWriteError(store: string, err: unknown, rolledBack: boolean): unknown {

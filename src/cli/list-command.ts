@@ -7,7 +7,7 @@ export function runList(storeDir: string, out: Writable): void {
   try {
     out.write('names\tlength\tmd5\tga4gh\tcircular\n');
     for (const record of store.allSequences()) {
-      const names = store.recordNames(record).join(',');
+      const names = store.recordNames(record.rowId).join(',');
       out.write(`${names}\t${record.length}\t${record.md5}\tSQ.${record.ga4gh}\t${record.circular}\n`);
     }
   } finally {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `refget` command line: ingest, list, verify, digest, serve. Owns exit codes: 0 success,
-// 1 a reported failure (bad input, failed verification), 2 an unexpected error.
+// The `refget` command line: ingest, list, verify, migrate, digest, export-ref-cache, serve. Owns
+// exit codes: 0 success, 1 any failure (bad input, a damaged store, failed verification), each
+// reported in one line on stderr.
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { isAppError } from '../errors.js';
+import { isAppError, storeErrorOf } from '../errors.js';
 import { storeDirFrom, DEFAULT_STORE } from './store-dir.js';
 import { loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, parseBoolean, fromEnv, ConfigError, LOG_LEVELS } from '../config.js';
 import { availableParallelism } from 'node:os';
@@ -39,7 +40,8 @@ program.command('ingest')
   .option('-n, --naming-authority <name>', 'store each record name as an alias under this authority (e.g. ucsc, insdc)')
   .option('-a, --aliases <file>', 'more aliases: TSV name<TAB>naming_authority<TAB>alias, or an NCBI *_assembly_report.txt')
   .option('-c, --circular <name>', 'mark this record (name, md5 or SQ. id) circular; repeatable', collect)
-  .option('--collection-name <name>', 'a human name for the file\'s collection (e.g. GRCh38); one input file only')
+  .option('--collection-name <name>', 'a human name for the file\'s collection (e.g. GRCh38); one input file only; refused if another collection has it')
+  .option('--reassign-name', 'move --collection-name from the collection that has it to this one (a tokens file entry for the name then covers both)')
   .option('--wait <seconds>', 'how long to wait for another ingest to finish', asNumber('--wait'), 10)
   .option('--no-progress', 'no progress line on stderr')
   .addHelpText('after', `
@@ -47,7 +49,7 @@ Prints a JSON summary on stdout. A malformed input names file, line and cause, e
 leaves the store exactly as it was. Examples:
   refget ingest --store ./data/store --naming-authority ucsc genome.fa.gz
   refget ingest --aliases aliases.tsv --circular NC_001422.1 phix.fa`)
-  .action(async (files: string[], opts: { store?: string; namingAuthority?: string; aliases?: string; circular?: string[]; collectionName?: string; wait: number; progress: boolean }) => {
+  .action(async (files: string[], opts: { store?: string; namingAuthority?: string; aliases?: string; circular?: string[]; collectionName?: string; reassignName?: boolean; wait: number; progress: boolean }) => {
     const { runIngest } = await import('./ingest-command.js');
     const summary = await runIngest(files, {
       store: storeDirFrom(opts.store),
@@ -55,6 +57,7 @@ leaves the store exactly as it was. Examples:
       aliases: opts.aliases,
       circular: opts.circular,
       collectionName: opts.collectionName,
+      reassignName: opts.reassignName,
       wait: opts.wait,
       progress: opts.progress && process.stderr.isTTY === true,
     });
@@ -70,15 +73,40 @@ program.command('list')
   });
 
 program.command('verify')
-  .description('Re-read and re-digest every stored sequence; exit 1 naming any that is damaged')
+  .description('Check the index and every stored sequence; exit 1 naming each damaged one')
   .addOption(storeOption())
-  .action(async (opts: { store?: string }) => {
+  .option('--quick', 'check block checksums only (reads every byte, decodes and re-digests nothing)')
+  .addHelpText('after', `
+Checks SQLite's integrity of the index, each sequence row (its checksum; the md5 and ga4gh
+indexes lead back to it), that each pack holds its sequences' bytes, each block checksum, and
+(without --quick) that the bases still have the sequence's md5 and ga4gh digests. Prints one
+DAMAGED line per damaged sequence and one INDEX line per index problem on stderr, a JSON summary
+on stdout, and exits 1 if anything is damaged.`)
+  .action(async (opts: { store?: string; quick?: boolean }) => {
     const { runVerify } = await import('./verify-command.js');
-    const report = await runVerify(storeDirFrom(opts.store), (p) => {
-      process.stderr.write(`DAMAGED ${p.sequence} (${p.names.join(', ') || 'no name'}): ${p.problem}\n`);
+    const report = await runVerify(storeDirFrom(opts.store), {
+      quick: opts.quick === true,
+      onProblem: (p) => process.stderr.write(`DAMAGED ${p.sequence} (${p.names.join(', ') || 'no name'}): ${p.problem}\n`),
+      onIndexProblem: (line) => process.stderr.write(`INDEX ${line}\n`),
     });
-    process.stdout.write(`${JSON.stringify({ sequences: report.sequences, bases: report.bases, damaged: report.problems.length, seconds: report.seconds })}\n`);
-    if (report.problems.length > 0) process.exitCode = 1;
+    process.stdout.write(`${JSON.stringify({
+      sequences: report.sequences, bases: report.bases, damaged: report.problems.length,
+      indexProblems: report.indexProblems.length, seconds: report.seconds,
+    })}\n`);
+    if (report.problems.length > 0 || report.indexProblems.length > 0) process.exitCode = 1;
+  });
+
+program.command('migrate')
+  .description("Upgrade a store written by an older release to this release's format")
+  .addOption(storeOption())
+  .addHelpText('after', `
+Runs in one transaction: on any failure the store is left as it was. The upgrade re-reads and
+re-digests every sequence before it records block checksums for it, and refuses a store holding
+a damaged sequence (restore it from a backup). 'refget ingest' upgrades a store by itself; the
+server opens stores read-only and asks for this command instead.`)
+  .action(async (opts: { store?: string }) => {
+    const { runMigrate } = await import('./migrate-command.js');
+    process.stdout.write(`${JSON.stringify(runMigrate(storeDirFrom(opts.store)))}\n`);
   });
 
 program.command('digest')
@@ -165,10 +193,19 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (isAppError(err) || err instanceof ConfigError) {
-    process.stderr.write(`refget: ${err.message}\n`);
-    process.exit(1);
-  }
-  process.stderr.write(`refget: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(2);
+  process.stderr.write(`refget: ${cliErrorLine(err)}\n`);
+  process.exit(1);
 });
+
+/**
+ * Every failure is one line (exit 1). A damaged index is named as such; a system error gives its
+ * code and path; anything else is a bug, whose stack is printed only with REFGET_DEBUG=1.
+ */
+function cliErrorLine(err: unknown): string {
+  const known = storeErrorOf(err);
+  if (isAppError(known) || known instanceof ConfigError) return known.message;
+  const e = known as (Error & { code?: unknown; path?: unknown }) | undefined;
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return `${e.message}`;
+  if (process.env.REFGET_DEBUG === '1') return `unexpected error: ${e?.stack ?? String(err)}`;
+  return `unexpected error: ${(e?.message ?? String(err)).split('\n')[0]} (set REFGET_DEBUG=1 for details)`;
+}

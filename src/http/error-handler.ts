@@ -3,7 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError, type ErrorCode } from '../errors.js';
+import { isAppError, storeErrorOf, type ErrorCode } from '../errors.js';
 import { unsatisfiedContentRange } from './interval.js';
 import { sendJson } from './json.js';
 
@@ -25,7 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   STORE_NOT_FOUND: 500,
   STORE_LOCKED: 503,
   READ_ONLY: 500,
-  CORRUPT_PACK: 500,
+  CORRUPT_STORE: 500,
   FASTA_FORMAT: 400,
   ALIASES_FORMAT: 400,
   INPUT_ERROR: 400,
@@ -35,14 +35,16 @@ const STATUS: Record<ErrorCode, number> = {
 /** Headers a handler may have set for a success body before it failed; none fits an error body. */
 const SUCCESS_ONLY_HEADERS = ['etag', 'cache-control', 'accept-ranges', 'content-range'] as const;
 
-export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   // A read error after the sequence headers were set must not leave `Cache-Control: immutable`
   // and an ETag on the error: shared caches would keep the 500 for a year.
   for (const name of SUCCESS_ONLY_HEADERS) reply.removeHeader(name);
+  const err = storeErrorOf(error) as FastifyError | Error;
   if (isAppError(err)) {
     const status = STATUS[err.code];
     if (status >= 500) {
       request.log.error({ err }, 'request failed');
+      reply.header('cache-control', 'no-store');
       sendJson(reply.code(status), { error: err.code, message: 'Internal Server Error' });
       return;
     }
@@ -57,6 +59,7 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');
+    reply.header('cache-control', 'no-store');
     sendJson(reply.code(500), { error: 'INTERNAL', message: 'Internal Server Error' });
     return;
   }

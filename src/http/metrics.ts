@@ -65,6 +65,11 @@ export const metricsPlugin = fp(async (app) => {
   });
   const collections = new Gauge({ name: 'refget_store_collections', help: 'Sequence collections in the store', aggregator: 'first', registers });
   const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index)', aggregator: 'first', registers });
+  new Gauge({
+    name: 'refget_store_damaged_reads', aggregator: 'sum', registers,
+    help: 'Reads that found damaged store data (a block or row failing its checksum, a short pack) since start; any is a reason to run refget verify',
+    collect() { this.set(app.store.corruptReads); },
+  });
   const exposed = Registry.merge([registry, processMetrics()]);
   if (cluster.isWorker) {
     new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import type { FastaSink } from '../fasta/parser.js';
 import { openFastaInput, parseFastaInput } from '../fasta/open-input.js';
 import { SeqcolBuilder } from '../seqcol/collection-builder.js';
-import type { IngestSession } from '../store/ingest-session.js';
+import { RUN_WIDE, type IngestSession } from '../store/ingest-session.js';
 import type { StreamingSequenceWriter } from '../store/sequence-writer.js';
 import type { AliasEntry } from './aliases-file.js';
 
@@ -20,6 +20,8 @@ export interface IngestOptions {
   readonly aliases?: readonly AliasEntry[];
   /** human name for the collection (only with a single input file) */
   readonly collectionName?: string | undefined;
+  /** move collectionName from another collection that has it (refused otherwise) */
+  readonly reassignName?: boolean | undefined;
   readonly onProgress?: (p: { file: string; bytes: number; size: number | undefined }) => void;
 }
 
@@ -165,7 +167,7 @@ class RecordSink implements FastaSink {
     const position = this.seqcol.count;
     const pairDigest = this.seqcol.add(name, length, GA4GH_PREFIX + digests.ga4gh);
     this.session.stageMember(this.file, position, { name, rowId: result.rowId, ga4gh: digests.ga4gh, pairDigest });
-    if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name)) this.aliasesAdded++;
+    if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name, this.file)) this.aliasesAdded++;
   }
 }
 
@@ -200,7 +202,7 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
       const seqcol = sink.seqcol.finish(prefixed(session.stagedGa4ghSorted(file)), session.stagedPairDigestsSorted(file));
       const collection = session.addCollection({
         digest: seqcol.digest, level1: seqcol.level1, file, sequenceCount: sink.seqcol.count, totalLength: sink.bases,
-        source: input.file, name: options.collectionName,
+        source: input.file, name: options.collectionName, reassignName: options.reassignName === true,
       });
       summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: sink.seqcol.count });
       summary.aliasesAdded += sink.aliasesAdded;
@@ -220,7 +222,7 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
   for (const entry of options.aliases ?? []) {
     const rowIds = resolveAliasTarget(session, entry);
     if (rowIds === undefined) continue;
-    for (const rowId of rowIds) if (session.addAlias(rowId, entry.namingAuthority, entry.alias)) summary.aliasesAdded++;
+    for (const rowId of rowIds) if (session.addAlias(rowId, entry.namingAuthority, entry.alias, RUN_WIDE)) summary.aliasesAdded++;
   }
   summary.seconds = Number(process.hrtime.bigint() - began) / 1e9;
   return summary;

@@ -9,6 +9,7 @@ import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packFileName, packPath, packsDir, PACK_ROLLOVER_BYTES } from './layout.js';
 import { PackWriter } from './pack/pack-writer.js';
 import { StreamingSequenceWriter, writeWholeSequence, type WrittenSequence } from './sequence-writer.js';
+import { sequenceRowSum, type SequenceRowFields } from './row-sum.js';
 
 export interface SequenceDigests {
   readonly md5: string;
@@ -28,7 +29,12 @@ export interface CollectionInput {
   readonly totalLength: number;
   readonly source: string;
   readonly name: string | undefined;
+  /** give `name` to this collection even if another collection has it */
+  readonly reassignName?: boolean;
 }
+
+/** Aliases from an aliases file rather than a record name: they come from every file of the run. */
+export const RUN_WIDE = -1;
 
 
 export class IngestSession {
@@ -80,20 +86,33 @@ export class IngestSession {
     // disk (not a JS array) keeps ingest memory flat however many records a file has (200,000
     // proteins held ~290 bytes each in JS), and SQLite sorts the two sorted attributes on disk.
     // It vanishes with the connection, so a failed run leaves nothing of it.
-    db.pragma('temp_store = FILE');
     db.exec(`CREATE TEMP TABLE staged_members (
       file INTEGER NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, sequence_id INTEGER NOT NULL,
       ga4gh TEXT NOT NULL, pair_digest TEXT NOT NULL, PRIMARY KEY (file, position)) WITHOUT ROWID`);
+    // Where this run's aliases come from (a file's collection, or RUN_WIDE), turned into
+    // alias_sources once the collections exist.
+    db.exec(`CREATE TEMP TABLE run_aliases (naming_authority TEXT NOT NULL, alias TEXT NOT NULL, sequence_id INTEGER NOT NULL,
+      file INTEGER NOT NULL, PRIMARY KEY (naming_authority, alias, sequence_id, file)) WITHOUT ROWID`);
+    db.exec('CREATE TEMP TABLE run_collections (file INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL)');
     this.stmt = {
       byGa4gh: db.prepare('SELECT id FROM sequences WHERE ga4gh = ?').pluck(),
       byMd5: db.prepare('SELECT id FROM sequences WHERE md5 = ?').pluck(),
       insertSeq: db.prepare(`INSERT INTO sequences
-        (ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular, added_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`),
-      circular: db.prepare('UPDATE sequences SET circular = 1 WHERE id = ?'),
+        (ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular, added_at, block_sums, row_sum)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`),
+      row: db.prepare(`SELECT ga4gh, md5, length, encoding, pack_id AS packId, offset, byte_length AS byteLength,
+        exception_count AS exceptionCount, circular, block_sums AS blockSums FROM sequences WHERE id = ?`),
+      circular: db.prepare('UPDATE sequences SET circular = 1, row_sum = ? WHERE id = ?'),
       authority: db.prepare(`INSERT INTO naming_authorities (name, loaded_at) VALUES (?, ?)
         ON CONFLICT(name) DO UPDATE SET loaded_at = excluded.loaded_at`),
       alias: db.prepare('INSERT OR IGNORE INTO aliases (naming_authority, alias, sequence_id) VALUES (?, ?, ?)'),
+      runAlias: db.prepare('INSERT OR IGNORE INTO run_aliases (naming_authority, alias, sequence_id, file) VALUES (?, ?, ?, ?)'),
+      runCollection: db.prepare('INSERT OR REPLACE INTO run_collections (file, collection_id) VALUES (?, ?)'),
+      aliasSources: db.prepare(`INSERT OR IGNORE INTO alias_sources (naming_authority, alias, sequence_id, collection_id)
+        SELECT r.naming_authority, r.alias, r.sequence_id, c.collection_id
+        FROM run_aliases r JOIN run_collections c ON r.file = c.file OR r.file = ${RUN_WIDE}`),
+      nameOwner: db.prepare('SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id WHERE n.name = ? AND n.collection_id != ?').pluck(),
+      nameHistory: db.prepare('INSERT OR IGNORE INTO collection_name_history (name, collection_id) VALUES (?, ?)'),
       collectionByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
       insertCollection: db.prepare(`INSERT INTO collections (digest, names_digest, lengths_digest, sequences_digest,
         name_length_pairs_digest, sorted_name_length_pairs_digest, sorted_sequences_digest, sequence_count, total_length, added_at)
@@ -144,13 +163,19 @@ export class IngestSession {
   }
 
   markCircular(rowId: number): void {
-    this.stmt.circular!.run(rowId);
+    const row = this.stmt.row!.get(rowId) as Omit<SequenceRowFields, 'circular'>;
+    this.stmt.circular!.run(sequenceRowSum({ ...row, circular: true }), rowId);
   }
 
-  /** Adds (authority, alias) → sequence; returns false if it was there already. */
-  addAlias(rowId: number, namingAuthority: string, alias: string): boolean {
+  /**
+   * Adds (authority, alias) → sequence; returns false if it was there already. `file` is the
+   * input file (beginStagedFile) whose record name it is, or RUN_WIDE: callers who may see that
+   * file's collection (or any collection of this run) see the alias.
+   */
+  addAlias(rowId: number, namingAuthority: string, alias: string, file: number): boolean {
     const authority = namingAuthority.toLowerCase();
     this.stmt.authority!.run(authority, this.now);
+    this.stmt.runAlias!.run(authority, alias, rowId, file);
     return this.stmt.alias!.run(authority, alias, rowId).changes > 0;
   }
 
@@ -201,7 +226,18 @@ export class IngestSession {
       this.stmt.members!.run(id, input.file);
     }
     this.stmt.source!.run(id, input.source, this.now);
-    if (input.name !== undefined) this.stmt.collectionName!.run(input.name, id);
+    this.stmt.runCollection!.run(input.file, id);
+    if (input.name !== undefined) {
+      // A name is how a tokens file makes a collection private: moving it silently would make the
+      // collection it was written for public. The history keeps every collection it has named.
+      const owner = this.stmt.nameOwner!.get(input.name, id) as string | undefined;
+      if (owner !== undefined && input.reassignName !== true) {
+        throw new AppError('INPUT_ERROR', `the collection name '${input.name}' already names collection ${owner}; `
+          + 'choose another name, or pass --reassign-name to move it (a tokens file entry for the name then covers both collections)');
+      }
+      this.stmt.collectionName!.run(input.name, id);
+      this.stmt.nameHistory!.run(input.name, id);
+    }
     return { digest: input.digest, added };
   }
 
@@ -218,6 +254,7 @@ export class IngestSession {
   /** Durable: pack bytes first (fsync), then the index rows in one COMMIT. */
   commit(): void {
     this.assertOpen();
+    this.stmt.aliasSources!.run();
     this.pack.sync();
     this.stmt.packSize!.run(this.pack.position, this.pack.packId);
     this.db.exec('COMMIT');
@@ -239,8 +276,9 @@ export class IngestSession {
   private insert(written: WrittenSequence, digests: SequenceDigests): number {
     // Positional, not named, parameters: half the cost per row (5.6-7 µs against 11-16 µs for a
     // lookup plus insert, 100,000 rows, measured 2026-11-22).
+    const rowSum = sequenceRowSum({ ...written, ga4gh: digests.ga4gh, md5: digests.md5, circular: false });
     return Number(this.stmt.insertSeq!.run(digests.ga4gh, digests.md5, written.length, written.encoding, written.packId,
-      written.offset, written.byteLength, written.exceptionCount, this.now).lastInsertRowid);
+      written.offset, written.byteLength, written.exceptionCount, this.now, written.blockSums, rowSum).lastInsertRowid);
   }
 
   private assertOpen(): void {
@@ -262,7 +300,7 @@ export class IngestSession {
  * `-v data:/data:ro`). Since SQLite 3.22 a reader there works if both files exist, so leave them
  * (empty: no frames, and a -shm that the next connection initialises). Never truncates.
  */
-function keepWalFiles(dbPath: string): void {
+export function keepWalFiles(dbPath: string): void {
   for (const suffix of ['-wal', '-shm']) {
     try {
       closeSync(openSync(dbPath + suffix, 'a'));

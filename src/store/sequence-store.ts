@@ -6,27 +6,43 @@ import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packPath } from './layout.js';
-import { PackReader } from './pack/pack-reader.js';
+import { PackReader, SYNC_READ_LIMIT } from './pack/pack-reader.js';
 import { decodeTwoBit, decodeTwoBitInto, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES, type ExceptionRuns } from './codec/twobit.js';
+import { BLOCK_BYTES, blockCount, firstBadBlock } from '../checksum/block-sums.js';
+import { sequenceRowSum } from './row-sum.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
 import { DiscoveryIndex } from './discovery-index.js';
 
 interface SequenceRow {
   id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
-  pack_id: number; offset: number; byte_length: number; exception_count: number;
+  pack_id: number; offset: number; byte_length: number; exception_count: number; block_sums: Buffer | null; row_sum: number | null;
 }
 
-const toRecord = (r: SequenceRow): SequenceRecord => ({
-  rowId: r.id, ga4gh: r.ga4gh, md5: r.md5, length: r.length, circular: r.circular === 1,
-  encoding: r.encoding, packId: r.pack_id, offset: r.offset, byteLength: r.byte_length, exceptionCount: r.exception_count,
-});
+const SEQ_COLUMNS = `s.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.pack_id, s.offset, s.byte_length, s.exception_count,
+  s.block_sums, s.row_sum`;
 
-const SEQ_COLUMNS = 's.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.pack_id, s.offset, s.byte_length, s.exception_count';
+/**
+ * The record of a row, or why the row cannot be trusted: its checksum must match its columns,
+ * and its columns must agree with each other (length, encoding, stored size, block count).
+ */
+export function recordOfRow(r: SequenceRow): SequenceRecord | string {
+  if (r.block_sums === null || r.row_sum === null) return 'the row has no checksums';
+  const record: SequenceRecord = {
+    rowId: r.id, ga4gh: r.ga4gh, md5: r.md5, length: r.length, circular: r.circular === 1,
+    encoding: r.encoding, packId: r.pack_id, offset: r.offset, byteLength: r.byte_length, exceptionCount: r.exception_count,
+    blockSums: r.block_sums,
+  };
+  if (sequenceRowSum(record) !== r.row_sum) return 'the row does not match its checksum';
+  const stored = r.encoding === 'twobit' ? packedSize(r.length) + r.exception_count * EXCEPTION_RUN_BYTES
+    : r.encoding === 'raw' && r.exception_count === 0 ? r.length : -1;
+  if (stored !== r.byte_length || r.block_sums.length !== blockCount(r.byte_length) * 4) return 'the row is inconsistent';
+  return record;
+}
 
 export type StoreProbe =
   | { ok: true; sequence: string }
-  | { ok: false; problem: 'EMPTY' | 'UNREADABLE'; message: string };
+  | { ok: false; problem: 'EMPTY' | 'UNREADABLE' | 'CORRUPT'; message: string };
 
 export interface StoreStats { sequences: number; collections: number; bytes: number }
 
@@ -65,6 +81,8 @@ export class SequenceStore {
   private cacheVersion = -1;
   private checkedAt = -Infinity;
   private readonly stmt: Record<string, Statement>;
+  /** Damage found while serving (bytes or rows that failed their checksums): count and last detail. */
+  private corruption = { count: 0, detail: '' };
 
   static open(dir: string): SequenceStore {
     return new SequenceStore(dir, openIndexDb(indexPath(dir), { readonly: true }));
@@ -81,7 +99,10 @@ export class SequenceStore {
       byGa4gh: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s WHERE s.ga4gh = ?`),
       byAlias: db.prepare(`SELECT ${SEQ_COLUMNS} FROM aliases a JOIN sequences s ON s.id = a.sequence_id
         WHERE a.naming_authority = ? AND a.alias = ? ORDER BY s.ga4gh`),
-      aliases: db.prepare('SELECT naming_authority, alias FROM aliases WHERE sequence_id = ? ORDER BY naming_authority, alias'),
+      aliases: db.prepare(`SELECT a.sequence_id, a.naming_authority, a.alias, json_group_array(src.collection_id) AS sources
+        FROM aliases a LEFT JOIN alias_sources src
+          ON src.naming_authority = a.naming_authority AND src.alias = a.alias AND src.sequence_id = a.sequence_id
+        WHERE a.sequence_id = ? GROUP BY a.naming_authority, a.alias ORDER BY a.naming_authority, a.alias`),
       authorities: db.prepare('SELECT name FROM naming_authorities ORDER BY name').pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
@@ -90,13 +111,13 @@ export class SequenceStore {
       first: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id LIMIT 1`),
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
-      memberOf: db.prepare('SELECT DISTINCT collection_id FROM collection_members WHERE sequence_id = ?').pluck(),
+      memberOf: db.prepare('SELECT DISTINCT sequence_id, collection_id FROM collection_members WHERE sequence_id = ?'),
       collectionIdByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
       collectionIdByName: db.prepare('SELECT collection_id FROM collection_names WHERE name = ?').pluck(),
     };
     this.packs = new PackReader((packId) => {
       const file = this.stmt.packFile!.get(packId) as string | undefined;
-      if (file === undefined) throw new AppError('CORRUPT_PACK', `index names unknown pack ${packId}`);
+      if (file === undefined) throw new AppError('CORRUPT_STORE', `the index names pack ${packId}, which it does not list`);
       return packPath(dir, file);
     });
   }
@@ -127,15 +148,43 @@ export class SequenceStore {
       case 'ga4gh': rows = this.stmt.byGa4gh!.all(id.digest) as SequenceRow[]; break;
       case 'alias': rows = this.stmt.byAlias!.all(id.namingAuthority.toLowerCase(), id.alias) as SequenceRow[]; break;
     }
-    return rows.map(toRecord);
+    return rows.map((row) => {
+      // A damaged index b-tree can lead from a key to another row: the row must carry the key.
+      if ((id.kind === 'md5' && row.md5 !== id.md5) || (id.kind === 'ga4gh' && row.ga4gh !== id.digest)) {
+        throw this.corrupt(`the index entry for ${id.kind === 'md5' ? `md5 ${id.md5}` : `SQ.${id.digest}`} leads to the row of SQ.${row.ga4gh}`);
+      }
+      return this.checkedRecord(row);
+    });
   }
 
+  private checkedRecord(row: SequenceRow): SequenceRecord {
+    const record = recordOfRow(row);
+    if (typeof record === 'string') throw this.corrupt(`sequence row ${row.id} (SQ.${row.ga4gh}): ${record}`);
+    return record;
+  }
+
+  /** Records damage found while serving (for /readyz and /metrics) and returns the error to throw. */
+  private corrupt(detail: string): AppError {
+    this.corruption = { count: this.corruption.count + 1, detail };
+    return new AppError('CORRUPT_STORE', `store ${this.dir} is damaged: ${detail} (run 'refget verify')`, { detail });
+  }
+
+  /** How many reads found damage since the store was opened. */
+  get corruptReads(): number {
+    return this.corruption.count;
+  }
+
+  /** Every alias of a sequence, each with the collections it came from; cached. */
   aliasesOf(record: SequenceRecord): Alias[] {
     this.invalidateIfChanged();
     let aliases = this.aliasCache.get(record.rowId);
     if (aliases === undefined) {
-      aliases = (this.stmt.aliases!.all(record.rowId) as { naming_authority: string; alias: string }[])
-        .map((r) => ({ namingAuthority: r.naming_authority, alias: r.alias }));
+      const rows = this.stmt.aliases!.all(record.rowId) as { sequence_id: number; naming_authority: string; alias: string; sources: string }[];
+      if (rows.some((r) => r.sequence_id !== record.rowId)) throw this.corrupt(`the alias index of SQ.${record.ga4gh} leads to another sequence`);
+      aliases = rows.map((r) => ({
+        namingAuthority: r.naming_authority, alias: r.alias,
+        sources: (JSON.parse(r.sources) as (number | null)[]).filter((c): c is number => c !== null),
+      }));
       if (this.aliasCache.size >= LOOKUP_CACHE_ENTRIES) this.aliasCache.delete(this.aliasCache.keys().next().value!);
       this.aliasCache.set(record.rowId, aliases);
     }
@@ -147,7 +196,9 @@ export class SequenceStore {
     this.invalidateIfChanged();
     let ids = this.membershipCache.get(record.rowId);
     if (ids === undefined) {
-      ids = this.stmt.memberOf!.all(record.rowId) as number[];
+      const rows = this.stmt.memberOf!.all(record.rowId) as { sequence_id: number; collection_id: number }[];
+      if (rows.some((r) => r.sequence_id !== record.rowId)) throw this.corrupt(`the member index of SQ.${record.ga4gh} leads to another sequence`);
+      ids = rows.map((r) => r.collection_id);
       if (this.membershipCache.size >= LOOKUP_CACHE_ENTRIES) this.membershipCache.delete(this.membershipCache.keys().next().value!);
       this.membershipCache.set(record.rowId, ids);
     }
@@ -179,9 +230,17 @@ export class SequenceStore {
     return this.stmt.authorities!.all() as string[];
   }
 
-  /** The record names this sequence had in the FASTA files it was ingested from. */
-  recordNames(record: SequenceRecord): string[] {
-    return this.stmt.recordNames!.all(record.rowId) as string[];
+  /** The record names a sequence (by row id) had in the FASTA files it was ingested from. */
+  recordNames(rowId: number): string[] {
+    return this.stmt.recordNames!.all(rowId) as string[];
+  }
+
+  /** Reads every stored byte of a sequence and checks its block checksums (verify --quick). */
+  async checkStoredBytes(record: SequenceRecord): Promise<void> {
+    const scratch = Buffer.allocUnsafe(STREAM_BLOCK_BASES);
+    for (let at = 0; at < record.byteLength; at += STREAM_BLOCK_BASES) {
+      await this.stored(record, at, Math.min(record.byteLength, at + STREAM_BLOCK_BASES), scratch);
+    }
   }
 
   packFiles(): { id: number; path: string; committedSize: number }[] {
@@ -189,27 +248,95 @@ export class SequenceStore {
       .map((p) => ({ id: p.id, path: packPath(this.dir, p.file), committedSize: p.committedSize }));
   }
 
+  /** Every sequence in id order; a damaged row is an error (CORRUPT_STORE). */
   *allSequences(): Generator<SequenceRecord> {
-    for (const row of this.stmt.all!.iterate() as IterableIterator<SequenceRow>) yield toRecord(row);
+    for (const row of this.stmt.all!.iterate() as IterableIterator<SequenceRow>) yield this.checkedRecord(row);
+  }
+
+  /** Every row in id order, as a record or (damaged) the reason it cannot be trusted. */
+  *allRows(): Generator<{ rowId: number; ga4gh: string; md5: string; record: SequenceRecord | string }> {
+    for (const row of this.stmt.all!.iterate() as IterableIterator<SequenceRow>) {
+      yield { rowId: row.id, ga4gh: row.ga4gh, md5: row.md5, record: recordOfRow(row) };
+    }
+  }
+
+  /** Row ids the md5 and ga4gh indexes lead to (`refget verify` checks they lead back to the row). */
+  rowIdsByKey(md5: string, ga4gh: string): { byMd5: number[]; byGa4gh: number[] } {
+    return {
+      byMd5: (this.stmt.byMd5!.all(md5) as SequenceRow[]).map((r) => r.id),
+      byGa4gh: (this.stmt.byGa4gh!.all(ga4gh) as SequenceRow[]).map((r) => r.id),
+    };
+  }
+
+  /** PRAGMA integrity_check: 'ok', or SQLite's list of what is wrong in the index file. */
+  indexIntegrity(): string[] {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+
+  // ---- reading stored bytes: every read below goes through storedSync/stored, which read whole
+  // blocks and check their checksums first. Nothing unchecked reaches a decoder or a client.
+
+  /** Stored bytes [from, to) of a record's span, read synchronously, every block they touch checked. */
+  private storedSync(record: SequenceRecord, from: number, to: number): Buffer {
+    if (from === to) return Buffer.alloc(0);
+    const [first, start, end] = blockSpan(record, from, to);
+    const bytes = this.guard(record, () => this.packs.readSync(record.packId, record.offset + start, end - start));
+    this.checkBlocks(record, bytes, first);
+    return bytes.subarray(from - start, to - start);
+  }
+
+  /** As storedSync, through the thread pool when large, into `scratch` when it is big enough. */
+  private async stored(record: SequenceRecord, from: number, to: number, scratch?: Buffer): Promise<Buffer> {
+    if (from === to) return Buffer.alloc(0);
+    const [first, start, end] = blockSpan(record, from, to);
+    const bytes = scratch !== undefined && scratch.length >= end - start ? scratch.subarray(0, end - start) : Buffer.allocUnsafe(end - start);
+    await this.guardAsync(record, () => this.packs.readInto(record.packId, record.offset + start, bytes));
+    this.checkBlocks(record, bytes, first);
+    return bytes.subarray(from - start, to - start);
+  }
+
+  private checkBlocks(record: SequenceRecord, bytes: Buffer, firstBlock: number): void {
+    const bad = firstBadBlock(bytes, firstBlock, record.blockSums);
+    if (bad >= 0) {
+      throw this.corrupt(`block ${bad} of SQ.${record.ga4gh} (pack ${record.packId}, bytes ${record.offset + bad * BLOCK_BYTES}+) does not match its checksum`);
+    }
+  }
+
+  /** A pack that is missing or shorter than the index says is damage too. */
+  private guard<T>(record: SequenceRecord, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      throw (err instanceof AppError && err.code === 'CORRUPT_STORE') ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
+    }
+  }
+
+  private async guardAsync(record: SequenceRecord, read: () => Promise<void>): Promise<void> {
+    try {
+      await read();
+    } catch (err) {
+      throw (err instanceof AppError && err.code === 'CORRUPT_STORE') ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
+    }
   }
 
   /** Bases [start, end) of a sequence, 0-based half-open, read and decoded in one go. */
   async readRange(record: SequenceRecord, start: number, end: number): Promise<Buffer> {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
-    if (record.encoding === 'raw') return this.packs.read(record.packId, record.offset + start, end - start);
+    if (end - start <= SYNC_READ_LIMIT) return this.readRangeSync(record, start, end);
+    if (record.encoding === 'raw') return this.stored(record, start, end);
     const first = start >> 2;
-    const packed = await this.packs.read(record.packId, record.offset + first, packedSize(end) - first);
+    const packed = await this.stored(record, first, packedSize(end));
     return decodeTwoBit(packed, start, end, this.runs(record));
   }
 
-  /** Synchronous variant for small ranges (a 100-base slice costs one pread). */
+  /** Synchronous variant for small ranges (a 100-base slice costs one pread of a block or two). */
   readRangeSync(record: SequenceRecord, start: number, end: number): Buffer {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
-    if (record.encoding === 'raw') return this.packs.readSync(record.packId, record.offset + start, end - start);
+    if (record.encoding === 'raw') return this.storedSync(record, start, end);
     const first = start >> 2;
-    const packed = this.packs.readSync(record.packId, record.offset + first, packedSize(end) - first);
+    const packed = this.storedSync(record, first, packedSize(end));
     return decodeTwoBit(packed, start, end, this.runs(record));
   }
 
@@ -221,22 +348,20 @@ export class SequenceStore {
   blockReader(record: SequenceRecord, start: number, end: number): BlockReader {
     checkRange(record, start, end);
     let pos = start;
-    let packed: Buffer | undefined; // the packed bytes of one block, reused
+    let scratch: Buffer | undefined; // the stored bytes of one block (whole checksum blocks), reused
     const runs = record.encoding === 'twobit' ? this.runs(record) : undefined;
     return {
       read: async (target: Buffer): Promise<number> => {
         const from = pos;
         const n = Math.min(target.length, end - from);
         if (n === 0) return 0;
-        if (runs === undefined) {
-          await this.packs.readInto(record.packId, record.offset + from, target.subarray(0, n));
-        } else {
-          const first = from >> 2;
-          const bytes = packedSize(from + n) - first;
-          if (packed === undefined || packed.length < bytes) packed = Buffer.allocUnsafe(Math.max(bytes, (target.length >> 2) + 2));
-          await this.packs.readInto(record.packId, record.offset + first, packed.subarray(0, bytes));
-          decodeTwoBitInto(packed, from, from + n, runs, target);
-        }
+        const [byteFrom, byteTo] = runs === undefined ? [from, from + n] : [from >> 2, packedSize(from + n)];
+        // Whole checksum blocks are read and checked, so the span can grow by up to a block each side.
+        const need = byteTo - byteFrom + 2 * BLOCK_BYTES;
+        if (scratch === undefined || scratch.length < need) scratch = Buffer.allocUnsafe(need);
+        const bytes = await this.stored(record, byteFrom, byteTo, scratch);
+        if (runs === undefined) bytes.copy(target, 0);
+        else decodeTwoBitInto(bytes, from, from + n, runs, target);
         pos = from + n;
         return n;
       },
@@ -270,10 +395,11 @@ export class SequenceStore {
    * says. Never throws; `message` may name files, so it is for the log, not for clients.
    */
   probe(): StoreProbe {
+    if (this.corruption.count > 0) return { ok: false, problem: 'CORRUPT', message: this.corruption.detail };
     try {
       const row = this.stmt.first!.get() as SequenceRow | undefined;
       if (row === undefined) return { ok: false, problem: 'EMPTY', message: 'the store holds no sequence' };
-      const record = toRecord(row);
+      const record = this.checkedRecord(row);
       if (record.length > 0) {
         this.readRangeSync(record, 0, 1);
         this.readRangeSync(record, record.length - 1, record.length);
@@ -315,9 +441,8 @@ export class SequenceStore {
   private runs(record: SequenceRecord): ExceptionRuns {
     let runs = this.runsCache.get(record.rowId);
     if (runs === undefined) {
-      const at = record.offset + packedSize(record.length);
-      const bytes = record.exceptionCount * EXCEPTION_RUN_BYTES;
-      runs = deserialiseRuns(this.packs.readSync(record.packId, at, bytes), record.exceptionCount);
+      const at = packedSize(record.length);
+      runs = deserialiseRuns(this.storedSync(record, at, record.byteLength), record.exceptionCount);
       if (this.runsCache.size >= RUNS_CACHE_ENTRIES) {
         this.runsCache.delete(this.runsCache.keys().next().value!);
       }
@@ -329,6 +454,12 @@ export class SequenceStore {
     }
     return runs;
   }
+}
+
+/** The checksum blocks covering stored bytes [from, to): [first block, byte start, byte end). */
+function blockSpan(record: SequenceRecord, from: number, to: number): [number, number, number] {
+  const first = Math.floor(from / BLOCK_BYTES);
+  return [first, first * BLOCK_BYTES, Math.min(record.byteLength, Math.ceil(to / BLOCK_BYTES) * BLOCK_BYTES)];
 }
 
 function checkRange(record: SequenceRecord, start: number, end: number): void {

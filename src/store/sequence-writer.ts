@@ -14,6 +14,8 @@ export interface WrittenSequence {
   readonly byteLength: number;
   readonly exceptionCount: number;
   readonly length: number;
+  /** the block checksums of the stored bytes (checksum/block-sums.ts) */
+  readonly blockSums: Buffer;
 }
 
 /** Streaming 2-bit stays only while runs <= bases/64: at most ~0.39 bytes/base, runs ≤ 14% of input. */
@@ -41,9 +43,10 @@ export function twoBitIsSmaller(bases: Uint8Array): boolean {
 /** Writes a sequence that is wholly in memory, choosing the smaller encoding exactly. */
 export function writeWholeSequence(pack: PackWriter, bases: Uint8Array): WrittenSequence {
   const offset = pack.position;
+  pack.beginSpan();
   if (!twoBitIsSmaller(bases)) {
     pack.write(bases);
-    return { encoding: 'raw', packId: pack.packId, offset, byteLength: bases.length, exceptionCount: 0, length: bases.length };
+    return { encoding: 'raw', packId: pack.packId, offset, byteLength: bases.length, exceptionCount: 0, length: bases.length, blockSums: pack.endSpan() };
   }
   const encoder = new TwoBitEncoder();
   const body = encoder.encode(bases);
@@ -52,7 +55,7 @@ export function writeWholeSequence(pack: PackWriter, bases: Uint8Array): Written
   pack.write(tail);
   pack.write(serialiseRuns(runs));
   const byteLength = packedSize(bases.length) + runs.count * EXCEPTION_RUN_BYTES;
-  return { encoding: 'twobit', packId: pack.packId, offset, byteLength, exceptionCount: runs.count, length: bases.length };
+  return { encoding: 'twobit', packId: pack.packId, offset, byteLength, exceptionCount: runs.count, length: bases.length, blockSums: pack.endSpan() };
 }
 
 /** Streams a sequence too large to hold: begin with the first block, write the rest, finish. */
@@ -67,6 +70,7 @@ export class StreamingSequenceWriter {
   constructor(pack: PackWriter, probe: Uint8Array) {
     this.pack = pack;
     this.offset = pack.position;
+    pack.beginSpan();
     this.encoder = new TwoBitEncoder();
     this.write(probe);
   }
@@ -86,12 +90,12 @@ export class StreamingSequenceWriter {
   finish(): WrittenSequence {
     const base = { packId: this.pack.packId, offset: this.offset, length: this.length };
     if (this.encoder === undefined) {
-      return { ...base, encoding: 'raw', byteLength: this.length, exceptionCount: 0 };
+      return { ...base, encoding: 'raw', byteLength: this.length, exceptionCount: 0, blockSums: this.pack.endSpan() };
     }
     const { tail, runs } = this.encoder.finish();
     this.pack.write(tail);
     this.pack.write(serialiseRuns(runs));
-    return { ...base, encoding: 'twobit', byteLength: this.pack.position - this.offset, exceptionCount: runs.count };
+    return { ...base, encoding: 'twobit', byteLength: this.pack.position - this.offset, exceptionCount: runs.count, blockSums: this.pack.endSpan() };
   }
 
   /** Give back the bytes (the sequence turned out to be stored already). */

@@ -15,11 +15,15 @@ export interface SequenceRecord {
   readonly offset: number;
   readonly byteLength: number;
   readonly exceptionCount: number;
+  /** checksums of the stored bytes' BLOCK_BYTES blocks (u32 LE each); checked on every read */
+  readonly blockSums: Uint8Array;
 }
 
 export interface Alias {
   readonly namingAuthority: string;
   readonly alias: string;
+  /** ids of the collections whose ingest added it: who may see one of them may see the alias */
+  readonly sources: readonly number[];
 }
 
 /** A lookup by identifier. An alias may name several sequences. */

@@ -5,7 +5,7 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { IngestSession } from '../../src/store/ingest-session.js';
+import { IngestSession, RUN_WIDE } from '../../src/store/ingest-session.js';
 import { buildTestApp, tempDir } from '../helpers/sample-store.js';
 
 const SEQUENCES = 2000;
@@ -95,7 +95,7 @@ t.test('200,000 aliases stream with bounded server memory', async (t) => {
   try {
     for (let i = 0; i < SEQUENCES; i++) {
       const { rowId } = session.addWholeSequence(Buffer.from(sequenceOf(i)), { md5: seqs[i]!.md5, ga4gh: seqs[i]!.ga4gh });
-      for (let j = 0; j < PER_SEQUENCE; j++) session.addAlias(rowId, 'bulk', aliasOf(i * PER_SEQUENCE + j));
+      for (let j = 0; j < PER_SEQUENCE; j++) session.addAlias(rowId, 'bulk', aliasOf(i * PER_SEQUENCE + j), RUN_WIDE);
     }
     session.commit();
   } catch (err) {

@@ -828,7 +828,7 @@ t.test('a store read error while streaming is a JSON 500 or an aborted body, nev
       t.match(String((err as Error).message), /destroyed|aborted|premature/i, `${label}: response aborted`);
       continue;
     }
-    const body = assertError(t, res, 500, 'CORRUPT_PACK', label);
+    const body = assertError(t, res, 500, 'CORRUPT_STORE', label);
     t.equal(body.message, 'Internal Server Error', `${label}: no internals in a 5xx message`);
     t.notMatch(res.body, /\.pack|\/tmp\//, `${label}: no file paths in the body`);
     t.notOk(res.headers['content-range'], `${label}: no content-range on a 500`);

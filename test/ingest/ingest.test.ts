@@ -105,7 +105,7 @@ t.test('duplicates within one run, small and large, leave the pack as the unique
   t.teardown(() => store.close());
   for (const [name, text] of [['a2', small], ['b2', large], ['c', 'ACGT']] as const) {
     const [rec] = store.lookup({ kind: 'md5', md5: md5(norm(text)) });
-    t.ok(store.recordNames(rec!).includes(name), `${name} is a member`);
+    t.ok(store.recordNames(rec!.rowId).includes(name), `${name} is a member`);
     t.equal((await store.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(text));
   }
 });
@@ -126,7 +126,7 @@ t.test('an identical sequence is stored once; a second copy only adds aliases an
   t.teardown(() => s.close());
   const [rec] = s.lookup({ kind: 'alias', namingAuthority: 'ensembl', alias: '1' });
   t.same(s.aliasesOf(rec!).map((a) => `${a.namingAuthority}:${a.alias}`), ['ensembl:1', 'ucsc:chr1']);
-  t.same(s.recordNames(rec!), ['1', 'chr1']);
+  t.same(s.recordNames(rec!.rowId), ['1', 'chr1']);
   t.equal((await s.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(big));
   t.equal(s.collections.list({}, 10, 0).total, 2, 'two collections');
 });

@@ -1,5 +1,6 @@
 // GET /healthz (liveness: the process answers) and GET /readyz (readiness: the store is open, a
-// stored sequence reads back, and the overload guard is not tripped). For orchestrators and load balancers; tagged 'operations' in the
+// stored sequence reads back, no read has found damaged data since start, and the overload guard
+// is not tripped). For orchestrators and load balancers; tagged 'operations' in the
 // OpenAPI document and logged only at warn, so a probe every few seconds does not fill the log.
 import type { FastifyInstance } from 'fastify';
 import { BYPASS_OVERLOAD_GUARD } from '../overload-guard.js';
@@ -35,7 +36,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     if (probe.ok) return reply.send({ status: 'ok' });
     // The probe's message can name store files: log it, tell the client only what kind of problem.
     request.log.warn({ problem: probe.problem, detail: probe.message }, 'not ready');
-    const message = probe.problem === 'EMPTY' ? 'the store holds no sequence' : 'the store cannot be read';
+    const message = probe.problem === 'EMPTY' ? 'the store holds no sequence'
+      : probe.problem === 'CORRUPT' ? 'damaged data was found in the store' : 'the store cannot be read';
     return reply.code(503).send({ status: 'unavailable', message });
   });
 }

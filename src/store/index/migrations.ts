@@ -1,9 +1,17 @@
 // Ordered schema migrations. PRAGMA user_version is the schema version: a store written by a
 // newer release is refused rather than misread (seqrepo's "upgrade required" check).
+import type { Db } from './database.js';
+import { backfillIntegrity } from './backfill-integrity.js';
 
-export const MIGRATIONS: readonly string[] = [
+export interface Migration {
+  readonly sql: string;
+  /** Work SQL cannot do (reading packs), run after `sql` in the same transaction. */
+  readonly backfill?: (db: Db, storeDir: string) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: sequences in pack files, aliases, per-file collections with their seqcol digests.
-  `
+  { sql: `
   CREATE TABLE packs (
     id INTEGER PRIMARY KEY,
     file TEXT NOT NULL UNIQUE,
@@ -73,7 +81,41 @@ export const MIGRATIONS: readonly string[] = [
     loaded_at TEXT NOT NULL
   );
   CREATE INDEX collection_sources_collection ON collection_sources(collection_id);
-  `,
+  ` },
+  // 2: integrity and provenance. Block checksums of each sequence's stored bytes and a checksum
+  // of its row (checked on every read); which collections each alias came from (an alias is shown
+  // only to callers who may see one of them); every collection a human name has been given to
+  // (a tokens file entry by name covers all of them).
+  { sql: `
+  ALTER TABLE sequences ADD COLUMN block_sums BLOB;
+  ALTER TABLE sequences ADD COLUMN row_sum INTEGER;
+  CREATE TABLE alias_sources (
+    naming_authority TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    sequence_id INTEGER NOT NULL REFERENCES sequences(id),
+    collection_id INTEGER NOT NULL REFERENCES collections(id),
+    PRIMARY KEY (naming_authority, alias, sequence_id, collection_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX alias_sources_collection ON alias_sources(collection_id);
+  CREATE TABLE collection_name_history (
+    name TEXT NOT NULL,
+    collection_id INTEGER NOT NULL REFERENCES collections(id),
+    PRIMARY KEY (name, collection_id)
+  ) WITHOUT ROWID;
+  INSERT INTO collection_name_history (name, collection_id) SELECT name, collection_id FROM collection_names;
+  -- Existing aliases: from the collections that hold the sequence under that very name (a
+  -- --naming-authority alias), else from every collection that holds the sequence.
+  INSERT INTO alias_sources (naming_authority, alias, sequence_id, collection_id)
+    SELECT DISTINCT a.naming_authority, a.alias, a.sequence_id, m.collection_id
+    FROM aliases a JOIN collection_members m ON m.sequence_id = a.sequence_id AND m.name = a.alias;
+  CREATE TEMP TABLE unsourced AS
+    SELECT naming_authority, alias, sequence_id FROM aliases
+    EXCEPT SELECT naming_authority, alias, sequence_id FROM alias_sources;
+  INSERT INTO alias_sources (naming_authority, alias, sequence_id, collection_id)
+    SELECT DISTINCT u.naming_authority, u.alias, u.sequence_id, m.collection_id
+    FROM temp.unsourced u JOIN collection_members m ON m.sequence_id = u.sequence_id;
+  DROP TABLE temp.unsourced;
+  `, backfill: backfillIntegrity },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,7 +24,7 @@ export class PackReader {
       try {
         fd = openSync(path, 'r');
       } catch (err) {
-        throw new AppError('CORRUPT_PACK', `cannot open pack ${path}: ${(err as Error).message}`);
+        throw new AppError('CORRUPT_STORE', `cannot open pack ${path}: ${(err as Error).message}`);
       }
       this.fds.set(packId, fd);
     }
@@ -70,6 +70,6 @@ export class PackReader {
   }
 
   private short(packId: number, position: number, length: number): AppError {
-    return new AppError('CORRUPT_PACK', `pack ${this.resolvePath(packId)} is shorter than expected (reading ${length} bytes at ${position})`);
+    return new AppError('CORRUPT_STORE', `pack ${this.resolvePath(packId)} is shorter than expected (reading ${length} bytes at ${position})`);
   }
 }

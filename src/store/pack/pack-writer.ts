@@ -4,6 +4,7 @@
 // record was ~5 % of a 100,000-protein ingest.
 import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { AppError } from '../../errors.js';
+import { BlockSummer } from '../../checksum/block-sums.js';
 
 /** Writes at least this long go straight to the file (after what is gathered). */
 const DIRECT_WRITE_BYTES = 64 << 10;
@@ -17,6 +18,9 @@ export class PackWriter {
   private pos: number;
   private readonly gathered = Buffer.allocUnsafe(GATHER_BYTES);
   private gatheredLength = 0;
+  /** block checksums of the span being written (beginSpan … endSpan), fed by write() */
+  private readonly summer = new BlockSummer();
+  private spanStart: number | undefined;
 
   /** Opens (creating if needed) and truncates to `committedSize`: bytes past it belong to no row. */
   constructor(packId: number, path: string, committedSize: number) {
@@ -28,7 +32,7 @@ export class PackWriter {
     const size = fstatSync(this.fd).size;
     if (size < committedSize) {
       closeSync(this.fd);
-      throw new AppError('CORRUPT_PACK', `${path} is ${size} bytes but the index says ${committedSize} are committed; run 'refget verify'`);
+      throw new AppError('CORRUPT_STORE', `${path} is ${size} bytes but the index says ${committedSize} are committed; run 'refget verify'`);
     }
     if (size > committedSize) ftruncateSync(this.fd, committedSize);
     this.pos = committedSize;
@@ -38,8 +42,22 @@ export class PackWriter {
     return this.pos;
   }
 
+  /** Starts a sequence's span: the block checksums of what is written from here on are kept. */
+  beginSpan(): void {
+    this.spanStart = this.pos;
+    this.summer.reset();
+  }
+
+  /** The block checksums of the span written since beginSpan() (BLOCK_BYTES blocks, u32 LE each). */
+  endSpan(): Buffer {
+    if (this.spanStart === undefined) throw new Error('endSpan() without beginSpan()');
+    this.spanStart = undefined;
+    return this.summer.finish();
+  }
+
   /** Appends `data`; the caller may reuse it as soon as this returns. */
   write(data: Uint8Array): void {
+    if (this.spanStart !== undefined) this.summer.update(data);
     if (data.length < DIRECT_WRITE_BYTES) {
       if (this.gatheredLength + data.length > GATHER_BYTES) this.flush();
       this.gathered.set(data, this.gatheredLength);
@@ -54,6 +72,12 @@ export class PackWriter {
 
   /** Drop everything from `position` on (a duplicate sequence, a transcode, a failed run). */
   truncate(position: number): void {
+    // A span cut back to its start begins again (a transcode rewrites it); cut before its start it ends.
+    if (this.spanStart !== undefined) {
+      if (position === this.spanStart) this.summer.reset();
+      else if (position < this.spanStart) this.spanStart = undefined;
+      else throw new Error(`cannot truncate inside a span (${position} > ${this.spanStart})`);
+    }
     const written = this.pos - this.gatheredLength;
     if (position >= written) {
       // Only gathered bytes go: no system call.
@@ -71,7 +95,7 @@ export class PackWriter {
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, position + got);
-      if (n === 0) throw new AppError('CORRUPT_PACK', `${this.path}: unexpected end at ${position + got}`);
+      if (n === 0) throw new AppError('CORRUPT_STORE', `${this.path}: unexpected end at ${position + got}`);
       got += n;
     }
     return buf;

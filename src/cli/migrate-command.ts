@@ -1,0 +1,22 @@
+// `refget migrate`: upgrades a store written by an older release to this release's schema, in
+// one transaction (a failure changes nothing). `serve` opens the index read-only and never
+// migrates; `ingest` migrates as it opens the store.
+import { existsSync } from 'node:fs';
+import { AppError } from '../errors.js';
+import { openIndexDb } from '../store/index/database.js';
+import { SCHEMA_VERSION } from '../store/index/migrations.js';
+import { indexPath } from '../store/layout.js';
+import { keepWalFiles } from '../store/ingest-session.js';
+
+export function runMigrate(storeDir: string): { store: string; from: number; to: number; seconds: number } {
+  const began = Date.now();
+  const path = indexPath(storeDir);
+  if (!existsSync(path)) throw new AppError('STORE_NOT_FOUND', `no store at ${storeDir} (${path} does not exist)`);
+  const before = openIndexDb(path, { readonly: true, allowOld: true });
+  const from = before.pragma('user_version', { simple: true }) as number;
+  before.close();
+  const db = openIndexDb(path, { readonly: false });
+  db.close();
+  keepWalFiles(path);
+  return { store: storeDir, from, to: SCHEMA_VERSION, seconds: (Date.now() - began) / 1000 };
+}
