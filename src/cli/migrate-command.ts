@@ -12,11 +12,15 @@ export function runMigrate(storeDir: string): { store: string; from: number; to:
   const began = Date.now();
   const path = indexPath(storeDir);
   if (!existsSync(path)) throw new AppError('STORE_NOT_FOUND', `no store at ${storeDir} (${path} does not exist)`);
-  const before = openIndexDb(path, { readonly: true, allowOld: true });
-  const from = before.pragma('user_version', { simple: true }) as number;
-  before.close();
-  const db = openIndexDb(path, { readonly: false });
-  db.close();
-  keepWalFiles(path);
+  let from: number;
+  try {
+    const before = openIndexDb(path, { readonly: true, allowOld: true });
+    from = before.pragma('user_version', { simple: true }) as number;
+    before.close();
+    openIndexDb(path, { readonly: false }).close();
+  } finally {
+    // Closing the last connection removes empty -wal/-shm files; a read-only mount needs them.
+    keepWalFiles(path);
+  }
   return { store: storeDir, from, to: SCHEMA_VERSION, seconds: (Date.now() - began) / 1000 };
 }

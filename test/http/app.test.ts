@@ -164,7 +164,7 @@ t.test('every kind of failure answers {"error","message"} without a stack trace'
       t.equal(body.message, 'Internal Server Error', `${c.label}: a 5xx says nothing about internals`);
       t.notMatch(res.body, /database|sqlite|connection|TypeError/i, `${c.label}: the cause stays in the log`);
     }
-    t.notOk(res.headers['cache-control'], `${c.label}: errors are not cacheable as immutable`);
+    t.equal(res.headers['cache-control'], res.statusCode >= 500 ? 'no-store' : undefined, `${c.label}: errors are not cacheable (5xx: no-store)`);
     t.notOk(res.headers.etag, `${c.label}: no ETag on an error`);
   }
 });

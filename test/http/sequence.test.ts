@@ -122,7 +122,7 @@ function assertError(t: Test, res: Res, status: number, code?: string, msg = '')
   t.equal(res.statusCode, status, `${p}status ${status}`);
   t.equal(res.headers['content-type'], JSON_TYPE, `${p}error content-type`);
   t.equal(res.headers['access-control-allow-origin'], '*', `${p}CORS on error`);
-  t.notOk(res.headers['cache-control'], `${p}errors are not marked immutable`);
+  t.equal(res.headers['cache-control'], status >= 500 ? 'no-store' : undefined, `${p}errors are not marked immutable (5xx: no-store)`);
   t.notOk(res.headers.etag, `${p}no etag on error`);
   let body: Record<string, unknown> = {};
   try {

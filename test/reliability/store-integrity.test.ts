@@ -23,20 +23,22 @@ t.test('verify exit codes and the sequences it names', async (t) => {
   writeFileSync(pack, flipped);
   const bit = await runCli(['verify', '--store', store]);
   t.equal(bit.code, 1, 'flipped bit: exit 1');
-  t.match(bit.stderr, `DAMAGED ${one!.ga4gh} (one): content does not match its digests`);
+  t.match(bit.stderr, `DAMAGED ${one!.ga4gh} (one): block 1 of ${one!.ga4gh} (pack 1, bytes 4096+) does not match its checksum`);
   t.notMatch(bit.stderr, two!.ga4gh, 'the intact sequence is not named');
   t.match(JSON.parse(bit.stdout), { damaged: 1 });
 
   writeFileSync(pack, original.subarray(0, original.length - 100));
   const truncated = await runCli(['verify', '--store', store]);
   t.equal(truncated.code, 1, 'truncated pack: exit 1');
-  t.match(truncated.stderr, new RegExp(`DAMAGED ${two!.ga4gh.replace('.', '\\.')} \\(two\\): pack file .* is truncated`));
+  t.match(truncated.stderr, new RegExp(`DAMAGED ${two!.ga4gh.replace('.', '\\.')} \\(two\\): its pack file is truncated`));
+  t.notMatch(truncated.stderr, one!.ga4gh, 'the sequence before the cut is intact and not named');
+  t.match(JSON.parse(truncated.stdout), { damaged: 1 });
 
   rmSync(pack);
   const missing = await runCli(['verify', '--store', store]);
   t.equal(missing.code, 1, 'missing pack: exit 1');
-  t.match(missing.stderr, `DAMAGED ${one!.ga4gh} (one): pack file`);
-  t.match(missing.stderr, `DAMAGED ${two!.ga4gh} (two): pack file`);
+  t.match(missing.stderr, `DAMAGED ${one!.ga4gh} (one): its pack file`);
+  t.match(missing.stderr, `DAMAGED ${two!.ga4gh} (two): its pack file`);
   t.match(missing.stderr, /is missing/);
   t.match(JSON.parse(missing.stdout), { damaged: 2 });
 
