@@ -61,10 +61,13 @@ export async function openFastaInput(path: string): Promise<FastaInput> {
   try {
     const st = await handle.stat();
     if (st.isDirectory()) throw new AppError('INPUT_ERROR', `${path}: is a directory`);
-    if (st.isFile() && !(await startsWithGzipMagic(handle))) return plainFile(path, st.size, handle);
+    // A regular file must end as it began: one written to (or cut) while it is read would be
+    // stored as a sequence that exists in no version of the file.
+    const unchanged = st.isFile() ? unchangedCheck(path, handle, st.size, st.mtimeMs) : undefined;
+    if (st.isFile() && !(await startsWithGzipMagic(handle))) return plainFile(path, st.size, handle, unchanged!);
     // FIFOs and /dev/fd/N (process substitution) are readable too; only regular files have a size.
-    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK });
-    return await decode(path, st.isFile() ? st.size : undefined, stream);
+    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false });
+    return await decode(path, st.isFile() ? st.size : undefined, stream, unchanged, () => handle.close().catch(() => undefined));
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw inputError(path, err);
@@ -116,7 +119,18 @@ async function startsWithGzipMagic(handle: FileHandle): Promise<boolean> {
  * chunk cost ~70 ms of page faults per 250 MB read). A chunk is overwritten two reads later, so
  * consumers must be done with it when they ask for the next (parseFastaInput is).
  */
-function plainFile(file: string, size: number, handle: FileHandle): FastaInput {
+/** The check run once a regular file has been read to its end: same size, same mtime, all bytes read. */
+function unchangedCheck(file: string, handle: FileHandle, size: number, mtimeMs: number): (bytesRead: number) => Promise<void> {
+  return async (bytesRead) => {
+    const now = await handle.stat();
+    if (now.size !== size || now.mtimeMs !== mtimeMs || bytesRead !== size) {
+      throw new AppError('INPUT_ERROR', `${file}: the file changed while it was read (${size} bytes at the start, `
+        + `${now.size} at the end, ${bytesRead} read); nothing was stored from it, ingest it again once it is complete`);
+    }
+  };
+}
+
+function plainFile(file: string, size: number, handle: FileHandle, unchanged: (bytesRead: number) => Promise<void>): FastaInput {
   const counter = { bytes: 0 };
   async function* chunks(): AsyncGenerator<Buffer> {
     const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
@@ -127,7 +141,10 @@ function plainFile(file: string, size: number, handle: FileHandle): FastaInput {
       for (;;) {
         const { bytesRead } = await next;
         next = undefined;
-        if (bytesRead === 0) return;
+        if (bytesRead === 0) {
+          await unchanged(counter.bytes);
+          return;
+        }
         const chunk = buffers[which]!.subarray(0, bytesRead);
         which ^= 1;
         next = handle.read(buffers[which]!, 0, READ_CHUNK, null);
@@ -145,8 +162,9 @@ function plainFile(file: string, size: number, handle: FileHandle): FastaInput {
   return { file, size, stream: chunks(), bytesIn: () => counter.bytes };
 }
 
-/** Peek at the first two bytes (keeping them) and pick plain or gzip decoding. */
-async function decode(file: string, size: number | undefined, source: AsyncIterable<Buffer>): Promise<FastaInput> {
+/** Peek at the first two bytes (keeping them) and pick plain or gzip decoding. `atEnd` runs once the source is read. */
+async function decode(file: string, size: number | undefined, source: AsyncIterable<Buffer>,
+  atEnd?: (bytesRead: number) => Promise<void>, release?: () => Promise<void>): Promise<FastaInput> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -163,8 +181,8 @@ async function decode(file: string, size: number | undefined, source: AsyncItera
   }
   const first = head.length === 0 ? undefined : head.length === 1 ? head[0]! : Buffer.concat(head);
   const counter = { bytes: 0 };
-  const replay = replayThenRest(first, done ? undefined : it, file, counter);
   const gzip = first !== undefined && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  const replay = replayThenRest(first, done ? undefined : it, file, counter, gzip ? bgzfEofCheck(file) : undefined, atEnd, release);
   return { file, size, stream: gzip ? gunzip(file, replay) : replay, bytesIn: () => counter.bytes };
 }
 
@@ -179,23 +197,60 @@ async function nextChunk(it: AsyncIterator<Buffer>, file: string): Promise<Buffe
 
 async function* replayThenRest(
   first: Buffer | undefined, it: AsyncIterator<Buffer> | undefined, file: string, counter: { bytes: number },
+  tail: TailCheck | undefined, atEnd: ((bytesRead: number) => Promise<void>) | undefined,
+  release: (() => Promise<void>) | undefined,
 ): AsyncGenerator<Buffer> {
   try {
     if (first !== undefined && first.length > 0) {
       counter.bytes += first.length;
+      tail?.see(first);
       yield first;
     }
-    if (it === undefined) return;
-    for (;;) {
-      const chunk = await nextChunk(it, file);
-      if (chunk === undefined) return;
-      counter.bytes += chunk.length;
-      yield chunk;
+    if (it !== undefined) {
+      for (;;) {
+        const chunk = await nextChunk(it, file);
+        if (chunk === undefined) break;
+        counter.bytes += chunk.length;
+        tail?.see(chunk);
+        yield chunk;
+      }
     }
+    tail?.end();
+    await atEnd?.(counter.bytes);
   } finally {
     // Stopped early (a parse error): release the file descriptor / stop reading stdin.
     await it?.return?.();
+    await release?.();
   }
+}
+
+/** The empty gzip member bgzip writes last (SAM/BAM spec §4.1.2): without it, a BGZF file is cut short. */
+export const BGZF_EOF = Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex');
+
+interface TailCheck { see(chunk: Buffer): void; end(): void }
+
+/**
+ * BGZF (bgzip's blocked gzip) is a series of complete gzip members, so a file cut at a block
+ * boundary (a killed bgzip, a partial copy) still decompresses without error. Its end-of-file
+ * block is what tells a complete file: a BGZF stream (first member with the 'BC' extra field)
+ * must end with it. Plain gzip cut anywhere fails in zlib itself.
+ */
+function bgzfEofCheck(file: string): TailCheck {
+  let head = Buffer.alloc(0);
+  let last = Buffer.alloc(0);
+  return {
+    see(chunk) {
+      if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
+      last = chunk.length >= BGZF_EOF.length ? Buffer.from(chunk.subarray(chunk.length - BGZF_EOF.length))
+        : Buffer.concat([last, chunk]).subarray(-BGZF_EOF.length);
+    },
+    end() {
+      const bgzf = head.length >= 16 && head[3] === 0x04 && head[12] === 0x42 && head[13] === 0x43;
+      if (bgzf && !last.equals(BGZF_EOF)) {
+        throw new AppError('INPUT_ERROR', `${file}: truncated BGZF file (no end-of-file block: a partial copy or an interrupted bgzip); nothing was stored from it`);
+      }
+    },
+  };
 }
 
 /**
