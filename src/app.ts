@@ -121,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
-  await app.register(accessPlugin, { store: options.store, tokensFile: options.config.tokensFile });
+  await app.register(accessPlugin, { store: options.store, tokensFile: options.config.tokensFile, allowAllPublic: options.config.allowAllPublic });
   await app.register(metricsPlugin);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

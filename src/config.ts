@@ -18,6 +18,8 @@ export interface ServerConfig {
   readonly maxBatchIds: number;
   /** tokens file marking collections private (docs/serving.md); undefined = everything public */
   readonly tokensFile?: string | undefined;
+  /** accept a tokens file that makes no collection private (otherwise serve refuses to start) */
+  readonly allowAllPublic?: boolean | undefined;
   /** answer plain sequence and metadata GETs ahead of Fastify (http/fast-path.ts); undefined = on */
   readonly fastPath?: boolean | undefined;
 }
@@ -31,6 +33,7 @@ export interface ConfigFlags {
   maxListLimit?: string | number | undefined;
   maxBatchIds?: string | number | undefined;
   tokensFile?: string | undefined;
+  allowAllPublic?: boolean | undefined;
   fastPath?: boolean | undefined;
   logLevel?: string | undefined;
   prettyLogs?: boolean | undefined;
@@ -112,6 +115,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxBatchIds: parsePositiveInt(flags.maxBatchIds
       ?? fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ?? DEFAULT_MAX_BATCH_IDS, 'max batch ids'),
     tokensFile: flags.tokensFile ?? fromEnv('REFGET_TOKENS_FILE', env.REFGET_TOKENS_FILE, (v) => v),
+    allowAllPublic: flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
   };
 }

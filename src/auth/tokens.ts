@@ -2,7 +2,7 @@
 // where a ref is a collection's seqcol digest or human name, or `*` for every private one.
 // Blank lines and lines starting with '#' are skipped. readTokensFile() reads and parses it;
 // parseTokensFile() is the pure part.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 
 export interface TokenGrants {
@@ -47,8 +47,24 @@ export function parseTokensFile(text: string, file: string): TokenGrants {
   return { grants, privateRefs };
 }
 
-/** Reads and parses a tokens file; an unreadable file or a bad line (file:line) is a ConfigError. */
+/**
+ * Reads and parses a tokens file; an unreadable file, one others may read or anyone but its owner
+ * (and group readers) may write, or a bad line (file:line) is a ConfigError. Like ssh with a
+ * private key: tokens that others can read are not secrets, and a file others can write lets
+ * them grant themselves anything.
+ */
 export function readTokensFile(file: string): TokenGrants {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (err) {
+    throw new ConfigError(`cannot read tokens file ${file}: ${(err as Error).message}`);
+  }
+  if ((mode & 0o027) !== 0) {
+    throw new ConfigError(`tokens file ${file} has mode ${(mode & 0o777).toString(8).padStart(3, '0')}: `
+      + `${(mode & 0o007) !== 0 ? 'other users may read or write it' : 'its group may write it'}; `
+      + `run 'chmod 600 ${file}' (or 640 to let its group read it)`);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

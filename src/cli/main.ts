@@ -144,7 +144,8 @@ program.command('serve')
   .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(wrapTypeError(parseLogLevel)))
   .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
   .option('--no-pretty-logs', 'JSON logs even on a terminal')
-  .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line (env REFGET_TOKENS_FILE; docs/serving.md)')
+  .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line; mode 600 or 640 (env REFGET_TOKENS_FILE; docs/serving.md)')
+  .option('--allow-all-public', 'accept a tokens file that makes no collection private (env REFGET_ALLOW_ALL_PUBLIC; refused otherwise)')
   .option('--no-fast-path', 'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/serving.md)')
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
@@ -154,12 +155,13 @@ bad value of either stops the server at start with a message (exit 1). Logs are 
 stdout is a terminal. Also read from the environment: REFGET_ORGANIZATION,
 REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints: /healthz,
 /readyz, /metrics (Prometheus).`)
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; fastPath?: boolean; sample?: boolean; workers?: number }) => {
+  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; allowAllPublic?: boolean; fastPath?: boolean; sample?: boolean; workers?: number }) => {
     const config = loadConfig({
       store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
       circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
       maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds, logLevel: opts.logLevel, prettyLogs: opts.prettyLogs,
       tokensFile: opts.tokensFile,
+      allowAllPublic: opts.allowAllPublic,
       // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
       fastPath: opts.fastPath === false ? false : undefined,
     });
@@ -176,7 +178,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       const { SequenceStore } = await import('../store/sequence-store.js');
       const { loadTokens } = await import('../http/access.js');
       const store = SequenceStore.open(config.storeDir);
-      try { loadTokens(store, config.tokensFile); } finally { store.close(); }
+      try { loadTokens(store, config.tokensFile, { allowAllPublic: config.allowAllPublic }); } finally { store.close(); }
     }
     const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? availableParallelism();
     // Loaded here, not at the top: `ingest` and the other commands need none of the server stack

@@ -93,7 +93,7 @@ export class FastPath {
         negotiate(headers.accept, ['json']);
         route = METADATA_ROUTE;
         status = 200;
-        body = asciiJson({ metadata: sequenceMetadata(this.store, id, record) });
+        body = asciiJson({ metadata: sequenceMetadata(this.store, id, record, null) });
         out = [...this.corsHeaders, 'content-type', JSON_TYPE, 'content-length', String(body.length)];
       } else {
         let start: string | undefined;

@@ -57,14 +57,15 @@ export const metricsPlugin = fp(async (app) => {
   const sequences = new Gauge({
     name: 'refget_store_sequences', help: 'Sequences in the store', aggregator: 'first', registers,
     collect() {
-      const stats = app.store.stats();
+      // With private collections, only what a caller without a token may see is counted.
+      const stats = app.store.stats(app.publicViewer?.hiddenJson);
       this.set(stats.sequences);
       collections.set(stats.collections);
       storeBytes.set(stats.bytes);
     },
   });
   const collections = new Gauge({ name: 'refget_store_collections', help: 'Sequence collections in the store', aggregator: 'first', registers });
-  const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index)', aggregator: 'first', registers });
+  const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index); 0 with private collections', aggregator: 'first', registers });
   new Gauge({
     name: 'refget_store_damaged_reads', aggregator: 'sum', registers,
     help: 'Reads that found damaged store data (a block or row failing its checksum, a short pack) since start; any is a reason to run refget verify',

@@ -3,6 +3,7 @@
 import { sha512t24uToTrunc512 } from '../checksum/digests.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 import type { SequenceRecord } from '../store/types.js';
+import { visibleAliases, type Viewer } from './access.js';
 
 /** The route pattern of GET /sequence/:id/metadata (its metrics label on both paths). */
 export const METADATA_ROUTE = '/sequence/:id/metadata';
@@ -17,8 +18,8 @@ export interface SequenceMetadata {
   aliases: { alias: string; naming_authority: string }[];
 }
 
-/** `id` is the identifier as the client asked for it (the v2 OpenAPI's `id`). */
-export function sequenceMetadata(store: SequenceStore, id: string, record: SequenceRecord): SequenceMetadata {
+/** `id` is the identifier as the client asked for it (the v2 OpenAPI's `id`); aliases are those `viewer` may see. */
+export function sequenceMetadata(store: SequenceStore, id: string, record: SequenceRecord, viewer: Viewer | null): SequenceMetadata {
   return {
     id,
     md5: record.md5,
@@ -26,6 +27,6 @@ export function sequenceMetadata(store: SequenceStore, id: string, record: Seque
     trunc512: sha512t24uToTrunc512(record.ga4gh),
     length: record.length,
     circular: record.circular,
-    aliases: store.aliasesOf(record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
+    aliases: visibleAliases(store, viewer, record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
   };
 }

@@ -122,13 +122,7 @@ const ALIAS_COLUMNS = `a.naming_authority AS namingAuthority, a.alias, a.sequenc
   s.md5, s.ga4gh, s.length`;
 const ALIAS_ORDER = 'ORDER BY a.naming_authority, a.alias, a.sequence_id';
 
-// Private collections: `@hidden` is a JSON array of collection ids the caller may not see. A
-// collection is left out if hidden; a sequence (its aliases) only if it belongs to collections
-// and every one of them is hidden.
-const COLLECTION_NOT_HIDDEN = 'c.id NOT IN (SELECT value FROM json_each(@hidden))';
-const ALIAS_VISIBLE = `(EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = a.sequence_id
-    AND m.collection_id NOT IN (SELECT value FROM json_each(@hidden)))
-  OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = a.sequence_id))`;
+import { ALIAS_VISIBLE, COLLECTION_NOT_HIDDEN, NOT_HIDDEN_ID } from './visibility-sql.js';
 
 export class DiscoveryIndex {
   private readonly db: Db;
@@ -144,6 +138,9 @@ export class DiscoveryIndex {
     members: { first: Statement; after: Statement };
     memberAuthorities: Statement;
     sequenceAliases: Statement;
+    /** the same two, leaving out aliases the caller may not see */
+    visibleMemberAuthorities: Statement;
+    visibleSequenceAliases: Statement;
   };
 
   constructor(db: Db) {
@@ -180,7 +177,11 @@ export class DiscoveryIndex {
       memberAuthorities: db.prepare(`SELECT DISTINCT a.naming_authority FROM collection_members m
         JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = ? ORDER BY 1`).pluck(),
       sequenceAliases: db.prepare(`SELECT naming_authority AS namingAuthority, alias FROM aliases
-        WHERE sequence_id = ? ORDER BY naming_authority, alias`),
+        WHERE sequence_id = @sequence ORDER BY naming_authority, alias`),
+      visibleMemberAuthorities: db.prepare(`SELECT DISTINCT a.naming_authority FROM collection_members m
+        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = @collection AND ${ALIAS_VISIBLE} ORDER BY 1`).pluck(),
+      visibleSequenceAliases: db.prepare(`SELECT a.naming_authority AS namingAuthority, a.alias FROM aliases a
+        WHERE a.sequence_id = @sequence AND ${ALIAS_VISIBLE} ORDER BY a.naming_authority, a.alias`),
     };
   }
 
@@ -192,7 +193,7 @@ export class DiscoveryIndex {
     const s = hidden === undefined ? this.stmt.authorities : this.hidden().authorities;
     const params = hidden === undefined ? {} : { hidden };
     return {
-      total: s.count.get() as number,
+      total: s.count.get(params) as number,
       batches: (size) => keysetBatches<NamingAuthorityRow>(page, size,
         (limit, offset) => s.first.all({ ...params, limit, offset }) as NamingAuthorityRow[],
         (last, limit) => s.after.all({ ...params, last: last.name, limit }) as NamingAuthorityRow[]),
@@ -202,15 +203,23 @@ export class DiscoveryIndex {
   private hidden(): NonNullable<DiscoveryIndex['hiddenStatements']> {
     if (this.hiddenStatements === undefined) {
       const db = this.db;
-      const authorityRows = `SELECT n.name, n.loaded_at AS loadedAt,
-        (SELECT count(*) FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) AS aliasCount FROM naming_authorities n`;
+      // An authority with no alias the caller may see is left out altogether.
+      // Its time is that of the newest visible collection it has aliases from: the authority's own
+      // time would tell when a private ingest last added to it.
+      const authorityRows = `SELECT * FROM (SELECT n.name,
+        (SELECT max(c.added_at) FROM alias_sources src JOIN collections c ON c.id = src.collection_id
+          WHERE src.naming_authority = n.name AND c.id ${NOT_HIDDEN_ID}) AS loadedAt,
+        (SELECT count(*) FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) AS aliasCount
+        FROM naming_authorities n) n WHERE n.aliasCount > 0`;
       const collectionRows = `SELECT c.id, c.digest, c.sequence_count AS sequenceCount, c.total_length AS totalLength FROM collections c
         WHERE ${COLLECTION_NOT_HIDDEN}`;
       const named = 'c.id IN (SELECT collection_id FROM collection_names WHERE name = @name)';
       this.hiddenStatements = {
-        authorities: { ...this.stmt.authorities,
+        authorities: {
           first: db.prepare(`${authorityRows} ORDER BY n.name LIMIT @limit OFFSET @offset`),
-          after: db.prepare(`${authorityRows} WHERE n.name > @last ORDER BY n.name LIMIT @limit`),
+          after: db.prepare(`${authorityRows} AND n.name > @last ORDER BY n.name LIMIT @limit`),
+          count: db.prepare(`SELECT count(*) FROM naming_authorities n
+            WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE})`).pluck(),
         },
         collections: {
           first: db.prepare(`${collectionRows} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
@@ -308,20 +317,19 @@ export class DiscoveryIndex {
     return this.stmt.collectionByName.get(name) as string | undefined;
   }
 
-  /** Naming authorities of any alias of any member of the collection, sorted. */
-  memberNamingAuthorities(collectionId: number): string[] {
-    return this.stmt.memberAuthorities.all(collectionId) as string[];
+  /** Naming authorities of any alias (the caller may see) of any member of the collection, sorted. */
+  memberNamingAuthorities(collectionId: number, hidden?: string): string[] {
+    return (hidden === undefined ? this.stmt.memberAuthorities.all(collectionId)
+      : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })) as string[];
   }
 
-  /** The members of a collection in order, each with its digests, flags and all its aliases. */
-  collectionSequences(collection: { readonly id: number; readonly sequenceCount: number }, page: Page): Listing<CollectionSequenceRow> {
+  /** The members of a collection in order, each with its digests, flags and the aliases the caller may see. */
+  collectionSequences(collection: { readonly id: number; readonly sequenceCount: number }, page: Page, hidden?: string): Listing<CollectionSequenceRow> {
     const s = this.stmt.members;
+    const aliasesOf = (sequence: number): CollectionSequenceRow['aliases'] => (hidden === undefined
+      ? this.stmt.sequenceAliases.all({ sequence }) : this.stmt.visibleSequenceAliases.all({ sequence, hidden })) as CollectionSequenceRow['aliases'];
     const complete = (rows: (Omit<CollectionSequenceRow, 'aliases' | 'circular'> & { circular: number })[]): CollectionSequenceRow[] =>
-      rows.map((r) => ({
-        ...r,
-        circular: r.circular === 1,
-        aliases: this.stmt.sequenceAliases.all(r.sequenceId) as CollectionSequenceRow['aliases'],
-      }));
+      rows.map((r) => ({ ...r, circular: r.circular === 1, aliases: aliasesOf(r.sequenceId) }));
     type Raw = Parameters<typeof complete>[0];
     return {
       total: collection.sequenceCount,

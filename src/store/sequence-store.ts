@@ -13,6 +13,7 @@ import { sequenceRowSum } from './row-sum.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
 import { DiscoveryIndex } from './discovery-index.js';
+import { ALIAS_VISIBLE } from './visibility-sql.js';
 
 interface SequenceRow {
   id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
@@ -104,6 +105,8 @@ export class SequenceStore {
           ON src.naming_authority = a.naming_authority AND src.alias = a.alias AND src.sequence_id = a.sequence_id
         WHERE a.sequence_id = ? GROUP BY a.naming_authority, a.alias ORDER BY a.naming_authority, a.alias`),
       authorities: db.prepare('SELECT name FROM naming_authorities ORDER BY name').pluck(),
+      visibleAuthorities: db.prepare(`SELECT n.name FROM naming_authorities n
+        WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) ORDER BY n.name`).pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
       packs: db.prepare('SELECT id, file, committed_size AS committedSize FROM packs ORDER BY id'),
@@ -111,9 +114,15 @@ export class SequenceStore {
       first: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id LIMIT 1`),
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
+      // What a caller who may not see the collections in ? (a JSON array) may see.
+      countVisibleSequences: db.prepare(`SELECT count(*) FROM sequences s
+        WHERE EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id AND m.collection_id NOT IN (SELECT value FROM json_each(?)))
+        OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`).pluck(),
+      countVisibleCollections: db.prepare('SELECT count(*) FROM collections WHERE id NOT IN (SELECT value FROM json_each(?))').pluck(),
       memberOf: db.prepare('SELECT DISTINCT sequence_id, collection_id FROM collection_members WHERE sequence_id = ?'),
       collectionIdByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
-      collectionIdByName: db.prepare('SELECT collection_id FROM collection_names WHERE name = ?').pluck(),
+      collectionIdsByName: db.prepare(`SELECT collection_id FROM collection_names WHERE name = @name
+        UNION SELECT collection_id FROM collection_name_history WHERE name = @name`).pluck(),
     };
     this.packs = new PackReader((packId) => {
       const file = this.stmt.packFile!.get(packId) as string | undefined;
@@ -205,9 +214,10 @@ export class SequenceStore {
     return ids;
   }
 
-  /** The id of the collection with this seqcol digest or human name, if any. */
-  collectionIdByRef(ref: string): number | undefined {
-    return (this.stmt.collectionIdByDigest!.get(ref) ?? this.stmt.collectionIdByName!.get(ref)) as number | undefined;
+  /** The collection with this seqcol digest, or every collection this human name has been given to. */
+  collectionIdsByRef(ref: string): number[] {
+    const byDigest = this.stmt.collectionIdByDigest!.get(ref) as number | undefined;
+    return byDigest !== undefined ? [byDigest] : this.stmt.collectionIdsByName!.all({ name: ref }) as number[];
   }
 
   /** Drops cached lookups once another connection (an ingest) has committed. */
@@ -226,8 +236,9 @@ export class SequenceStore {
     }
   }
 
-  namingAuthorities(): string[] {
-    return this.stmt.authorities!.all() as string[];
+  /** Naming authorities, or with `hidden` (JSON array of collection ids) those with an alias the caller may see. */
+  namingAuthorities(hidden?: string): string[] {
+    return (hidden === undefined ? this.stmt.authorities!.all() : this.stmt.visibleAuthorities!.all({ hidden })) as string[];
   }
 
   /** The record names a sequence (by row id) had in the FASTA files it was ingested from. */
@@ -416,8 +427,19 @@ export class SequenceStore {
     }
   }
 
-  /** Counts and on-disk size (packs + index), for metrics; two count(*) queries and a stat per file. */
-  stats(): StoreStats {
+  /**
+   * Counts and on-disk size (packs + index), for metrics; two count(*) queries and a stat per
+   * file. With `hidden` (JSON array of private collection ids) the counts are of what a caller
+   * without a token may see, and the size is left out (0): it would tell how much is private.
+   */
+  stats(hidden?: string): StoreStats {
+    if (hidden !== undefined) {
+      return {
+        sequences: this.stmt.countVisibleSequences!.get(hidden) as number,
+        collections: this.stmt.countVisibleCollections!.get(hidden) as number,
+        bytes: 0,
+      };
+    }
     let bytes = 0;
     for (const path of [indexPath(this.dir), `${indexPath(this.dir)}-wal`, ...this.packFiles().map((p) => p.path)]) {
       try {

@@ -208,7 +208,7 @@ t.test('bad settings stop the server at start with exit 1 and a message', async 
   assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }), /invalid REFGET_WORKERS="many"/, 'REFGET_WORKERS=many');
   assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }), /invalid REFGET_MAX_LIST_LIMIT="0"/, 'REFGET_MAX_LIST_LIMIT=0');
   const tokens = join(tempDir(t), 'tokens.tsv');
-  writeFileSync(tokens, 'tok\tnope\n');
+  writeFileSync(tokens, 'tok\tnope\n', { mode: 0o600 });
   assertConfigError(t, run([...serveArgs, '--port', '0', '--workers', '2', '--tokens-file', tokens]), /tokens\.tsv: no stored collection with digest or name 'nope'/, '--tokens-file, unknown collection');
   writeFileSync(tokens, '# tokens\nno tab\n');
   assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_TOKENS_FILE: tokens }), /tokens\.tsv:2: expected token<TAB>/, 'REFGET_TOKENS_FILE, malformed line');

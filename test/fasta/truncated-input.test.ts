@@ -52,7 +52,7 @@ t.test('truncated compressed input is refused and changes nothing', async (t) =>
   t.same(byteSnapshot(store), before, 'store byte-identical after the gzip cuts');
 
   if (!hasBgzip) {
-    t.skip('bgzip (Debian package tabix) is not installed: BGZF block-boundary cuts not tested');
+    await t.skip('bgzip (Debian package tabix) is not installed: BGZF block-boundary cuts not tested', () => undefined);
     return;
   }
   const bgz = execFileSync('bgzip', ['-c', fasta]);

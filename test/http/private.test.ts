@@ -1,99 +1,195 @@
-// Private collections (issue 7) through app.inject: a store with a public collection, a private
-// one sharing a sequence with it and holding a private-only sequence, and a second private one.
-// Without a token a private record is 401, with a token lacking the grant it is 404 exactly like
-// an unknown id, with the grant (or `*`) it is 200; listings leave out what the caller may not
-// see; the shared sequence stays public. Tokens-file mistakes stop the app at start (file:line).
+// Private collections through app.inject. The store holds a public collection, a private one that
+// shares a sequence with it (under a private record name) and holds a private-only sequence, and
+// a second private one under a private naming authority. The rule under test: without a token
+// granting it, anything private is indistinguishable from something that does not exist. Two
+// independent expectations: (1) every endpoint and id form answers a private id exactly as it
+// answers an unknown id of the same form (the id text swapped), without a token and with a token
+// for another collection; (2) every listing, metadata, FASTA header and metric seen without a
+// token equals what a store holding only the public file answers.
 import t from 'tap';
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { buildTestApp, tempDir } from '../helpers/sample-store.js';
 import type { Test } from '../helpers/refget-expected.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+const ga4gh = (s: string): string => createHash('sha512').update(s).digest().subarray(0, 24).toString('base64url');
+const trunc512 = (s: string): string => createHash('sha512').update(s).digest().subarray(0, 24).toString('hex');
 const SHARED = 'ACGTACGTACGTACGTAAAA';
 const PUBONLY = 'GGGGCCCCAAAATTTTGG';
 const SECRET = 'TTTTGGGGCCCCAAAATTTTGGGGCCCC';
 const OTHER = 'CATCATCATCATCAT';
-const UNKNOWN = md5('NOT STORED');
+const UNKNOWN_TEXT = 'NOTSTOREDANYWHERE';
+const UNKNOWN = md5(UNKNOWN_TEXT);
 
-interface Fixture { store: string; dir: string; pub: string; priv1: string; priv2: string }
+interface Fixture { store: string; publicOnly: string; dir: string; pub: string; priv1: string; priv2: string }
+
+const FILES: [file: string, name: string, authority: string, text: string][] = [
+  ['pub.fa', 'public', 'ex', `>shared\n${SHARED}\n>pubonly\n${PUBONLY}\n`],
+  // The shared sequence again, under a name only this private file uses.
+  ['priv1.fa', 'private1', 'ex', `>hidden_name\n${SHARED}\n>secret\n${SECRET}\n`],
+  ['priv2.fa', 'private2', 'privauth', `>other\n${OTHER}\n`],
+];
 
 async function privateStore(t: Test): Promise<Fixture> {
   const dir = tempDir(t);
   const store = join(dir, 'store');
-  const files: [string, string, string][] = [
-    ['pub.fa', 'public', `>shared\n${SHARED}\n>pubonly\n${PUBONLY}\n`],
-    ['priv1.fa', 'private1', `>shared\n${SHARED}\n>secret\n${SECRET}\n`],
-    ['priv2.fa', 'private2', `>other\n${OTHER}\n`],
-  ];
+  const publicOnly = join(dir, 'public-only');
   const digests: string[] = [];
-  for (const [file, name, text] of files) {
+  for (const [file, name, authority, text] of FILES) {
     writeFileSync(join(dir, file), text);
-    const summary = await runIngest([join(dir, file)], { store, namingAuthority: 'ex', collectionName: name });
+    const summary = await runIngest([join(dir, file)], { store, namingAuthority: authority, collectionName: name });
     digests.push(summary.collections[0]!.digest);
   }
-  return { store, dir, pub: digests[0]!, priv1: digests[1]!, priv2: digests[2]! };
+  await runIngest([join(dir, 'pub.fa')], { store: publicOnly, namingAuthority: 'ex', collectionName: 'public' });
+  return { store, publicOnly, dir, pub: digests[0]!, priv1: digests[1]!, priv2: digests[2]! };
 }
 
-function tokensFile(dir: string, text: string, name = 'tokens.tsv'): string {
+function tokensFile(dir: string, text: string, name = 'tokens.tsv', mode = 0o600): string {
   const path = join(dir, name);
   writeFileSync(path, text);
+  chmodSync(path, mode);
   return path;
 }
 
 const bearer = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+
+interface Answer { status: number; type: string | undefined; cache: string | undefined; body: string }
+async function answer(app: FastifyInstance, opts: InjectOptions, token?: string): Promise<Answer> {
+  const res = await app.inject({ ...opts, headers: { ...(opts.headers as Record<string, string> | undefined), ...bearer(token) } });
+  return { status: res.statusCode, type: res.headers['content-type'] as string | undefined, cache: res.headers['cache-control'] as string | undefined, body: res.body };
+}
 
 t.test('private collections', async (t) => {
   const f = await privateStore(t);
   // private1 granted by name, private2 by digest.
   const tokens = tokensFile(f.dir, `# comment\ntok-a\tprivate1\ntok-b\t${f.priv2}\n\ntok-all\t*\n`);
   const app = await buildTestApp(t, f.store, { tokensFile: tokens });
+  const publicApp = await buildTestApp(t, f.publicOnly);
   const get = (url: string, token?: string) => app.inject({ url, headers: bearer(token) });
+  const l1 = (await get(`/collection/${f.priv1}?level=1`, 'tok-all')).json() as Record<string, string>;
 
-  t.test('sequences and metadata: 401 without a token, 404 without the grant, 200 with it', async (t) => {
-    for (const path of ['', '/metadata']) {
-      const anon = await get(`/sequence/${md5(SECRET)}${path}`);
-      t.equal(anon.statusCode, 401, `no token ${path}`);
-      t.equal(anon.headers['www-authenticate'], 'Bearer');
-      t.equal((anon.json() as { error: string }).error, 'UNAUTHORIZED');
-      t.notOk(anon.headers['cache-control'], 'no immutable caching of a 401');
-
-      const noGrant = await get(`/sequence/${md5(SECRET)}${path}`, 'tok-b');
-      const unknown = await get(`/sequence/${UNKNOWN}${path}`, 'tok-b');
-      t.equal(noGrant.statusCode, 404, `token without the grant ${path}`);
-      t.same(Object.keys(noGrant.json() as object), Object.keys(unknown.json() as object), 'same shape as an unknown id');
-      t.equal((noGrant.json() as { error: string }).error, 'SEQUENCE_NOT_FOUND');
-
-      t.equal((await get(`/sequence/${md5(SECRET)}${path}`, 'tok-a')).statusCode, 200, `granted ${path}`);
-      t.equal((await get(`/sequence/${md5(SECRET)}${path}`, 'tok-all')).statusCode, 200, `* ${path}`);
-      t.equal((await get(`/sequence/${md5(OTHER)}${path}`, 'tok-a')).statusCode, 404, `other private collection ${path}`);
-      t.equal((await get(`/sequence/${md5(OTHER)}${path}`, 'tok-b')).statusCode, 200, `granted by digest ${path}`);
-      t.equal((await get(`/sequence/${UNKNOWN}${path}`)).statusCode, 404, `unknown id without a token ${path}`);
+  t.test('every endpoint answers a private id exactly as an unknown id of the same form', async (t) => {
+    // [private value, unknown value of the same form]
+    const sequenceIds: [string, string][] = [
+      [md5(SECRET), UNKNOWN], [`md5:${md5(SECRET)}`, `md5:${UNKNOWN}`],
+      [`SQ.${ga4gh(SECRET)}`, `SQ.${ga4gh(UNKNOWN_TEXT)}`], [`ga4gh:SQ.${ga4gh(SECRET)}`, `ga4gh:SQ.${ga4gh(UNKNOWN_TEXT)}`],
+      [trunc512(SECRET), trunc512(UNKNOWN_TEXT)], [`trunc512:${trunc512(SECRET)}`, `trunc512:${trunc512(UNKNOWN_TEXT)}`],
+      [md5(OTHER), md5('X' + UNKNOWN_TEXT)],
+      ['ex:secret', 'ex:nosuch'], ['EX:secret', 'EX:nosuch'],
+      // a private name of a public sequence, and a private authority
+      ['ex:hidden_name', 'ex:nosuch_name'], ['privauth:other', 'nosuchauth:other'],
+    ];
+    const unknownDigest = randomBytes(24).toString('base64url');
+    const collections: [string, string][] = [[f.priv1, unknownDigest], ['private1', 'nosuchcol'], [f.priv2, randomBytes(24).toString('base64url')]];
+    const attributes: [string, string][] = [[l1.lengths!, randomBytes(24).toString('base64url')], [l1.names!, randomBytes(24).toString('base64url')]];
+    const requests: [string, (v: string) => InjectOptions][] = [
+      ['GET sequence', (v) => ({ url: `/sequence/${v}` })],
+      ['GET sequence start/end', (v) => ({ url: `/sequence/${v}?start=1&end=5` })],
+      ['GET sequence Range', (v) => ({ url: `/sequence/${v}`, headers: { range: 'bytes=0-3' } })],
+      ['GET sequence FASTA', (v) => ({ url: `/sequence/${v}`, headers: { accept: 'text/x-fasta' } })],
+      ['HEAD sequence', (v) => ({ method: 'HEAD', url: `/sequence/${v}` })],
+      ['GET metadata', (v) => ({ url: `/sequence/${v}/metadata` })],
+      ['POST batch metadata', (v) => ({ method: 'POST', url: '/sequence/metadata', payload: { ids: [md5(SHARED), v] } })],
+      ['GET aliases by alias', (v) => ({ url: `/aliases?alias=${encodeURIComponent(v.split(':').slice(1).join(':') || v)}` })],
+    ];
+    const collectionRequests: [string, (v: string) => InjectOptions][] = [
+      ['GET collection', (v) => ({ url: `/collection/${v}` })],
+      ['GET collection level 1', (v) => ({ url: `/collection/${v}?level=1` })],
+      ['GET collection members', (v) => ({ url: `/collections/${v}/sequences` })],
+      ['GET collections by name', (v) => ({ url: `/collections?name=${v}` })],
+      ['GET comparison a', (v) => ({ url: `/comparison/${v}/${f.pub}` })],
+      ['GET comparison b', (v) => ({ url: `/comparison/${f.pub}/${v}` })],
+      ['POST comparison', (v) => ({ method: 'POST', url: `/comparison/${v}`, payload: { names: ['x'], lengths: [1], sequences: ['SQ.x'] } })],
+    ];
+    const attributeRequests: [string, (v: string) => InjectOptions][] = [
+      ['GET attribute', (v) => ({ url: `/attribute/collection/lengths/${v}` })],
+      ['GET attribute names', (v) => ({ url: `/attribute/collection/names/${v}` })],
+      ['GET list filtered', (v) => ({ url: `/list/collection?lengths=${v}` })],
+      ['GET list filtered names', (v) => ({ url: `/list/collection?names=${v}` })],
+    ];
+    let compared = 0;
+    for (const token of [undefined, 'tok-b', 'tok-a']) {
+      const groups: [[string, string][], [string, (v: string) => InjectOptions][]][] = [
+        [sequenceIds, requests], [collections, collectionRequests], [attributes, attributeRequests],
+      ];
+      for (const [values, reqs] of groups) {
+        for (const [secret, unknown] of values) {
+          // tok-b may see private2 and tok-a private1: each is compared only on what it may not see.
+          if (token === 'tok-b' && (secret === md5(OTHER) || secret === f.priv2 || secret === 'privauth:other')) continue;
+          if (token === 'tok-a' && !(secret === md5(OTHER) || secret === f.priv2 || secret === 'privauth:other')) continue;
+          for (const [label, make] of reqs) {
+            const hidden = await answer(app, make(secret), token);
+            const none = await answer(app, make(unknown), token);
+            const swap = (s: string): string => s.split(secret).join(unknown);
+            t.same({ ...hidden, body: swap(hidden.body) }, none, `${label} ${secret} (token ${token ?? 'none'})`);
+            compared++;
+          }
+        }
+      }
     }
+    t.comment(`${compared} private/unknown answer pairs compared`);
+  });
+
+  t.test('what a caller without a token sees equals a store holding only the public file', async (t) => {
+    // The two stores were written at different instants: times are compared for shape only.
+    const strip = (body: string): unknown => {
+      try {
+        return JSON.parse(body, (k, v: unknown) => (k === 'loaded_at' || k === 'added_at' ? '<time>' : v));
+      } catch {
+        return body.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+      }
+    };
+    const urls = [
+      '/aliases', '/aliases?format=tsv', '/aliases?prefix=h', '/aliases?naming_authority=privauth', '/naming-authorities',
+      '/naming-authorities?format=csv', '/collections', '/collections?format=tsv', '/list/collection',
+      '/list/attributes/lengths', '/list/attributes/names', '/list/attributes/sequences',
+      `/collections/public/sequences`, '/collections/public/sequences?format=tsv', `/collection/${f.pub}?level=2`,
+      `/sequence/${md5(SHARED)}/metadata`, `/sequence/ex:shared/metadata`, `/sequence/ex:hidden_name`,
+      `/sequence/${md5(SHARED)}?accept=text/x-fasta`, '/service-info',
+    ];
+    for (const token of [undefined, 'tok-b']) {
+      for (const url of urls) {
+        if (token === 'tok-b' && /privauth|attributes|\/collections(\?|$)|list\/collection|naming-authorities|service-info|^\/aliases(\?format=tsv)?$/.test(url)) continue;
+        const seen = await answer(app, { url }, token);
+        const reference = await answer(publicApp, { url });
+        t.same({ status: seen.status, type: seen.type, body: strip(seen.body) }, { status: reference.status, type: reference.type, body: strip(reference.body) },
+          `${url} (token ${token ?? 'none'})`);
+      }
+    }
+    const metric = (body: string, name: string): string | undefined => body.split('\n').find((l) => l.startsWith(`${name} `));
+    const seen = (await get('/metrics')).body;
+    const reference = (await publicApp.inject({ url: '/metrics' })).body;
+    for (const name of ['refget_store_sequences', 'refget_store_collections']) t.equal(metric(seen, name), metric(reference, name), `${name} counts public records only`);
+    t.equal(metric(seen, 'refget_store_size_bytes'), 'refget_store_size_bytes 0', 'no size: it would tell how much is private');
+  });
+
+  t.test('token holders see what they are granted, and responses to them are private', async (t) => {
     const seq = await get(`/sequence/${md5(SECRET)}`, 'tok-a');
+    t.equal(seq.statusCode, 200);
     t.equal(seq.body, SECRET);
     t.match(seq.headers['cache-control'], /^private,/, 'a response to a token is not for shared caches');
-    t.match((await get(`/sequence/${md5(SHARED)}`))?.headers['cache-control'], /^public,/, 'public without a token');
-    t.equal((await get('/sequence/ex:secret')).statusCode, 401, 'by alias, no token');
-    t.equal((await get('/sequence/ex:secret', 'tok-b')).statusCode, 404, 'by alias, no grant');
+    t.match((await get(`/sequence/${md5(SHARED)}`)).headers['cache-control'], /^public,/, 'public without a token');
+    t.equal((await get('/sequence/ex:hidden_name', 'tok-a')).body, SHARED, 'the private name of a shared sequence, granted');
+    const aliasesOf = async (token?: string) => ((await get(`/sequence/${md5(SHARED)}/metadata`, token)).json() as { metadata: { aliases: { alias: string }[] } })
+      .metadata.aliases.map((a) => a.alias);
+    t.same(await aliasesOf(), ['shared'], 'the shared sequence without a token: public names only');
+    t.same(await aliasesOf('tok-b'), ['shared'], 'with a token for another collection: the same');
+    t.same(await aliasesOf('tok-a'), ['hidden_name', 'shared'], 'with the grant: the private name too');
+    t.match((await get(`/sequence/${md5(SHARED)}?accept=text/x-fasta`, 'tok-a')).body, /^>SQ\.\S+ md5:\S+ ex:hidden_name ex:shared\n/);
+    t.equal((await get(`/sequence/${md5(OTHER)}/metadata`, 'tok-b')).statusCode, 200, 'granted by digest');
+    t.equal((await get(`/collection/${f.priv1}`, 'tok-all')).statusCode, 200, '* grants every private collection');
+    const authorities = async (token?: string) => ((await get('/naming-authorities', token)).json() as { results: { naming_authority: string; alias_count: number }[] }).results
+      .map((r) => [r.naming_authority, r.alias_count]);
+    t.same(await authorities(), [['ex', 2]], 'no token: the private authority is absent, counts are public');
+    t.same(await authorities('tok-all'), [['ex', 4], ['privauth', 1]]);
   });
 
-  t.test('public data stays public: the shared sequence and the public collection, with or without a token', async (t) => {
-    for (const token of [undefined, 'tok-a', 'tok-b', 'tok-all']) {
-      const res = await get(`/sequence/${md5(SHARED)}`, token);
-      t.equal(res.statusCode, 200, `shared sequence, token ${token}`);
-      t.equal(res.body, SHARED);
-      t.equal((await get(`/sequence/${md5(PUBONLY)}/metadata`, token)).statusCode, 200);
-      t.equal((await get(`/collection/${f.pub}`, token)).statusCode, 200);
-      t.equal((await get('/collections/public/sequences', token)).statusCode, 200);
-    }
-  });
-
-  t.test('a bad token is 401 on every endpoint', async (t) => {
-    for (const url of ['/service-info', `/sequence/${md5(SHARED)}`, `/collection/${f.pub}`, '/collections']) {
+  t.test('a token that is not in the file is 401 on every path alike', async (t) => {
+    for (const url of ['/service-info', `/sequence/${md5(SHARED)}`, `/sequence/${UNKNOWN}`, `/sequence/${md5(SECRET)}`, `/collection/${f.pub}`, '/collections']) {
       for (const authorization of ['Bearer nope', 'Basic dG9rLWE6', 'Bearer', 'tok-a']) {
         const res = await app.inject({ url, headers: { authorization } });
         t.equal(res.statusCode, 401, `${url} with '${authorization}'`);
@@ -102,84 +198,22 @@ t.test('private collections', async (t) => {
     }
     t.equal((await app.inject({ url: '/service-info', headers: { authorization: 'bearer tok-a' } })).statusCode, 200, 'scheme is case-insensitive');
   });
+});
 
-  t.test('seqcol endpoints: /collection, /comparison, /attribute', async (t) => {
-    const cases: [string, string | undefined, number][] = [
-      [`/collection/${f.priv1}`, undefined, 401], [`/collection/${f.priv1}`, 'tok-b', 404],
-      [`/collection/${f.priv1}`, 'tok-a', 200], [`/collection/${f.priv1}?level=1`, 'tok-all', 200],
-      [`/comparison/${f.pub}/${f.priv1}`, undefined, 401], [`/comparison/${f.priv1}/${f.pub}`, 'tok-b', 404],
-      [`/comparison/${f.pub}/${f.priv1}`, 'tok-a', 200], [`/comparison/${f.priv2}/${f.priv1}`, 'tok-all', 200],
-      ['/collections/private1/sequences', undefined, 401], [`/collections/${f.priv1}/sequences`, 'tok-b', 404],
-      ['/collections/private1/sequences', 'tok-a', 200],
-    ];
-    for (const [url, token, status] of cases) t.equal((await get(url, token)).statusCode, status, `${url} token ${token}`);
-    const notFound = (await get(`/collection/${f.priv1}`, 'tok-b')).json() as { error: string };
-    t.equal(notFound.error, 'COLLECTION_NOT_FOUND');
-    const post = (token?: string) => app.inject({ method: 'POST', url: `/comparison/${f.priv1}`, headers: bearer(token), payload: { names: ['x'], lengths: [1], sequences: ['SQ.x'] } });
-    t.equal((await post()).statusCode, 401);
-    t.equal((await post('tok-b')).statusCode, 404);
-    t.equal((await post('tok-a')).statusCode, 200);
-
-    const l1 = (await get(`/collection/${f.priv1}?level=1`, 'tok-all')).json() as Record<string, string>;
-    const pubL1 = (await get(`/collection/${f.pub}?level=1`)).json() as Record<string, string>;
-    t.equal((await get(`/attribute/collection/lengths/${l1.lengths}`)).statusCode, 404, 'private attribute hidden without a token');
-    t.equal((await get(`/attribute/collection/lengths/${l1.lengths}`, 'tok-b')).statusCode, 404, 'private attribute hidden without the grant');
-    t.equal((await get(`/attribute/collection/lengths/${l1.lengths}`, 'tok-a')).statusCode, 200);
-    t.equal((await get(`/attribute/collection/lengths/${pubL1.lengths}`)).statusCode, 200);
-
-    const list = async (url: string, token?: string) => (await get(url, token)).json() as { results: string[]; pagination: { total: number } };
-    const anonList = await list('/list/collection');
-    t.same(anonList.results, [f.pub], 'no token: only the public collection');
-    t.equal(anonList.pagination.total, 1);
-    t.same((await list('/list/collection', 'tok-a')).results, [f.pub, f.priv1].sort());
-    t.same((await list('/list/collection', 'tok-all')).results, [f.pub, f.priv1, f.priv2].sort());
-    t.same((await list(`/list/collection?lengths=${l1.lengths}`)).results, [], 'filtered: private rows omitted');
-    t.same((await list(`/list/collection?lengths=${l1.lengths}`, 'tok-a')).results, [f.priv1]);
-    const attrs = await list('/list/attributes/lengths');
-    t.same(attrs.results, [pubL1.lengths]);
-    t.equal(attrs.pagination.total, 1);
-    t.equal((await list('/list/attributes/lengths', 'tok-all')).pagination.total, 3);
-  });
-
-  t.test('discovery listings omit what the caller may not see, totals included', async (t) => {
-    const collections = async (token?: string, query = '') => (await get(`/collections${query}`, token)).json() as { total: number; results: { digest: string; names: string[] }[] };
-    const anon = await collections();
-    t.same(anon.results.map((r) => r.names), [['public']]);
-    t.equal(anon.total, 1);
-    t.same((await collections('tok-b')).results.map((r) => r.digest).sort(), [f.pub, f.priv2].sort());
-    t.equal((await collections('tok-all')).total, 3);
-    t.same(await collections(undefined, '?name=private1'), { total: 0, limit: 1000, offset: 0, results: [] });
-    t.equal((await collections('tok-a', '?name=private1')).total, 1);
-    const tsv = await app.inject({ url: '/collections?format=tsv' });
-    t.notMatch(tsv.body, /private/, 'TSV too');
-    t.equal(tsv.headers['x-total-count'], '1');
-
-    const aliases = async (token?: string, query = '') => (await get(`/aliases${query}`, token)).json() as { total: number; results: { alias: string }[] };
-    const anonAliases = await aliases();
-    t.same(anonAliases.results.map((r) => r.alias), ['pubonly', 'shared'], 'no token: aliases of public sequences only (shared included)');
-    t.equal(anonAliases.total, 2);
-    t.same((await aliases('tok-a')).results.map((r) => r.alias), ['pubonly', 'secret', 'shared']);
-    t.equal((await aliases('tok-all')).total, 4);
-    t.same(await aliases(undefined, '?alias=secret'), { total: 0, limit: 1000, offset: 0, results: [] });
-    t.equal((await aliases(undefined, '?prefix=s&limit=1')).total, 1, 'prefix filter + hidden');
-    t.equal((await aliases('tok-a', '?naming_authority=ex&prefix=s&limit=1&offset=1')).results[0]?.alias, 'shared', 'keyset paging with the filter');
-
-    const authorities = async (token?: string) => ((await get('/naming-authorities', token)).json() as { results: { naming_authority: string; alias_count: number }[] }).results;
-    t.same((await authorities()).map((r) => [r.naming_authority, r.alias_count]), [['ex', 2]], 'alias counts leave out hidden aliases');
-    t.same((await authorities('tok-all')).map((r) => [r.naming_authority, r.alias_count]), [['ex', 4]]);
-  });
-
-  t.test('batch metadata: per-id 401/404 results', async (t) => {
-    const batch = async (token?: string) => ((await app.inject({
-      method: 'POST', url: '/sequence/metadata', headers: bearer(token), payload: { ids: [md5(SHARED), md5(SECRET), UNKNOWN, 'ex:other'] },
-    })).json() as { results: { error?: string; metadata?: unknown }[] }).results.map((r) => r.error ?? 'ok');
-    t.same(await batch(), ['ok', 'UNAUTHORIZED', 'SEQUENCE_NOT_FOUND', 'UNAUTHORIZED']);
-    t.same(await batch('tok-b'), ['ok', 'SEQUENCE_NOT_FOUND', 'SEQUENCE_NOT_FOUND', 'ok']);
-    t.same(await batch('tok-a'), ['ok', 'ok', 'SEQUENCE_NOT_FOUND', 'SEQUENCE_NOT_FOUND']);
-    t.same(await batch('tok-all'), ['ok', 'ok', 'SEQUENCE_NOT_FOUND', 'ok']);
-    const bad = await app.inject({ method: 'POST', url: '/sequence/metadata', headers: bearer('nope'), payload: { ids: [md5(SHARED)] } });
-    t.equal(bad.statusCode, 401);
-  });
+t.test('a collection name cannot be moved silently; a moved name keeps its collections private', async (t) => {
+  const f = await privateStore(t);
+  const decoy = join(f.dir, 'decoy.fa');
+  writeFileSync(decoy, '>decoy\nAAAACCCCGGGG\n');
+  await t.rejects(runIngest([decoy], { store: f.store, collectionName: 'private1' }),
+    { message: /collection name 'private1' already names collection .*pass --reassign-name/ }, 'reuse refused');
+  const moved = await runIngest([decoy], { store: f.store, collectionName: 'private1', reassignName: true });
+  const tokens = tokensFile(f.dir, 'tok-a\tprivate1\n');
+  const app = await buildTestApp(t, f.store, { tokensFile: tokens });
+  t.equal((await app.inject({ url: `/collection/${f.priv1}` })).statusCode, 404, 'the collection the line was written for stays private');
+  t.equal((await app.inject({ url: `/collection/${moved.collections[0]!.digest}` })).statusCode, 404, 'the name\'s new collection is private too');
+  t.equal((await app.inject({ url: `/collection/${f.priv1}`, headers: bearer('tok-a') })).statusCode, 200, 'the grant covers both');
+  t.equal((await app.inject({ url: '/collections/private1/sequences', headers: bearer('tok-a') })).json().collection.digest, moved.collections[0]!.digest,
+    'the name now refers to the new collection');
 });
 
 t.test('without a tokens file everything is public and Authorization is ignored', async (t) => {
@@ -190,7 +224,7 @@ t.test('without a tokens file everything is public and Authorization is ignored'
   t.equal(((await app.inject({ url: '/collections' })).json() as { total: number }).total, 3);
 });
 
-t.test('tokens-file mistakes stop the app at start, naming file and line', async (t) => {
+t.test('tokens-file mistakes stop the app at start, naming file and line; it fails closed', async (t) => {
   const f = await privateStore(t);
   const cases: [string, RegExp][] = [
     ['tok-a\tprivate1\nno-tab-here\n', /tokens\.tsv:2: expected token<TAB>collection/],
@@ -200,10 +234,22 @@ t.test('tokens-file mistakes stop the app at start, naming file and line', async
     ['tok-a\t*,private1\n', /tokens\.tsv:1: '\*' grants every private collection/],
     ['\tprivate1\n', /tokens\.tsv:1: the token must be non-empty/],
     ['tok-a\tprivate1,GRCh99\ntok-b\tnope\n', /no stored collection with digest or name 'GRCh99', 'nope'/],
+    // Files that would make everything public.
+    ['', /makes no collection private .*--allow-all-public/],
+    ['# only a comment\n\n', /makes no collection private/],
+    ['tok-all\t*\n', /makes no collection private/],
   ];
   for (const [text, message] of cases) {
     const file = tokensFile(f.dir, text);
     await t.rejects(buildTestApp(t, f.store, { tokensFile: file }), { name: 'ConfigError', message }, JSON.stringify(text));
   }
+  const allPublic = await buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-all\t*\n'), allowAllPublic: true });
+  t.equal((await allPublic.inject({ url: `/sequence/${md5(SECRET)}` })).statusCode, 200, '--allow-all-public: an explicit choice');
   await t.rejects(buildTestApp(t, f.store, { tokensFile: join(f.dir, 'missing.tsv') }), { name: 'ConfigError', message: /cannot read tokens file/ });
+
+  for (const [mode, message] of [[0o644, /mode 644: other users may read or write it; run 'chmod 600 .*tokens\.tsv'/], [0o604, /other users/], [0o660, /mode 660: its group may write it/], [0o666, /other users/]] as const) {
+    await t.rejects(buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-a\tprivate1\n', 'tokens.tsv', mode) }), { name: 'ConfigError', message }, `mode ${mode.toString(8)}`);
+  }
+  const groupRead = await buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-a\tprivate1\n', 'tokens.tsv', 0o640) });
+  t.equal((await groupRead.inject({ url: `/sequence/${md5(SECRET)}` })).statusCode, 404, 'mode 640 is accepted');
 });

@@ -15,7 +15,7 @@ import {
 } from '../listing-format.js';
 import { negotiate } from '../media-types.js';
 import { resolveSequence } from '../resolve-sequence.js';
-import { collectionVisible, hiddenCollections, hiddenError, type Viewer } from '../access.js';
+import { collectionVisible, hiddenCollections, type Viewer } from '../access.js';
 import { sequenceMetadata, type SequenceMetadata } from '../sequence-metadata.js';
 import { AliasSchema, ErrorResponse } from '../schemas.js';
 
@@ -168,13 +168,13 @@ function findCollection(store: SequenceStore, ref: string, viewer: Viewer | null
     found = digest === undefined ? undefined : store.collections.get(digest);
   }
   if (found === undefined) throw notFound();
-  if (viewer !== null && !collectionVisible(viewer, found.id)) throw hiddenError(viewer, notFound());
+  if (!collectionVisible(viewer, found.id)) throw notFound();
   return found;
 }
 
 type BatchResult =
   | { id: string; metadata: SequenceMetadata }
-  | { id: string; error: 'SEQUENCE_NOT_FOUND' | 'AMBIGUOUS_ALIAS' | 'UNAUTHORIZED'; message: string; [detail: string]: unknown };
+  | { id: string; error: 'SEQUENCE_NOT_FOUND' | 'AMBIGUOUS_ALIAS'; message: string; [detail: string]: unknown };
 
 /** The metadata of one id, exactly as GET /sequence/:id/metadata gives it, or its lookup error. */
 function batchResult(store: SequenceStore, id: string, viewer: Viewer | null): BatchResult {
@@ -182,10 +182,10 @@ function batchResult(store: SequenceStore, id: string, viewer: Viewer | null): B
     const record = resolveSequence(store, id, viewer);
     return {
       id,
-      metadata: sequenceMetadata(store, id, record),
+      metadata: sequenceMetadata(store, id, record, viewer),
     };
   } catch (err) {
-    if (isAppError(err) && (err.code === 'SEQUENCE_NOT_FOUND' || err.code === 'AMBIGUOUS_ALIAS' || err.code === 'UNAUTHORIZED')) {
+    if (isAppError(err) && (err.code === 'SEQUENCE_NOT_FOUND' || err.code === 'AMBIGUOUS_ALIAS')) {
       return { id, error: err.code, message: err.message, ...err.details };
     }
     throw err;
@@ -302,8 +302,9 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
     const { store } = request.server;
     const collection = findCollection(store, request.params.ref, request.viewer);
     const paging = pageOf(request.query, maxListLimit, 0);
-    const shape = collectionSequenceShape(store.discovery.memberNamingAuthorities(collection.id));
-    return sendListing(reply, format, shape, store.discovery.collectionSequences(collection, paging.page), paging, {
+    const hidden = hiddenCollections(request);
+    const shape = collectionSequenceShape(store.discovery.memberNamingAuthorities(collection.id, hidden));
+    return sendListing(reply, format, shape, store.discovery.collectionSequences(collection, paging.page, hidden), paging, {
       collection: { digest: collection.digest, names: store.discovery.collectionNames(collection.id) },
     });
   });

@@ -19,6 +19,6 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     const { store } = request.server;
     const record = resolveSequence(store, request.params.id, request.viewer);
     negotiate(request.query.accept ?? request.headers.accept, ['json']);
-    return sendJson(reply, { metadata: sequenceMetadata(store, request.params.id, record) });
+    return sendJson(reply, { metadata: sequenceMetadata(store, request.params.id, record, request.viewer) });
   });
 }

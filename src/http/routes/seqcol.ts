@@ -8,7 +8,7 @@ import { isCollectionAttribute, ATTRIBUTE_COLUMNS, type CollectionAttribute, typ
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
 import { sendJson } from '../json.js';
-import { collectionVisible, hiddenCollections, hiddenError, type Viewer } from '../access.js';
+import { collectionVisible, hiddenCollections, type Viewer } from '../access.js';
 import { ErrorResponse } from '../schemas.js';
 
 const JSON_CT = 'application/json; charset=utf-8';
@@ -47,7 +47,7 @@ function getCollection(store: SequenceStore, digest: string, viewer: Viewer | nu
   const collection = store.collections.get(digest);
   const notFound = (): AppError => new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
   if (collection === undefined) throw notFound();
-  if (viewer !== null && !collectionVisible(viewer, collection.id)) throw hiddenError(viewer, notFound());
+  if (!collectionVisible(viewer, collection.id)) throw notFound();
   return collection;
 }
 

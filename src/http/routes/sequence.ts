@@ -5,6 +5,7 @@ import { negotiate, type Representation } from '../media-types.js';
 import { resolveInterval, type RequestedInterval } from '../interval.js';
 import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
 import { resolveSequence } from '../resolve-sequence.js';
+import { visibleAliases } from '../access.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
@@ -66,7 +67,7 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     return reply.code(304).send();
   }
 
-  const header = representation === 'fasta' ? fastaHeader(request.params as { id: string }, record, store.aliasesOf(record)) : '';
+  const header = representation === 'fasta' ? fastaHeader(request.params as { id: string }, record, visibleAliases(store, request.viewer, record)) : '';
   const length = representation === 'fasta' ? header.length + fastaLength(bases) : bases;
   reply.header('content-length', length);
   request.log.debug({ sequence: record.ga4gh, start: interval.start, end: interval.end, kind: interval.kind }, 'sequence');

@@ -42,7 +42,7 @@ export async function serviceInfoRoutes(app: FastifyInstance): Promise<void> {
       refget: {
         circular_supported: config.circularSupported,
         algorithms: ALGORITHMS,
-        identifier_types: store.namingAuthorities(),
+        identifier_types: store.namingAuthorities(request.viewer?.hiddenJson),
         subsequence_limit: limit,
       },
       seqcol: { schema: SEQCOL_SCHEMA, sorted_name_length_pairs: true },
