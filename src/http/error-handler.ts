@@ -40,6 +40,8 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   // and an ETag on the error: shared caches would keep the 500 for a year.
   for (const name of SUCCESS_ONLY_HEADERS) reply.removeHeader(name);
   const err = storeErrorOf(error) as FastifyError | Error;
+  // SQLite found a corrupt page: damage like a failed checksum (the store counts its own).
+  if (err !== error && isAppError(err) && err.code === 'CORRUPT_STORE') request.server.store.noteDamage(err.message);
   if (isAppError(err)) {
     const status = STATUS[err.code];
     if (status >= 500) {

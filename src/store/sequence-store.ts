@@ -178,6 +178,14 @@ export class SequenceStore {
     return new AppError('CORRUPT_STORE', `store ${this.dir} is damaged: ${detail} (run 'refget verify')`, { detail });
   }
 
+  /**
+   * Records damage found outside the store's own checks (SQLite reporting a corrupt page on a
+   * query), so /readyz and /metrics see it too.
+   */
+  noteDamage(detail: string): void {
+    this.corruption = { count: this.corruption.count + 1, detail };
+  }
+
   /** How many reads found damage since the store was opened. */
   get corruptReads(): number {
     return this.corruption.count;

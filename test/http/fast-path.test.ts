@@ -235,7 +235,7 @@ t.test('each fast-path request is logged at info as Fastify logs it, and not at 
 t.test('private collections (a tokens file) turn the fast path off', async (t) => {
   const storeDir = await sampleStore(t);
   const tokens = join(tempDir(t), 'tokens.tsv');
-  writeFileSync(tokens, 'secret\t*\n');
+  writeFileSync(tokens, 'secret\tXZlrcEGi6mlopZ2uD8ObHkQB1d0oDwKk\n', { mode: 0o600 }); // the sample's base.fa collection
   const app = await buildTestApp(t, storeDir, { tokensFile: tokens });
   t.equal(app.fastPath, null, 'no fast path');
 });
