@@ -18,6 +18,7 @@ import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
 import { FastPath, fastPathServer } from './http/fast-path.js';
+import { jsonBodyParser } from './http/json-body.js';
 
 export interface BuildAppOptions {
   store: SequenceStore;
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.server.headersTimeout = 10_000;
   app.decorate('fastPath', fastPath ?? null);
 
+  jsonBodyParser(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   // One log line per request, after it completes (Fastify's default is two, before and after).

@@ -32,17 +32,17 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   let stopping = false;
   const recentCrashes: number[] = [];
   const fork = (): void => { cluster.fork(); };
-  let listening = 0;
-  cluster.on('listening', () => { listening++; });
+  const listened = new Set<number>();
+  cluster.on('listening', (worker) => { listened.add(worker.id); });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    // Exit 1 before any worker listened is a reported start-up failure (bad setting, port
-    // taken, store missing; the worker printed why): replacements would fail the same way.
-    if (code === 1 && listening === 0) {
-      options.log('a worker could not start; stopping');
+    // A worker that exits before it listened failed at start (bad setting, port taken, store
+    // missing or damaged; it printed why): a replacement would fail the same way.
+    if (!listened.has(worker.id)) {
+      options.log(`a worker could not start (exit ${signal ?? code}); stopping`);
       for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
       process.exit(1);
     }

@@ -172,13 +172,19 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       const loaded = await loadSampleIfEmpty(config.storeDir);
       if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
     }
-    if (config.tokensFile !== undefined && cluster.isPrimary) {
-      // Checked once here, so a bad line or an unknown collection stops `serve` with its message
-      // instead of every worker failing in turn.
+    if (cluster.isPrimary) {
+      // The store (missing, damaged, an older format) and the tokens file are checked once here,
+      // so a problem stops `serve` with its message instead of every worker failing in turn.
       const { SequenceStore } = await import('../store/sequence-store.js');
-      const { loadTokens } = await import('../http/access.js');
       const store = SequenceStore.open(config.storeDir);
-      try { loadTokens(store, config.tokensFile, { allowAllPublic: config.allowAllPublic }); } finally { store.close(); }
+      try {
+        if (config.tokensFile !== undefined) {
+          const { loadTokens } = await import('../http/access.js');
+          loadTokens(store, config.tokensFile, { allowAllPublic: config.allowAllPublic });
+        }
+      } finally {
+        store.close();
+      }
     }
     const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? availableParallelism();
     // Loaded here, not at the top: `ingest` and the other commands need none of the server stack
