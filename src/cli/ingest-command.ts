@@ -1,7 +1,7 @@
 // `refget ingest`: run ingestFiles in one session; commit on success, roll back on any failure.
 import { IngestSession } from '../store/ingest-session.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
-import { readAliasesFile } from '../ingest/aliases-file.js';
+import { authorityProblem, readAliasesFile } from '../ingest/aliases-file.js';
 import { AppError } from '../errors.js';
 
 export interface IngestCommandOptions {
@@ -16,6 +16,11 @@ export interface IngestCommandOptions {
 }
 
 export async function runIngest(files: string[], opts: IngestCommandOptions): Promise<IngestSummary> {
+  const authority = opts.namingAuthority === undefined ? undefined : authorityProblem(opts.namingAuthority);
+  if (authority !== undefined) throw new AppError('INPUT_ERROR', `--naming-authority: ${authority}`);
+  if (opts.collectionName !== undefined && !/^[\x21-\x7e]{1,255}$/.test(opts.collectionName)) {
+    throw new AppError('INPUT_ERROR', '--collection-name: a collection name is 1 to 255 printable ASCII characters without spaces');
+  }
   const aliases = opts.aliases === undefined ? [] : readAliasesFile(opts.aliases);
   let session: IngestSession;
   try {
