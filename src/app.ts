@@ -110,7 +110,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowedHeaders: ['Range', 'Accept', 'Content-Type', 'If-None-Match', 'Authorization'],
+    allowedHeaders: ['Range', 'If-Range', 'Accept', 'Content-Type', 'If-None-Match', 'Authorization'],
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 86400,
   });

@@ -2,7 +2,7 @@
 // CRAM files can be read offline with REF_CACHE=DIR/%2s/%2s/%s. Each file is named by the md5 of
 // its sequence and holds the upper-case bases only, no header and no newline (htslib's layout).
 import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
@@ -19,8 +19,14 @@ export interface ExportRefCacheSummary {
   seconds: number;
 }
 
-/** DIR/%2s/%2s/%s for an md5: `ab/cd/ef01…` (htslib's REF_CACHE expansion). */
+/**
+ * DIR/%2s/%2s/%s for an md5: `ab/cd/ef01…` (htslib's REF_CACHE expansion). The md5 comes from
+ * the index; anything but 32 lower-case hex digits ('../', '/') could name a path outside DIR.
+ */
 export function refCachePath(dir: string, md5: string): string {
+  if (!/^[0-9a-f]{32}$/.test(md5)) {
+    throw new AppError('CORRUPT_STORE', `the store index holds an md5 that is not 32 hex digits (${JSON.stringify(md5.slice(0, 40))}); run 'refget verify'`);
+  }
   return join(dir, md5.slice(0, 2), md5.slice(2, 4), md5.slice(4));
 }
 
@@ -54,7 +60,15 @@ export async function runExportRefCache(storeDir: string, outDir: string): Promi
       const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         mkdirSync(dirname(path), { recursive: true });
-        await pipeline(store.streamRange(record, 0, record.length), createWriteStream(tmp, { flags: 'wx' }));
+        // The bytes are checked against the md5 they are filed under before the file appears.
+        const md5 = createHash('md5');
+        await pipeline(store.streamRange(record, 0, record.length), async function* (blocks: AsyncIterable<Buffer>) {
+          for await (const block of blocks) {
+            md5.update(block);
+            yield block;
+          }
+        }, createWriteStream(tmp, { flags: 'wx' }));
+        if (md5.digest('hex') !== record.md5) throw new AppError('CORRUPT_STORE', `the bases of ${record.md5} do not match their md5; run 'refget verify'`);
         renameSync(tmp, path);
       } catch (err) {
         try { rmSync(tmp, { force: true }); } catch { /* the directory itself may be what failed */ }

@@ -66,11 +66,20 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     return;
   }
   // Fastify's own 4xx (validation, bad JSON body, body too large, URI too long): keep the status.
-  sendJson(reply.code(status), { error: fe.code ?? 'BAD_REQUEST', message: fe.message });
+  // Their messages can quote the request (a 414 quoted the whole URL): never more than a prefix.
+  if (status === 414) {
+    sendJson(reply.code(414), { error: 'URI_TOO_LONG', message: 'the request path is too long' });
+    return;
+  }
+  sendJson(reply.code(status), { error: fe.code ?? 'BAD_REQUEST', message: shortText(fe.message) });
 }
 
+/** At most MAX_ECHO characters of text that may come from the request. */
+const MAX_ECHO = 200;
+const shortText = (text: string): string => (text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}...`);
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  sendJson(reply.code(404), { error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  sendJson(reply.code(404), { error: 'NOT_FOUND', message: shortText(`no route for ${request.method} ${request.url.split('?')[0]}`) });
 }
 
 /**

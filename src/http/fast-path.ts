@@ -7,7 +7,7 @@
 //
 // It answers only the plain, successful case and hands everything else to Fastify untouched
 // (returns false before writing anything): another method, percent-encoding, any other query
-// parameter, FASTA, If-None-Match, a request body, an unknown id, any error (404, 406, 416, ...),
+// parameter, FASTA, If-None-Match, If-Range, a request body, an unknown id, any error (404, 406, 416, ...),
 // bodies over 1 MiB, overload (Fastify answers 503), a closing server. Its status and headers
 // come from the same functions as the Fastify routes' (sequence-response.ts, negotiate,
 // resolveInterval, sequenceMetadata), its CORS headers from the options the CORS plugin is
@@ -77,7 +77,7 @@ export class FastPath {
     const match = PATH.exec(url);
     if (match === null) return false;
     const headers = req.headers;
-    if (headers['if-none-match'] !== undefined || headers['content-length'] !== undefined
+    if (headers['if-none-match'] !== undefined || headers['if-range'] !== undefined || headers['content-length'] !== undefined
       || headers['transfer-encoding'] !== undefined || deps.overloaded()) return false;
     const started = performance.now();
     const id = match[1]!;

@@ -56,3 +56,15 @@ export function sequenceResponse(record: SequenceRecord, interval: RequestedInte
   if (interval.kind === 'range') headers.push(['content-range', contentRange(interval, record.length)]);
   return { status: interval.kind === 'range' ? 206 : 200, headers, etag, segments, bases };
 }
+
+/**
+ * The Range header to apply (RFC 9110 §13.1.5): with If-Range, only when it is the current ETag
+ * of the whole representation (strong comparison: a weak tag never matches); a date never
+ * matches either, since no Last-Modified is sent. Otherwise the Range is ignored and the whole
+ * representation is the answer (200), so a client resuming a download of changed bytes starts over.
+ */
+export function applicableRange(range: string | undefined, ifRange: string | undefined, record: SequenceRecord,
+  representation: Representation): string | undefined {
+  if (range === undefined || ifRange === undefined) return range;
+  return ifRange.trim() === `"${record.ga4gh}.0-${record.length}${representation === 'fasta' ? '.fa' : ''}"` ? range : undefined;
+}

@@ -152,3 +152,28 @@ t.test('samtools decodes a CRAM offline from the exported cache', { skip: hasSam
   t.equal(view.status, 0, `samtools exit status (stderr: ${view.stderr.trim()})`);
   t.same(view.stdout.trim().split('\n').map((l) => l.split('\t')[9]), reads.map((r) => r.seq), 'reads decoded from the exported reference');
 });
+
+t.test('a tampered index cannot make the export write outside its directory', async (t) => {
+  const { default: Database } = await import('better-sqlite3');
+  const { sequenceRowSum } = await import('../../src/store/row-sum.js');
+  const store = await sampleStore(t);
+  const outside = tempDir(t);
+  const cache = join(outside, 'cache');
+  const evil = `../../../${relative(cache, outside).split(sep).join('/') || '.'}/escaped`.replace(/\/\.\//g, '/');
+  const db = new Database(join(store, 'index.sqlite3'));
+  const row = db.prepare('SELECT * FROM sequences ORDER BY id LIMIT 1').get() as Record<string, unknown>;
+  // Both a plain edit and one that also forges the row checksum (someone who knows the scheme).
+  const forged = sequenceRowSum({
+    ga4gh: row.ga4gh as string, md5: evil, length: row.length as number, encoding: row.encoding as string,
+    packId: row.pack_id as number, offset: row.offset as number, byteLength: row.byte_length as number,
+    exceptionCount: row.exception_count as number, circular: row.circular === 1, blockSums: row.block_sums as Buffer,
+  });
+  for (const rowSum of [row.row_sum, forged]) {
+    db.prepare('UPDATE sequences SET md5 = ?, row_sum = ? WHERE id = ?').run(evil, rowSum, row.id);
+    await t.rejects(runExportRefCache(store, cache), { code: 'CORRUPT_STORE' }, rowSum === forged ? 'forged row checksum' : 'plain edit');
+    t.same(readdirSync(outside).filter((f) => f !== 'cache'), [], 'nothing written beside the cache directory');
+  }
+  db.close();
+  t.throws(() => refCachePath('/c', '../../etc/passwd-xxxxxxxxxxxxxxxxxxx'), { code: 'CORRUPT_STORE' });
+  t.throws(() => refCachePath('/c', '6681AC2F62509CFC220D78751B8DC524'), { code: 'CORRUPT_STORE' }, 'upper case is not an md5 the store writes');
+});

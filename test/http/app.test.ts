@@ -99,7 +99,7 @@ t.test('R14: preflight allows Range (and the other request headers a client need
     const methods = tokens(res.headers['access-control-allow-methods']);
     for (const m of ['get', 'head', 'post']) t.ok(methods.includes(m), `${url}: allows ${m}`);
     const allowed = tokens(res.headers['access-control-allow-headers']);
-    for (const h of ['range', 'accept', 'if-none-match', 'content-type']) t.ok(allowed.includes(h), `${url}: allows ${h}`);
+    for (const h of ['range', 'if-range', 'accept', 'if-none-match', 'content-type']) t.ok(allowed.includes(h), `${url}: allows ${h}`);
     t.ok(Number(res.headers['access-control-max-age']) > 0, `${url}: preflight is cacheable`);
     t.equal(res.rawPayload.length, 0, `${url}: empty preflight body`);
   }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, type Representation } from '../media-types.js';
 import { resolveInterval, type RequestedInterval } from '../interval.js';
-import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
+import { applicableRange, BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
 import { resolveSequence } from '../resolve-sequence.js';
 import { visibleAliases } from '../access.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
@@ -42,7 +42,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
       const interval = resolveInterval({
         start: request.query.start,
         end: request.query.end,
-        range: request.headers.range,
+        range: applicableRange(request.headers.range, request.headers['if-range'] as string | undefined, record, representation),
         length: record.length,
         circular: record.circular,
         circularSupported: config.circularSupported,
