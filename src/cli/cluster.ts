@@ -34,17 +34,25 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   const fork = (): void => { cluster.fork(); };
   const listened = new Set<number>();
   cluster.on('listening', (worker) => { listened.add(worker.id); });
+  let failed = false;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
       return;
     }
     // A worker that exits before it listened failed at start (bad setting, port taken, store
     // missing or damaged; it printed why): a replacement would fail the same way.
     if (!listened.has(worker.id)) {
       options.log(`a worker could not start (exit ${signal ?? code}); stopping`);
-      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
-      process.exit(1);
+      stopping = true;
+      failed = true;
+      const others = Object.values(cluster.workers ?? {});
+      if (others.length === 0) process.exit(1);
+      // The others are starting too and serve nothing yet: stop them at once, and exit once they
+      // are gone (exiting first cuts their channel mid-message, and each prints an EPIPE trace).
+      for (const other of others) other?.process.kill('SIGKILL');
+      setTimeout(() => process.exit(1), 5_000).unref();
+      return;
     }
     options.log(`worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement`);
     const now = Date.now();

@@ -215,13 +215,16 @@ t.test('bad settings stop the server at start with exit 1 and a message', async 
   assertConfigError(t, run([...serveArgs, '--port', 'abc']), /option '-p, --port <port>' argument 'abc' is invalid/, '--port abc');
   assertConfigError(t, run([...serveArgs, '--log-level', 'loud']), /--log-level <level>' argument 'loud' is invalid/, '--log-level loud');
   assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '1']), /cannot open store index/, 'missing store');
-  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '2']), /cannot open store index[\s\S]*a worker could not start/, 'missing store, 2 workers: no respawn loop');
+  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '2']), /cannot open store index/, 'missing store, 2 workers: checked before any worker starts');
 
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   t.teardown(() => taken.close());
   const port = String((taken.address() as { port: number }).port);
   assertConfigError(t, run([...serveArgs, '--port', port, '--workers', '1']), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`), 'port in use');
+  const clustered = run([...serveArgs, '--port', port, '--workers', '2']);
+  assertConfigError(t, clustered, /EADDRINUSE[\s\S]*a worker could not start/, 'port in use, 2 workers: stopped, not restarted');
+  t.notMatch(clustered.stderr, /starting a replacement/, 'no worker was replaced');
 });
 
 t.test('serve --help lists every setting with its environment variable', async (t) => {

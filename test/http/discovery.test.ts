@@ -99,7 +99,7 @@ const EXTRA_ALIASES: [string, string, string][] = [
   ['chrA', 'refseq', 'NC_000001.11'],
   ['chrA', 'genbank', 'CM000663.2'],
   ['chrB', 'refseq', 'NC_000002.12'],
-  ['chrB', 'lab', 'weird,"quoted" alias'],
+  ['chrB', 'lab', 'weird,"quoted"_alias'],
   ['chrM', 'lab', 'back\\slash'],
   ['chrA', 'lab', 'dup'],
   ['chrB', 'lab', 'dup'],
@@ -190,7 +190,7 @@ t.test('GET /aliases: rows with digests and length, stable order, JSON/TSV/CSV',
   const csv = await get(app, '/aliases?format=csv');
   t.equal(csv.headers['content-type'], CSV);
   t.same(parseCsv(csv.body), [header, ...rows], 'CSV rows');
-  t.ok(csv.body.includes('"weird,""quoted"" alias"'), 'comma and quotes → quoted field, quotes doubled');
+  t.ok(csv.body.includes('"weird,""quoted""_alias"'), 'comma and quotes → quoted field, quotes doubled');
   t.ok(csv.body.includes('\r\n') && !/[^\r]\n/.test(csv.body), 'CSV records end in CRLF');
 });
 
@@ -324,7 +324,7 @@ t.test('GET /collections/:ref/sequences: the ordered mapping by digest or by nam
   t.same(parseTsv(tsv.body), [
     ['name', 'length', 'md5', 'ga4gh', 'circular', 'genbank', 'lab', 'refseq', 'ucsc'],
     ['chrA', '14', byName('chrA').md5, byName('chrA').ga4gh, 'false', 'CM000663.2', 'dup', 'NC_000001.11', 'chrA'],
-    ['chrB', '8', byName('chrB').md5, byName('chrB').ga4gh, 'false', '', 'dup,weird,"quoted" alias', 'NC_000002.12', 'chrB'],
+    ['chrB', '8', byName('chrB').md5, byName('chrB').ga4gh, 'false', '', 'dup,weird,"quoted"_alias', 'NC_000002.12', 'chrB'],
     ['chrM', '7', byName('chrM').md5, byName('chrM').ga4gh, 'true', '', 'back\\slash', '', 'chrM'],
   ], 'one column per naming authority (chromAlias style)');
   const csv = parseCsv((await get(app, '/collections/TestAssembly/sequences', { accept: 'text/csv' })).body);
