@@ -162,7 +162,16 @@ export class SequenceStore {
       if ((id.kind === 'md5' && row.md5 !== id.md5) || (id.kind === 'ga4gh' && row.ga4gh !== id.digest)) {
         throw this.corrupt(`the index entry for ${id.kind === 'md5' ? `md5 ${id.md5}` : `SQ.${id.digest}`} leads to the row of SQ.${row.ga4gh}`);
       }
-      return this.checkedRecord(row);
+      const record = this.checkedRecord(row);
+      // An alias row names its sequence by id; the sequence's own alias list (another b-tree)
+      // must name the alias back.
+      if (id.kind === 'alias') {
+        const authority = id.namingAuthority.toLowerCase();
+        if (!this.aliasesOf(record).some((a) => a.namingAuthority === authority && a.alias === id.alias)) {
+          throw this.corrupt(`the alias ${authority}:${id.alias.slice(0, 100)} leads to SQ.${record.ga4gh}, which does not list it`);
+        }
+      }
+      return record;
     });
   }
 

@@ -1,10 +1,10 @@
 // Known-answer vectors from spec §2.8 (recomputed there with Python hashlib) and the three
-// compliance sequences, whose expected digests come from shared/data/refget/expected-ids.json.
+// compliance sequences, whose expected digests come from test/fixtures/refget/expected-ids.json.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { md5Hex, sha512t24u, normaliseSequence, sha512t24uToTrunc512, trunc512ToSha512t24u } from '../../src/checksum/digests.js';
 import { parseSequenceId } from '../../src/checksum/identifiers.js';
-import { SHARED_DATA } from '../helpers/sample-store.js';
+import { FIXTURES } from '../helpers/sample-store.js';
 
 const VECTORS = [
   { raw: 'ACGT', md5: 'f1f8f4bf413b16ad135722aa4591043e', trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36', ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2' },
@@ -29,9 +29,9 @@ t.test('spec §2.8 vectors', async (t) => {
 });
 
 t.test('the three compliance sequences', async (t) => {
-  const expected = JSON.parse(readFileSync(`${SHARED_DATA}refget/expected-ids.json`, 'utf8')) as Record<string, { md5: string; ga4gh: string; trunc512: string; length: number }>;
+  const expected = JSON.parse(readFileSync(`${FIXTURES}refget/expected-ids.json`, 'utf8')) as Record<string, { md5: string; ga4gh: string; trunc512: string; length: number }>;
   for (const [name, file] of [['I', 'I.faa'], ['VI', 'VI.faa'], ['NC', 'NC.faa']] as const) {
-    const text = readFileSync(`${SHARED_DATA}refget/${file}`, 'utf8');
+    const text = readFileSync(`${FIXTURES}refget/${file}`, 'utf8');
     const seq = normaliseSequence(text.slice(text.indexOf('\n')));
     const e = expected[name]!;
     t.equal(seq.length, e.length, `${name} length`);

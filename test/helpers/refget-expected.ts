@@ -1,10 +1,10 @@
-// Expected values for the refget compliance sequences, read from shared/data (independent of the
+// Expected values for the refget compliance sequences, read from test/fixtures (independent of the
 // code under test), and the JSON error-body checks the refget JSON endpoints share.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import type t from 'tap';
-import { SHARED_DATA } from './sample-store.js';
+import { FIXTURES } from './sample-store.js';
 
 export type Name = 'I' | 'VI' | 'NC';
 export const NAMES: readonly Name[] = ['I', 'VI', 'NC'];
@@ -18,8 +18,8 @@ export interface ExpectedIds {
   aliases: { alias: string; naming_authority: string }[];
 }
 
-/** shared/data/refget/expected-ids.json: every identifier form of I, VI and NC. */
-export const EXPECTED = JSON.parse(readFileSync(join(SHARED_DATA, 'refget', 'expected-ids.json'), 'utf8')) as Record<Name, ExpectedIds>;
+/** test/fixtures/refget/expected-ids.json: every identifier form of I, VI and NC. */
+export const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'refget', 'expected-ids.json'), 'utf8')) as Record<Name, ExpectedIds>;
 
 export const REFGET_JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
 /** What the GA4GH compliance suite sends to JSON endpoints. */

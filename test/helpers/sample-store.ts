@@ -10,7 +10,8 @@ import { loadSampleIfEmpty } from '../../src/cli/sample.js';
 import { SequenceStore } from '../../src/store/sequence-store.js';
 import type { ServerConfig } from '../../src/config.js';
 
-export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** Published test data (refget compliance sequences, seqcol test collections): see test/fixtures/README.md. */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const SAMPLE = fileURLToPath(new URL('../../data/sample/', import.meta.url));
 
 interface Teardown { teardown(fn: () => unknown): void }

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { buildTestApp, sampleStore, SAMPLE, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, SAMPLE, FIXTURES, tempDir } from '../helpers/sample-store.js';
 import type { Test } from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
@@ -107,7 +107,7 @@ const EXTRA_ALIASES: [string, string, string][] = [
 
 const SAMPLE_REFGET = Object.fromEntries(['I', 'VI', 'NC'].map((n) => [n, fastaRecords(readFileSync(join(SAMPLE, `${n}.faa`), 'utf8'))[0]!])) as Record<'I' | 'VI' | 'NC', Seq>;
 const INSDC: [Seq, string][] = [[SAMPLE_REFGET.I, 'BK006935.2'], [SAMPLE_REFGET.VI, 'CP036473.1'], [SAMPLE_REFGET.NC, 'NC_001422.1']];
-const SEQCOL = JSON.parse(readFileSync(join(SHARED_DATA, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<string, { top_level_digest: string; level2: { lengths: number[] } }>;
+const SEQCOL = JSON.parse(readFileSync(join(FIXTURES, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<string, { top_level_digest: string; level2: { lengths: number[] } }>;
 
 const dir = tempDir(t);
 const storeDir = await sampleStore(t);

@@ -14,7 +14,7 @@ import { FastPath, fastPathServer } from '../../src/http/fast-path.js';
 import { RequestTallies } from '../../src/http/request-tallies.js';
 import { SequenceStore } from '../../src/store/sequence-store.js';
 import type { ServerConfig } from '../../src/config.js';
-import { SHARED_DATA, buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
+import { FIXTURES, buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
 import { BROWSER_ACCEPT, EXPECTED, SUITE_JSON_ACCEPT, type Test } from '../helpers/refget-expected.js';
 
 interface Raw { status: number; headers: IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }
@@ -256,8 +256,8 @@ t.test('FastPath answers only once started, not while overloaded, and not after 
   t.teardown(() => server.close());
   const port = (server.address() as { port: number }).port;
   const probe: Probe = { path: sq(`${I.md5}?start=0&end=4`), fast: true };
-  // The expected bases come from the FASTA in shared/data, not from the store.
-  const fasta = readFileSync(join(SHARED_DATA, 'refget', 'I.faa'), 'utf8');
+  // The expected bases come from the FASTA in test/fixtures, not from the store.
+  const fasta = readFileSync(join(FIXTURES, 'refget', 'I.faa'), 'utf8');
   const firstBases = fasta.slice(fasta.indexOf('\n') + 1).replace(/\s/g, '').slice(0, 4);
 
   t.equal((await send(port, probe)).status, 599, 'not started: Fastify answers');

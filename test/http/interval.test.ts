@@ -9,7 +9,7 @@ import {
   type RequestedInterval,
 } from '../../src/http/interval.js';
 
-// The compliance sequences (shared/data/refget): I is linear, NC (phiX174) is circular.
+// The compliance sequences (test/fixtures/refget): I is linear, NC (phiX174) is circular.
 const I_LEN = 230218;
 const NC_LEN = 5386;
 const MODES = [true, false] as const; // circularSupported

@@ -1,6 +1,6 @@
 // GET /sequence/:id/metadata through app.inject: spec §2.5 (shape and keys), §2.2 (JSON Accept
 // rules), §2.7 (identifier forms, 404s, 300) and checklist §2.9 R5, R12. Expected digests come from
-// shared/data/refget/expected-ids.json and the spec's test vectors, never from the code under test.
+// test/fixtures/refget/expected-ids.json and the spec's test vectors, never from the code under test.
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

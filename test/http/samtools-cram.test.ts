@@ -4,13 +4,13 @@ import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTestApp, sampleStore, tempDir, SHARED_DATA } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, tempDir, FIXTURES } from '../helpers/sample-store.js';
 
 const hasSamtools = spawnSync('samtools', ['--version']).status === 0;
 
 t.test('samtools view decodes a CRAM against the server', { skip: hasSamtools ? false : 'samtools is not installed' }, async (t) => {
   const dir = tempDir(t);
-  const fasta = readFileSync(join(SHARED_DATA, 'refget', 'I.faa'), 'utf8');
+  const fasta = readFileSync(join(FIXTURES, 'refget', 'I.faa'), 'utf8');
   const chrI = fasta.slice(fasta.indexOf('\n') + 1).replace(/[^A-Za-z]/g, '').toUpperCase();
   // Reads copied from the reference at known positions (and one with a mismatch).
   const reads = [100, 5000, 123_456, 230_000].map((pos, i) => {

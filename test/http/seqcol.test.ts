@@ -5,15 +5,15 @@ import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../src/seqcol/canonical-json.js';
-import { buildTestApp, sampleStore, SHARED_DATA } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, FIXTURES } from '../helpers/sample-store.js';
 
 interface Expected {
   top_level_digest: string;
   level1: Record<string, string>;
   level2: Record<string, unknown[]>;
 }
-const expected = JSON.parse(readFileSync(join(SHARED_DATA, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<string, Expected>;
-const comparisonDir = join(SHARED_DATA, 'seqcol/comparison');
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<string, Expected>;
+const comparisonDir = join(FIXTURES, 'seqcol/comparison');
 
 t.test('seqcol endpoints', async (t) => {
   const store = await sampleStore(t);

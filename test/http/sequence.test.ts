@@ -1,12 +1,12 @@
 // GET|HEAD /sequence/:id through app.inject, row by row against spec §2.2 (Accept), §2.3 (status
 // codes), §2.4.1 (start/end, both circular modes), §2.4.3 (Range), §2.4.4 (headers), §2.7
 // (identifiers) and checklist §2.9 R3–R11, R13. Expected bytes come from the FASTA files in
-// shared/data/refget and expected digests from expected-ids.json / the spec's test vectors.
+// test/fixtures/refget and expected digests from expected-ids.json / the spec's test vectors.
 import t from 'tap';
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildTestApp, sampleStore, SHARED_DATA, tempDir } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, FIXTURES, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { EXPECTED, NAMES, type ExpectedIds, type Name, type Test, REFGET_JSON_TYPE as JSON_TYPE, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
 
@@ -16,7 +16,7 @@ type Headers = Record<string, string>;
 // ---------------------------------------------------------------------------------------------
 // Expected values, independent of the code under test.
 
-const REFGET_DATA = join(SHARED_DATA, 'refget');
+const REFGET_DATA = join(FIXTURES, 'refget');
 const SEQ_TYPE = 'text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii';
 const FASTA_TYPE = 'text/x-fasta; charset=us-ascii';
 const IMMUTABLE = 'public, max-age=31536000, immutable';

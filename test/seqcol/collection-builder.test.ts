@@ -7,7 +7,7 @@ import { SeqcolBuilder } from '../../src/seqcol/collection-builder.js';
 import { computeSeqcol } from '../../src/seqcol/collection.js';
 import { SPEC_LEVELS_EXAMPLE } from '../helpers/seqcol-vectors.js';
 
-const DATA = new URL('../../../shared/data/seqcol/test_fasta/', import.meta.url);
+const DATA = new URL('../fixtures/seqcol/test_fasta/', import.meta.url);
 
 interface Expected { level1: Record<string, string>; level2: { names: string[]; lengths: number[]; sequences: string[] }; top_level_digest: string }
 

@@ -1,4 +1,4 @@
-// The refgenie compliance data (shared/data/seqcol): the six test FASTAs' digests and the five comparison answers.
+// The refgenie compliance data (test/fixtures/seqcol): the six test FASTAs' digests and the five comparison answers.
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { computeSeqcol, digestLevel2, validateLevel2, type SeqcolDigests } from 
 import { compareCollections } from '../../src/seqcol/compare.js';
 
 // Read in place, not copied: the shared data directory is the single source of these fixtures.
-const DATA = new URL('../../../shared/data/seqcol/', import.meta.url);
+const DATA = new URL('../fixtures/seqcol/', import.meta.url);
 const FASTAS = ['base.fa', 'different_names.fa', 'different_order.fa', 'pair_swap.fa', 'subset.fa', 'swap_wo_coords.fa'];
 const OTHERS = ['different_names.fa', 'different_order.fa', 'pair_swap.fa', 'subset.fa', 'swap_wo_coords.fa'];
 
