@@ -1,12 +1,23 @@
 // Process entry for `refget serve`: open the store read-only, build the app, listen, and close
 // cleanly on SIGINT/SIGTERM (in-flight requests finish first).
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { SequenceStore } from './store/sequence-store.js';
 
+/** Cluster messages: a worker found damage / every worker is told of it (so each /readyz fails). */
+export const DAMAGE_FOUND = 'refget:damage-found';
+export const DAMAGE_ELSEWHERE = 'refget:damage-elsewhere';
+
 export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
   const store = SequenceStore.open(config.storeDir);
+  if (cluster.isWorker) {
+    store.onDamage = (detail) => process.send?.({ type: DAMAGE_FOUND, detail });
+    process.on('message', (msg: { type?: unknown; detail?: unknown }) => {
+      if (msg?.type === DAMAGE_ELSEWHERE && typeof msg.detail === 'string') store.noteDamage(msg.detail, { fromElsewhere: true });
+    });
+  }
   const app = await buildApp({ store, config, closeStore: true });
   let closing = false;
   const shutdown = (signal: string): void => {

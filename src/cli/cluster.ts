@@ -6,6 +6,7 @@
 // all of them gracefully and exit 0.
 import cluster from 'node:cluster';
 import { serveClusterMetrics } from '../http/metrics.js';
+import { DAMAGE_ELSEWHERE, DAMAGE_FOUND } from '../server.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -32,6 +33,11 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   let stopping = false;
   const recentCrashes: number[] = [];
   const fork = (): void => { cluster.fork(); };
+  // Damage one worker finds in the shared store is damage for all: each one's /readyz fails.
+  cluster.on('message', (from, msg: { type?: unknown; detail?: unknown }) => {
+    if (msg?.type !== DAMAGE_FOUND) return;
+    for (const w of Object.values(cluster.workers ?? {})) if (w !== undefined && w.id !== from.id) w.send({ type: DAMAGE_ELSEWHERE, detail: msg.detail });
+  });
   const listened = new Set<number>();
   cluster.on('listening', (worker) => { listened.add(worker.id); });
   let failed = false;

@@ -84,6 +84,8 @@ export class SequenceStore {
   private readonly stmt: Record<string, Statement>;
   /** Damage found while serving (bytes or rows that failed their checksums): count and last detail. */
   private corruption = { count: 0, detail: '' };
+  /** Told of each damage this store finds itself (the cluster passes it to the other workers). */
+  onDamage: ((detail: string) => void) | undefined;
 
   static open(dir: string): SequenceStore {
     return new SequenceStore(dir, openIndexDb(indexPath(dir), { readonly: true }));
@@ -183,16 +185,17 @@ export class SequenceStore {
 
   /** Records damage found while serving (for /readyz and /metrics) and returns the error to throw. */
   private corrupt(detail: string): AppError {
-    this.corruption = { count: this.corruption.count + 1, detail };
+    this.noteDamage(detail);
     return new AppError('CORRUPT_STORE', `store ${this.dir} is damaged: ${detail} (run 'refget verify')`, { detail });
   }
 
   /**
    * Records damage found outside the store's own checks (SQLite reporting a corrupt page on a
-   * query), so /readyz and /metrics see it too.
+   * query, or another worker of the cluster: `fromElsewhere`), so /readyz and /metrics see it too.
    */
-  noteDamage(detail: string): void {
+  noteDamage(detail: string, options: { fromElsewhere?: boolean } = {}): void {
     this.corruption = { count: this.corruption.count + 1, detail };
+    if (options.fromElsewhere !== true) this.onDamage?.(detail);
   }
 
   /** How many reads found damage since the store was opened. */

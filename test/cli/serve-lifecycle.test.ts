@@ -242,3 +242,38 @@ t.test('serve --help lists every setting with its environment variable', async (
     t.match(entry, new RegExp(`env ${env}\\b`), `${flag} names env ${env}`);
   }
 });
+
+t.test('damage found by one worker fails /readyz on every worker', async (t) => {
+  const store = join(tempDir(t), 'store');
+  const fasta = join(tempDir(t), 'g.fa');
+  writeFileSync(fasta, `>a\n${'ACGT'.repeat(5000)}\n>b\n${'GGCA'.repeat(5000)}\n`);
+  await runIngest([fasta], { store });
+  const pack = join(store, 'packs', '000001.pack');
+  const bytes = readFileSync(pack);
+  bytes[5010] = bytes[5010]! ^ 0x40; // inside 'b' ('a' packs into bytes 0-4999; the probe reads 'a')
+  writeFileSync(pack, bytes);
+  const s = await serve(t, ['--store', store, '--workers', '2'], 2);
+  const ready = async (): Promise<number[]> => {
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await get(`${s.url}/readyz`);
+      res.resume();
+      codes.push(res.statusCode!);
+    }
+    return codes;
+  };
+  t.same([...new Set(await ready())], [200], 'ready before any damaged read');
+  const damaged = await getReady(`${s.url}/sequence/${createHash('md5').update('GGCA'.repeat(5000)).digest('hex')}?start=0&end=8`);
+  damaged.resume();
+  t.equal(damaged.statusCode, 500, 'the damaged read is a 500');
+  const intact = await getReady(`${s.url}/sequence/${createHash('md5').update('ACGT'.repeat(5000)).digest('hex')}?start=0&end=8`);
+  t.equal(intact.statusCode, 200, 'the intact sequence is still served');
+  intact.resume();
+  // The other worker hears of it through the primary; new connections go to both in turn.
+  let codes: number[] = [];
+  for (let i = 0; i < 50 && !(codes.length > 0 && codes.every((c) => c === 503)); i++) {
+    codes = await ready();
+    if (!codes.every((c) => c === 503)) await new Promise((r) => setImmediate(r));
+  }
+  t.same([...new Set(codes)], [503], 'every worker now answers 503');
+});
