@@ -12,10 +12,13 @@ import xxhash from 'xxhash-wasm';
 /** Stored bytes per checksum: 16,384 bases of 2-bit data. A slice reads one or two blocks. */
 export const BLOCK_BYTES = 4096;
 
-const { h64Raw } = await xxhash();
+const { h64, h64Raw } = await xxhash();
 
-/** The checksum of one block (or of any bytes: the row checksums use it too). */
+/** The checksum of one block. */
 export const blockSum = (bytes: Uint8Array): number => Number(BigInt.asUintN(32, h64Raw(bytes)));
+
+/** The same checksum of a text (UTF-8). */
+export const textSum = (text: string): number => Number(BigInt.asUintN(32, h64(text)));
 
 /** Number of blocks in a span of `byteLength` stored bytes. */
 export const blockCount = (byteLength: number): number => Math.ceil(byteLength / BLOCK_BYTES);

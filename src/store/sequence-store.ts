@@ -8,7 +8,7 @@ import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packPath } from './layout.js';
 import { PackReader, SYNC_READ_LIMIT } from './pack/pack-reader.js';
 import { decodeTwoBit, decodeTwoBitInto, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES, type ExceptionRuns } from './codec/twobit.js';
-import { BLOCK_BYTES, blockCount, firstBadBlock } from '../checksum/block-sums.js';
+import { BLOCK_BYTES, blockCount, blockSum, firstBadBlock } from '../checksum/block-sums.js';
 import { sequenceRowSum } from './row-sum.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
@@ -17,27 +17,29 @@ import { ALIAS_VISIBLE } from './visibility-sql.js';
 
 interface SequenceRow {
   id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
-  pack_id: number; offset: number; byte_length: number; exception_count: number; block_sums: Buffer | null; row_sum: number | null;
+  pack_id: number; offset: number; byte_length: number; exception_count: number; block_sums_sum: number | null; row_sum: number | null;
 }
 
+// Not block_sums: a lookup reads the row's small columns only (the blob lives in overflow pages
+// and made an md5 lookup of a 100 Mbp sequence 33 µs instead of 8); it is read with the bytes.
 const SEQ_COLUMNS = `s.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.pack_id, s.offset, s.byte_length, s.exception_count,
-  s.block_sums, s.row_sum`;
+  s.block_sums_sum, s.row_sum`;
 
 /**
  * The record of a row, or why the row cannot be trusted: its checksum must match its columns,
  * and its columns must agree with each other (length, encoding, stored size, block count).
  */
 export function recordOfRow(r: SequenceRow): SequenceRecord | string {
-  if (r.block_sums === null || r.row_sum === null) return 'the row has no checksums';
+  if (r.block_sums_sum === null || r.row_sum === null) return 'the row has no checksums';
   const record: SequenceRecord = {
     rowId: r.id, ga4gh: r.ga4gh, md5: r.md5, length: r.length, circular: r.circular === 1,
     encoding: r.encoding, packId: r.pack_id, offset: r.offset, byteLength: r.byte_length, exceptionCount: r.exception_count,
-    blockSums: r.block_sums,
+    blockSumsSum: r.block_sums_sum,
   };
   if (sequenceRowSum(record) !== r.row_sum) return 'the row does not match its checksum';
   const stored = r.encoding === 'twobit' ? packedSize(r.length) + r.exception_count * EXCEPTION_RUN_BYTES
     : r.encoding === 'raw' && r.exception_count === 0 ? r.length : -1;
-  if (stored !== r.byte_length || r.block_sums.length !== blockCount(r.byte_length) * 4) return 'the row is inconsistent';
+  if (stored !== r.byte_length) return 'the row is inconsistent';
   return record;
 }
 
@@ -65,6 +67,10 @@ const RUNS_CACHE_ENTRIES = 512;
 /** Found records per cache (by id, aliases, memberships): enough for every sequence of an assembly
  * to stay hot. Full lookup and alias caches (30,000 random proteins looked up) hold 6.5 MB of heap. */
 const LOOKUP_CACHE_ENTRIES = 10_000;
+/** Bytes of block checksums kept in memory: a 250 Mbp sequence has 61 KB of them. */
+const BLOCK_SUMS_CACHE_BYTES = 8 << 20;
+/** Reads up to this size (a slice's checksum blocks) use the store's one reused buffer. */
+const SCRATCH_BYTES = 64 * 1024;
 /** How often (ms) the caches check for another connection's commits. */
 const CACHE_CHECK_MS = 50;
 
@@ -84,6 +90,11 @@ export class SequenceStore {
   private readonly stmt: Record<string, Statement>;
   /** Damage found while serving (bytes or rows that failed their checksums): count and last detail. */
   private corruption = { count: 0, detail: '' };
+  /** block checksums by row id, most recently used last; their total size */
+  private readonly blockSumsCache = new Map<number, Uint8Array>();
+  private blockSumsCacheBytes = 0;
+  /** storedSync's reused buffer */
+  private scratch: Buffer | undefined;
   /** Told of each damage this store finds itself (the cluster passes it to the other workers). */
   onDamage: ((detail: string) => void) | undefined;
 
@@ -110,6 +121,7 @@ export class SequenceStore {
       visibleAuthorities: db.prepare(`SELECT n.name FROM naming_authorities n
         WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) ORDER BY n.name`).pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
+      blockSums: db.prepare('SELECT block_sums FROM sequences WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
       packs: db.prepare('SELECT id, file, committed_size AS committedSize FROM packs ORDER BY id'),
       all: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id`),
@@ -307,11 +319,23 @@ export class SequenceStore {
   // ---- reading stored bytes: every read below goes through storedSync/stored, which read whole
   // blocks and check their checksums first. Nothing unchecked reaches a decoder or a client.
 
-  /** Stored bytes [from, to) of a record's span, read synchronously, every block they touch checked. */
+  /**
+   * Stored bytes [from, to) of a record's span, read synchronously, every block they touch checked.
+   * Small reads go through one reused buffer (a fresh 4 KiB Buffer per slice was most of a slice's
+   * read cost): the result is only valid until the next read, so callers decode or copy it at once.
+   */
   private storedSync(record: SequenceRecord, from: number, to: number): Buffer {
     if (from === to) return Buffer.alloc(0);
     const [first, start, end] = blockSpan(record, from, to);
-    const bytes = this.guard(record, () => this.packs.readSync(record.packId, record.offset + start, end - start));
+    const length = end - start;
+    let bytes: Buffer;
+    if (length <= SCRATCH_BYTES) {
+      this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+      bytes = this.scratch.subarray(0, length);
+      this.guard(record, () => this.packs.readIntoSync(record.packId, record.offset + start, bytes));
+    } else {
+      bytes = this.guard(record, () => this.packs.readSync(record.packId, record.offset + start, length));
+    }
     this.checkBlocks(record, bytes, first);
     return bytes.subarray(from - start, to - start);
   }
@@ -326,8 +350,31 @@ export class SequenceStore {
     return bytes.subarray(from - start, to - start);
   }
 
+  /** A sequence's block checksums, read once and checked against the row (cached, bounded in bytes). */
+  private blockSums(record: SequenceRecord): Uint8Array {
+    let sums = this.blockSumsCache.get(record.rowId);
+    if (sums !== undefined) {
+      this.blockSumsCache.delete(record.rowId); // LRU: most recent last
+      this.blockSumsCache.set(record.rowId, sums);
+      return sums;
+    }
+    const blob = this.stmt.blockSums!.get(record.rowId) as Buffer | null | undefined;
+    if (blob === undefined || blob === null || blob.length !== blockCount(record.byteLength) * 4 || blockSum(blob) !== record.blockSumsSum) {
+      throw this.corrupt(`the block checksums of SQ.${record.ga4gh} do not match its row`);
+    }
+    sums = blob;
+    this.blockSumsCacheBytes += sums.length;
+    this.blockSumsCache.set(record.rowId, sums);
+    for (const [rowId, old] of this.blockSumsCache) {
+      if (this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES || this.blockSumsCache.size <= 1) break;
+      this.blockSumsCache.delete(rowId);
+      this.blockSumsCacheBytes -= old.length;
+    }
+    return sums;
+  }
+
   private checkBlocks(record: SequenceRecord, bytes: Buffer, firstBlock: number): void {
-    const bad = firstBadBlock(bytes, firstBlock, record.blockSums);
+    const bad = firstBadBlock(bytes, firstBlock, this.blockSums(record));
     if (bad >= 0) {
       throw this.corrupt(`block ${bad} of SQ.${record.ga4gh} (pack ${record.packId}, bytes ${record.offset + bad * BLOCK_BYTES}+) does not match its checksum`);
     }
@@ -365,7 +412,7 @@ export class SequenceStore {
   readRangeSync(record: SequenceRecord, start: number, end: number): Buffer {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
-    if (record.encoding === 'raw') return this.storedSync(record, start, end);
+    if (record.encoding === 'raw') return Buffer.from(this.storedSync(record, start, end));
     const first = start >> 2;
     const packed = this.storedSync(record, first, packedSize(end));
     return decodeTwoBit(packed, start, end, this.runs(record));

@@ -15,8 +15,8 @@ export interface SequenceRecord {
   readonly offset: number;
   readonly byteLength: number;
   readonly exceptionCount: number;
-  /** checksums of the stored bytes' BLOCK_BYTES blocks (u32 LE each); checked on every read */
-  readonly blockSums: Uint8Array;
+  /** checksum of the row's block checksums (the blob is read, and checked against it, with the bytes) */
+  readonly blockSumsSum: number;
 }
 
 export interface Alias {

@@ -166,7 +166,7 @@ t.test('a tampered index cannot make the export write outside its directory', as
   const forged = sequenceRowSum({
     ga4gh: row.ga4gh as string, md5: evil, length: row.length as number, encoding: row.encoding as string,
     packId: row.pack_id as number, offset: row.offset as number, byteLength: row.byte_length as number,
-    exceptionCount: row.exception_count as number, circular: row.circular === 1, blockSums: row.block_sums as Buffer,
+    exceptionCount: row.exception_count as number, circular: row.circular === 1, blockSumsSum: row.block_sums_sum as number,
   });
   for (const rowSum of [row.row_sum, forged]) {
     db.prepare('UPDATE sequences SET md5 = ?, row_sum = ? WHERE id = ?').run(evil, rowSum, row.id);

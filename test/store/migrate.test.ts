@@ -10,7 +10,7 @@ import { byteSnapshot, makeTempDir, runCli, writeGenome } from '../../scripts/re
 /** Turns a store of this release into what the previous release wrote (schema 1). */
 function downgradeToSchema1(store: string): void {
   const db = new Database(join(store, 'index.sqlite3'));
-  db.exec(`ALTER TABLE sequences DROP COLUMN block_sums; ALTER TABLE sequences DROP COLUMN row_sum;
+  db.exec(`ALTER TABLE sequences DROP COLUMN block_sums; ALTER TABLE sequences DROP COLUMN row_sum; ALTER TABLE sequences DROP COLUMN block_sums_sum;
     DROP TABLE alias_sources; DROP TABLE collection_name_history; PRAGMA user_version = 1;`);
   db.close();
 }

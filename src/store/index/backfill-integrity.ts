@@ -4,7 +4,7 @@
 // digests stops the upgrade (nothing is written: the migration is one transaction).
 import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
-import { BlockSummer } from '../../checksum/block-sums.js';
+import { BlockSummer, blockSum } from '../../checksum/block-sums.js';
 import { decodeTwoBit, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES } from '../codec/twobit.js';
 import { packPath } from '../layout.js';
 import { PackReader } from '../pack/pack-reader.js';
@@ -29,7 +29,7 @@ export function backfillIntegrity(db: Db, storeDir: string): void {
   });
   const batch = db.prepare(`SELECT id, ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular
     FROM sequences WHERE id > ? ORDER BY id LIMIT ${BATCH}`);
-  const update = db.prepare('UPDATE sequences SET block_sums = ?, row_sum = ? WHERE id = ?');
+  const update = db.prepare('UPDATE sequences SET block_sums_sum = ?, row_sum = ?, block_sums = ? WHERE id = ?');
   try {
     let last = 0;
     for (;;) {
@@ -37,11 +37,12 @@ export function backfillIntegrity(db: Db, storeDir: string): void {
       if (rows.length === 0) break;
       for (const row of rows) {
         const sums = checkedBlockSums(packs, row);
+        const blockSumsSum = blockSum(sums);
         const rowSum = sequenceRowSum({
           ga4gh: row.ga4gh, md5: row.md5, length: row.length, encoding: row.encoding, packId: row.pack_id, offset: row.offset,
-          byteLength: row.byte_length, exceptionCount: row.exception_count, circular: row.circular === 1, blockSums: sums,
+          byteLength: row.byte_length, exceptionCount: row.exception_count, circular: row.circular === 1, blockSumsSum,
         });
-        update.run(sums, rowSum, row.id);
+        update.run(blockSumsSum, rowSum, sums, row.id);
         last = row.id;
       }
     }

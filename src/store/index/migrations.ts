@@ -87,8 +87,11 @@ export const MIGRATIONS: readonly Migration[] = [
   // only to callers who may see one of them); every collection a human name has been given to
   // (a tokens file entry by name covers all of them).
   { sql: `
-  ALTER TABLE sequences ADD COLUMN block_sums BLOB;
-  ALTER TABLE sequences ADD COLUMN row_sum INTEGER;
+  -- In this order: lookups read the two small columns, and the blob, last, is read (from its
+  -- overflow pages) only when bytes are.
+  ALTER TABLE sequences ADD COLUMN block_sums_sum INTEGER;  -- checksum of block_sums
+  ALTER TABLE sequences ADD COLUMN row_sum INTEGER;         -- checksum of the row (row-sum.ts)
+  ALTER TABLE sequences ADD COLUMN block_sums BLOB;         -- a u32 checksum per 4 KiB stored block
   CREATE TABLE alias_sources (
     naming_authority TEXT NOT NULL,
     alias TEXT NOT NULL,

@@ -33,14 +33,20 @@ export class PackReader {
 
   readSync(packId: number, position: number, length: number): Buffer {
     const buf = Buffer.allocUnsafe(length);
+    this.readIntoSync(packId, position, buf);
+    return buf;
+  }
+
+  /** Fills `target` with the bytes at `position`, synchronously (small reads). */
+  readIntoSync(packId: number, position: number, target: Buffer): void {
     const fd = this.fd(packId);
+    const length = target.length;
     let got = 0;
     while (got < length) {
-      const n = readSync(fd, buf, got, length - got, position + got);
+      const n = readSync(fd, target, got, length - got, position + got);
       if (n === 0) throw this.short(packId, position, length);
       got += n;
     }
-    return buf;
   }
 
   async read(packId: number, position: number, length: number): Promise<Buffer> {
