@@ -413,9 +413,10 @@ export class SequenceStore {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
     if (record.encoding === 'raw') return Buffer.from(this.storedSync(record, start, end));
+    const runs = this.runs(record); // first: reading them reuses the buffer `packed` will view
     const first = start >> 2;
     const packed = this.storedSync(record, first, packedSize(end));
-    return decodeTwoBit(packed, start, end, this.runs(record));
+    return decodeTwoBit(packed, start, end, runs);
   }
 
   /**
