@@ -93,6 +93,8 @@ export class SequenceStore {
   /** block checksums by row id, most recently used last; their total size */
   private readonly blockSumsCache = new Map<number, Uint8Array>();
   private blockSumsCacheBytes = 0;
+  /** checkStoredBytes' reused buffer */
+  private checkScratch: Buffer | undefined;
   /** storedSync's reused buffer */
   private scratch: Buffer | undefined;
   /** Told of each damage this store finds itself (the cluster passes it to the other workers). */
@@ -280,9 +282,10 @@ export class SequenceStore {
 
   /** Reads every stored byte of a sequence and checks its block checksums (verify --quick). */
   async checkStoredBytes(record: SequenceRecord): Promise<void> {
-    const scratch = Buffer.allocUnsafe(STREAM_BLOCK_BASES);
+    // One buffer for every call: a fresh 1 MiB per sequence made a million short records crawl.
+    this.checkScratch ??= Buffer.allocUnsafeSlow(STREAM_BLOCK_BASES + 2 * BLOCK_BYTES);
     for (let at = 0; at < record.byteLength; at += STREAM_BLOCK_BASES) {
-      await this.stored(record, at, Math.min(record.byteLength, at + STREAM_BLOCK_BASES), scratch);
+      await this.stored(record, at, Math.min(record.byteLength, at + STREAM_BLOCK_BASES), this.checkScratch);
     }
   }
 
@@ -366,7 +369,7 @@ export class SequenceStore {
     this.blockSumsCacheBytes += sums.length;
     this.blockSumsCache.set(record.rowId, sums);
     for (const [rowId, old] of this.blockSumsCache) {
-      if (this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES || this.blockSumsCache.size <= 1) break;
+      if ((this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES && this.blockSumsCache.size <= LOOKUP_CACHE_ENTRIES) || this.blockSumsCache.size <= 1) break;
       this.blockSumsCache.delete(rowId);
       this.blockSumsCacheBytes -= old.length;
     }
