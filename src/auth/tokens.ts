@@ -1,4 +1,4 @@
-// The tokens file behind private collections (issue 7): one `token<TAB>ref[,ref…]` per line,
+// The tokens file behind private collections: one `token<TAB>ref[,ref…]` per line,
 // where a ref is a collection's seqcol digest or human name, or `*` for every private one.
 // Blank lines and lines starting with '#' are skipped. readTokensFile() reads and parses it;
 // parseTokensFile() is the pure part.

@@ -1,4 +1,4 @@
-// Read queries behind the discovery API (issue 5): naming authorities, aliases, collections and
+// Read queries behind the discovery API: naming authorities, aliases, collections and
 // the per-collection sequence mapping, each as a counted, paged listing.
 //
 // Listings are read in batches by keyset ("rows after the last one sent", in index order), each

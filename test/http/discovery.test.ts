@@ -1,4 +1,4 @@
-// The discovery API (issue 5) through app.inject: /naming-authorities, /aliases, /collections,
+// The discovery API through app.inject: /naming-authorities, /aliases, /collections,
 // /collections/:ref/sequences in JSON, TSV and CSV, paging edges, filters, 404s, the batch
 // metadata endpoint, and a FASTA range. Expected digests and lengths are computed here from the
 // FASTA text with node:crypto (md5, sha512t24u) or read from the compliance fixtures, never from

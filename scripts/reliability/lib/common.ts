@@ -1,4 +1,4 @@
-// Shared machinery of the reliability experiments (issue 8): a seeded PRNG, generated genomes
+// Shared machinery of the reliability experiments: a seeded PRNG, generated genomes
 // with independently computed digests, the real CLI as a child process, store snapshots (bytes
 // and rows), process memory from /proc, and a CLI server on 127.0.0.1. Used by the quick tests
 // (test/reliability/*.test.ts) and the long runs (scripts/reliability/*.ts) alike.

@@ -1,4 +1,4 @@
-// Discovery and cross-references (issue 5): list naming authorities, aliases and collections,
+// Discovery and cross-references: list naming authorities, aliases and collections,
 // map a collection to its sequences, and resolve many ids in one POST. Listings answer JSON, TSV
 // or CSV (`?format=` wins over Accept) and stream in batches; see docs/discovery.md.
 import { Readable } from 'node:stream';
