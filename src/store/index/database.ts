@@ -1,4 +1,5 @@
 // Opens the SQLite index: WAL, foreign keys, schema version checked (and migrated when writable).
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../errors.js';
@@ -8,6 +9,34 @@ export type Db = Database.Database;
 
 /** `allowOld`: a read-only open that accepts an older schema (to read its version, nothing else). */
 export function openIndexDb(path: string, options: { readonly: boolean; allowOld?: boolean }): Db {
+  if (!options.readonly && !existsSync(path)) createIndex(path);
+  return openExisting(path, options);
+}
+
+/**
+ * A new index is built under a private name (WAL mode, full schema) and linked into place, so
+ * first writers racing on a new store only ever open a finished WAL database. Built in place,
+ * two of them switching an empty file to WAL at once could fail with SQLITE_BUSY at once: SQLite
+ * skips the busy handler when upgrading a read lock could deadlock.
+ */
+function createIndex(path: string): void {
+  const building = `${path}.new-${process.pid}-${Date.now()}`;
+  try {
+    openExisting(building, { readonly: false }).close();
+    try {
+      linkSync(building, path);
+    } catch (err) {
+      // Another writer linked its index first: use that one.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const dir = openSync(dirname(path), 'r');
+    try { fsyncSync(dir); } finally { closeSync(dir); }
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(building + suffix, { force: true });
+  }
+}
+
+function openExisting(path: string, options: { readonly: boolean; allowOld?: boolean }): Db {
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly, timeout: 5000 });
