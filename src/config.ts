@@ -1,6 +1,12 @@
-// Server configuration: defaults, then environment, then CLI flags. The only module that reads
-// process.env for the server.
-import { storeDirFrom } from './cli/store-dir.js';
+// Configuration: defaults, then environment, then CLI flags. The only module that reads
+// process.env (lint enforces it): every other module takes its settings as arguments.
+
+/** Where the store lives when neither --store nor REFGET_STORE says. */
+export const DEFAULT_STORE = './data/store';
+
+/** The store directory: the flag if given, else REFGET_STORE, else DEFAULT_STORE. */
+export const storeDirFrom = (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string =>
+  flag ?? (env.REFGET_STORE?.trim() ? env.REFGET_STORE : undefined) ?? DEFAULT_STORE;
 
 export interface ServerConfig {
   readonly host: string;
@@ -22,6 +28,9 @@ export interface ServerConfig {
   readonly allowAllPublic?: boolean | undefined;
   /** answer plain sequence and metadata GETs ahead of Fastify (http/fast-path.ts); undefined = on */
   readonly fastPath?: boolean | undefined;
+  /** service-info's organization and environment */
+  readonly organization?: { readonly name: string; readonly url: string } | undefined;
+  readonly environment?: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -105,7 +114,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   return {
     host: flags.host ?? fromEnv('HOST', env.HOST, (v) => v) ?? '127.0.0.1',
     port: parsePort(flags.port ?? fromEnv('PORT', env.PORT, parsePort) ?? 8080),
-    storeDir: flags.store ?? storeDirFrom(undefined),
+    storeDir: storeDirFrom(flags.store, env),
     circularSupported: flags.circularSupported ?? fromEnv('CIRCULAR_SUPPORTED', env.CIRCULAR_SUPPORTED, parseBoolean) ?? true,
     subsequenceLimit: parseLimit(flags.subsequenceLimit ?? fromEnv('SUBSEQUENCE_LIMIT', env.SUBSEQUENCE_LIMIT, parseLimit) ?? undefined),
     logLevel: flags.logLevel ?? fromEnv('LOG_LEVEL', env.LOG_LEVEL, parseLogLevel) ?? 'info',
@@ -117,5 +126,27 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     tokensFile: flags.tokensFile ?? fromEnv('REFGET_TOKENS_FILE', env.REFGET_TOKENS_FILE, (v) => v),
     allowAllPublic: flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
+    organization: {
+      name: fromEnv('REFGET_ORGANIZATION', env.REFGET_ORGANIZATION, (v) => v) ?? 'Self-hosted',
+      url: fromEnv('REFGET_ORGANIZATION_URL', env.REFGET_ORGANIZATION_URL, (v) => v) ?? 'https://example.org',
+    },
+    environment: fromEnv('REFGET_ENVIRONMENT', env.REFGET_ENVIRONMENT, (v) => v) ?? 'prod',
   };
 }
+
+// The CLI's own settings from the environment (the server's are in loadConfig). Separate
+// functions: a bad REFGET_WORKERS stops `serve`, not `ingest`.
+
+/** REFGET_SAMPLE: load the bundled sample into an empty store before serving. */
+export const sampleFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean | undefined =>
+  fromEnv('REFGET_SAMPLE', env.REFGET_SAMPLE, parseBoolean);
+
+/** REFGET_WORKERS, checked by the CLI's own parser. */
+export const workersFromEnv = (parse: (raw: string) => number, env: NodeJS.ProcessEnv = process.env): number | undefined =>
+  fromEnv('REFGET_WORKERS', env.REFGET_WORKERS, parse);
+
+/** REFGET_DEBUG=1: print the stack of an unexpected error. */
+export const debugFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => env.REFGET_DEBUG === '1';
+
+/** NODE_CLUSTER_SCHED_POLICY is set: Node's own choice of cluster scheduling stands. */
+export const clusterPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => env.NODE_CLUSTER_SCHED_POLICY !== undefined;

@@ -6,29 +6,16 @@
 // slot of shared memory that both workers read; the slot is reused when both have hashed it. A
 // bounded number of bytes may be in flight, and callers await drain().
 import { Worker } from 'node:worker_threads';
+import type { FromHashWorker, HashWorkerData, ToHashWorker } from './hash-worker.js';
 
-// Inline (eval) worker: no separate file to resolve, so it works the same from src/ under tsx
-// and from dist/ under node.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-// md5 as hex; sha512 as base64url cut to 32 characters (24 bytes): sha512t24u, as digests.ts.
-const { algorithm, encoding, chars } = workerData;
-const slots = [];
-let hash = createHash(algorithm);
-parentPort.on('message', (msg) => {
-  if (msg.type === 'data') {
-    hash.update(slots[msg.slot].subarray(0, msg.length));
-    parentPort.postMessage({ type: 'ack', slot: msg.slot, length: msg.length });
-  } else if (msg.type === 'slot') {
-    slots[msg.slot] = new Uint8Array(msg.memory);
-  } else {
-    const value = hash.digest(encoding).slice(0, chars);
-    hash = createHash(algorithm);
-    parentPort.postMessage({ type: 'digest', value });
-  }
-});
-`;
+// The worker's own module: hash-worker.js in dist/. Running from src/ (tests and scripts under
+// tsx), it is hash-worker.ts, and Node 20 does not pass tsx's loader on to worker threads: a
+// one-line bootstrap registers it there first.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./hash-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+const startWorker = (workerData: HashWorkerData): Worker => (FROM_SOURCE
+  ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`, { eval: true, workerData })
+  : new Worker(WORKER_URL, { workerData }));
 
 export interface Digests {
   readonly md5: string;
@@ -36,10 +23,8 @@ export interface Digests {
   readonly ga4gh: string;
 }
 
-type WorkerMessage = { type: 'ack'; slot: number; length: number } | { type: 'digest'; value: string };
-
-const MD5 = { algorithm: 'md5', encoding: 'hex', chars: 32 } as const;
-const SHA512T24U = { algorithm: 'sha512', encoding: 'base64url', chars: 32 } as const;
+const MD5: HashWorkerData = { algorithm: 'md5', encoding: 'hex', chars: 32 };
+const SHA512T24U: HashWorkerData = { algorithm: 'sha512', encoding: 'base64url', chars: 32 };
 
 /** Size of a shared slot; longer chunks are split over several. */
 const SLOT_BYTES = 1 << 20;
@@ -50,9 +35,9 @@ class HashWorker {
   inFlight = 0;
   readonly digestWaiters: { resolve: (d: string) => void; reject: (e: Error) => void }[] = [];
 
-  constructor(digest: typeof MD5 | typeof SHA512T24U, onAck: (slot: number, length: number) => void, onError: (err: Error) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: digest });
-    this.worker.on('message', (msg: WorkerMessage) => {
+  constructor(digest: HashWorkerData, onAck: (slot: number, length: number) => void, onError: (err: Error) => void) {
+    this.worker = startWorker(digest);
+    this.worker.on('message', (msg: FromHashWorker) => {
       if (msg.type === 'ack') {
         this.inFlight -= msg.length;
         onAck(msg.slot, msg.length);
@@ -66,10 +51,14 @@ class HashWorker {
     });
   }
 
+  send(msg: ToHashWorker): void {
+    this.worker.postMessage(msg);
+  }
+
   digest(): Promise<string> {
     return new Promise((resolve, reject) => {
       this.digestWaiters.push({ resolve, reject });
-      this.worker.postMessage({ type: 'end' });
+      this.send({ type: 'end' });
     });
   }
 }
@@ -112,7 +101,7 @@ export class StreamingDigester {
       this.readers[slot] = this.workers.length;
       for (const w of this.workers) {
         w.inFlight += piece.length;
-        w.worker.postMessage({ type: 'data', slot, length: piece.length });
+        w.send({ type: 'data', slot, length: piece.length });
       }
     }
   }
@@ -122,7 +111,7 @@ export class StreamingDigester {
     const memory = new SharedArrayBuffer(SLOT_BYTES);
     const slot = this.slots.push(new Uint8Array(memory)) - 1;
     this.readers.push(0);
-    for (const w of this.workers) w.worker.postMessage({ type: 'slot', slot, memory });
+    for (const w of this.workers) w.send({ type: 'slot', slot, memory });
     return slot;
   }
 

@@ -7,6 +7,7 @@
 import cluster from 'node:cluster';
 import { serveClusterMetrics } from '../http/metrics.js';
 import { DAMAGE_ELSEWHERE, DAMAGE_FOUND } from '../server.js';
+import { clusterPolicyFromEnv } from '../config.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -24,7 +25,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     return;
   }
   // Node's own NODE_CLUSTER_SCHED_POLICY=none still selects the kernel's choice.
-  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_RR;
+  if (!clusterPolicyFromEnv()) cluster.schedulingPolicy = cluster.SCHED_RR;
   serveClusterMetrics(); // GET /metrics on any worker reports the sum over all workers
   // A worker's garbage is short-lived request state: a 4 MiB young generation (V8's default
   // is 16) kept a worker's RSS 12-15 MB lower after 8 s of slices at the same request rate

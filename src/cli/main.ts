@@ -4,8 +4,10 @@
 // reported in one line on stderr.
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { isAppError, storeErrorOf } from '../errors.js';
-import { storeDirFrom, DEFAULT_STORE } from './store-dir.js';
-import { loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, parseBoolean, fromEnv, ConfigError, LOG_LEVELS } from '../config.js';
+import {
+  loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, ConfigError, LOG_LEVELS,
+  storeDirFrom, DEFAULT_STORE, sampleFromEnv, workersFromEnv, debugFromEnv,
+} from '../config.js';
 import { availableParallelism } from 'node:os';
 // Each command's modules are imported when it runs, not here: start-up is part of every command's
 // time (all of them loaded up front took ~90 ms before `ingest` could start; a 250 Mbp ingest
@@ -165,7 +167,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
       fastPath: opts.fastPath === false ? false : undefined,
     });
-    const sample = opts.sample ?? fromEnv('REFGET_SAMPLE', process.env.REFGET_SAMPLE, parseBoolean) ?? false;
+    const sample = opts.sample ?? sampleFromEnv() ?? false;
     const { default: cluster } = await import('node:cluster');
     if (sample && cluster.isPrimary) {
       const { loadSampleIfEmpty } = await import('./sample.js');
@@ -186,7 +188,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
         store.close();
       }
     }
-    const workers = opts.workers ?? fromEnv('REFGET_WORKERS', process.env.REFGET_WORKERS, parseWorkers) ?? availableParallelism();
+    const workers = opts.workers ?? workersFromEnv(parseWorkers) ?? availableParallelism();
     // Loaded here, not at the top: `ingest` and the other commands need none of the server stack
     // (Fastify, its plugins, prom-client).
     const { runClustered } = await import('./cluster.js');
@@ -214,6 +216,6 @@ function cliErrorLine(err: unknown): string {
   if (isAppError(known) || known instanceof ConfigError) return known.message;
   const e = known as (Error & { code?: unknown; path?: unknown }) | undefined;
   if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return `${e.message}`;
-  if (process.env.REFGET_DEBUG === '1') return `unexpected error: ${e?.stack ?? String(err)}`;
+  if (debugFromEnv()) return `unexpected error: ${e?.stack ?? String(err)}`;
   return `unexpected error: ${(e?.message ?? String(err)).split('\n')[0]} (set REFGET_DEBUG=1 for details)`;
 }

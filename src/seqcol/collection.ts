@@ -51,6 +51,12 @@ export const COLLATED = ['names', 'lengths', 'sequences', 'name_length_pairs'] a
 /** The level-2 attributes every stored collection has (and the comparison fixtures expect), sorted. */
 export const LEVEL2_ATTRIBUTES = ['lengths', 'name_length_pairs', 'names', 'sequences', 'sorted_sequences'] as const;
 
+/** Every attribute a stored collection has a level-1 digest for (level 2's plus the transient one). */
+export const COLLECTION_ATTRIBUTES = [...LEVEL2_ATTRIBUTES, ...TRANSIENT] as const;
+export type CollectionAttribute = (typeof COLLECTION_ATTRIBUTES)[number];
+export const isCollectionAttribute = (name: string): name is CollectionAttribute =>
+  (COLLECTION_ATTRIBUTES as readonly string[]).includes(name);
+
 /** The level-1 digest of one attribute's level-2 value: sha512t24u(JCS(value)). */
 export function attributeDigest(value: unknown): string {
   return sha512t24u(canonicalJson(value));

@@ -2,22 +2,20 @@
 // lookups. Plain rows out; building level-1/level-2 JSON is seqcol/'s job.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './index/database.js';
+import { COLLECTION_ATTRIBUTES, type CollectionAttribute } from '../seqcol/collection.js';
 
-/** Attributes with a stored level-1 digest, and the column holding it. */
-export const ATTRIBUTE_COLUMNS = {
+/** The column holding each attribute's level-1 digest. */
+const ATTRIBUTE_COLUMNS: Readonly<Record<CollectionAttribute, string>> = {
   names: 'names_digest',
   lengths: 'lengths_digest',
   sequences: 'sequences_digest',
   name_length_pairs: 'name_length_pairs_digest',
   sorted_name_length_pairs: 'sorted_name_length_pairs_digest',
   sorted_sequences: 'sorted_sequences_digest',
-} as const;
+};
 
 /** Leaves out the collections whose ids are in a JSON array parameter (private collections). */
 const NOT_HIDDEN = 'id NOT IN (SELECT value FROM json_each(?))';
-
-export type CollectionAttribute = keyof typeof ATTRIBUTE_COLUMNS;
-export const isCollectionAttribute = (name: string): name is CollectionAttribute => Object.hasOwn(ATTRIBUTE_COLUMNS, name);
 
 export interface CollectionRow {
   readonly id: number;
@@ -52,10 +50,22 @@ const toRow = (r: RawRow): CollectionRow => ({
   totalLength: r.total_length,
 });
 
+/** The statements for one attribute, with and without a hidden-collections filter. */
+interface AttributeStatements {
+  readonly withDigest: Statement;
+  readonly withDigestShown: Statement;
+  readonly digests: Statement;
+  readonly digestsShown: Statement;
+  readonly count: Statement;
+  readonly countShown: Statement;
+}
+
 export class CollectionIndex {
   private readonly db: Db;
   private readonly byDigest: Statement;
   private readonly members: Statement;
+  private readonly byAttribute: ReadonlyMap<CollectionAttribute, AttributeStatements>;
+  /** `list` statements by filter set: at most 2^6 × 2, each prepared on first use. */
   private readonly filtered = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(db: Db) {
@@ -63,6 +73,22 @@ export class CollectionIndex {
     this.byDigest = db.prepare('SELECT * FROM collections WHERE digest = ?');
     this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
       JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
+    // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from a request.
+    this.byAttribute = new Map(COLLECTION_ATTRIBUTES.map((attribute) => {
+      const column = ATTRIBUTE_COLUMNS[attribute];
+      return [attribute, {
+        withDigest: db.prepare(`SELECT * FROM collections WHERE ${column} = ? LIMIT 1`),
+        withDigestShown: db.prepare(`SELECT * FROM collections WHERE ${column} = ? AND ${NOT_HIDDEN} LIMIT 1`),
+        digests: db.prepare(`SELECT DISTINCT ${column} FROM collections ORDER BY ${column} LIMIT ? OFFSET ?`).pluck(),
+        digestsShown: db.prepare(`SELECT DISTINCT ${column} FROM collections WHERE ${NOT_HIDDEN} ORDER BY ${column} LIMIT ? OFFSET ?`).pluck(),
+        count: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections`).pluck(),
+        countShown: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections WHERE ${NOT_HIDDEN}`).pluck(),
+      }];
+    }));
+  }
+
+  private statements(attribute: CollectionAttribute): AttributeStatements {
+    return this.byAttribute.get(attribute)!;
   }
 
   get(digest: string): CollectionRow | undefined {
@@ -103,20 +129,16 @@ export class CollectionIndex {
 
   /** Some collection whose `attribute` has this level-1 digest (they all share its level 2). */
   withAttribute(attribute: CollectionAttribute, digest: string, hidden?: string): CollectionRow | undefined {
-    const row = (hidden === undefined
-      ? this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? LIMIT 1`).get(digest)
-      : this.db.prepare(`SELECT * FROM collections WHERE ${ATTRIBUTE_COLUMNS[attribute]} = ? AND ${NOT_HIDDEN} LIMIT 1`).get(digest, hidden)) as RawRow | undefined;
+    const s = this.statements(attribute);
+    const row = (hidden === undefined ? s.withDigest.get(digest) : s.withDigestShown.get(digest, hidden)) as RawRow | undefined;
     return row === undefined ? undefined : toRow(row);
   }
 
   /** Distinct level-1 digests of one attribute, in order. */
   attributeDigests(attribute: CollectionAttribute, limit: number, offset: number, hidden?: string): { digests: string[]; total: number } {
-    const column = ATTRIBUTE_COLUMNS[attribute];
-    const where = hidden === undefined ? '' : `WHERE ${NOT_HIDDEN}`;
-    const values = hidden === undefined ? [] : [hidden];
-    return {
-      digests: this.db.prepare(`SELECT DISTINCT ${column} FROM collections ${where} ORDER BY ${column} LIMIT ? OFFSET ?`).pluck().all(...values, limit, offset) as string[],
-      total: this.db.prepare(`SELECT count(DISTINCT ${column}) FROM collections ${where}`).pluck().get(...values) as number,
-    };
+    const s = this.statements(attribute);
+    return hidden === undefined
+      ? { digests: s.digests.all(limit, offset) as string[], total: s.count.get() as number }
+      : { digests: s.digestsShown.all(hidden, limit, offset) as string[], total: s.countShown.get(hidden) as number };
   }
 }

@@ -375,7 +375,7 @@ export class SequenceStore {
 
   /** A sequence's block checksums, read once and checked against the row (cached, bounded in bytes). */
   private blockSums(record: SequenceRecord): Uint8Array {
-    let sums = this.blockSumsCache.get(record.rowId);
+    const sums = this.blockSumsCache.get(record.rowId);
     if (sums !== undefined) {
       this.blockSumsCache.delete(record.rowId); // LRU: most recent last
       this.blockSumsCache.set(record.rowId, sums);

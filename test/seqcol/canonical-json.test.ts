@@ -70,7 +70,6 @@ t.test('unsupported values throw TypeError instead of being skipped', async (t) 
   t.throws(() => canonicalJson(undefined), TypeError);
   t.throws(() => canonicalJson({ a: undefined }), TypeError);
   t.throws(() => canonicalJson([undefined]), TypeError);
-  // eslint-disable-next-line no-sparse-arrays
   t.throws(() => canonicalJson([1, , 2]), TypeError, 'sparse array hole');
   t.throws(() => canonicalJson(10n), TypeError);
   t.throws(() => canonicalJson(Symbol('x')), TypeError);

@@ -43,8 +43,7 @@ export interface CorruptionFigures {
 interface Row { id: number; md5: string; ga4gh: string; pack_id: number; offset: number; byte_length: number }
 interface Rec extends GeneratedRecord { text: Buffer; circular: boolean }
 
-const KINDS = ['pack-flip', 'index-flip', 'pack-truncate', 'pack-delete'] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = 'pack-flip' | 'index-flip' | 'pack-truncate' | 'pack-delete';
 
 export async function runCorruption(options: { seed: number; trials: number }): Promise<CorruptionFigures> {
   const began = Date.now();

@@ -30,8 +30,6 @@ const utf16 = (s: string, be: boolean, bom: boolean): Buffer => {
 const manyRecords = (n: number): string => Array.from({ length: n }, (_, i) => `>r${i}\nACGT${'ACGT'.repeat(i % 7)}\n`).join('');
 const validFasta = (): string => Array.from({ length: 2000 }, (_, i) => `>s${i}\n${'ACGTTGCA'.repeat(20 + (i % 13))}\n`).join('');
 
-const INVALID = /invalid byte/;
-
 export const CORPUS: readonly CorpusCase[] = [
   // ---- no records / no name / misplaced sequence ----
   { name: 'empty file', why: 'nothing to ingest', input: () => b(''), expect: 'error', line: 1, cause: /empty file: no FASTA records/ },

@@ -3,8 +3,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../errors.js';
 import { compareCollections } from '../../seqcol/compare.js';
-import { validateLevel2, type Level2 } from '../../seqcol/collection.js';
-import { isCollectionAttribute, ATTRIBUTE_COLUMNS, type CollectionAttribute, type CollectionRow } from '../../store/collection-index.js';
+import { validateLevel2, COLLECTION_ATTRIBUTES, isCollectionAttribute, type CollectionAttribute, type Level2 } from '../../seqcol/collection.js';
+import type { CollectionRow } from '../../store/collection-index.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
 import { sendJson } from '../json.js';
@@ -14,7 +14,7 @@ import { ErrorResponse } from '../schemas.js';
 const JSON_CT = 'application/json; charset=utf-8';
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 10_000;
-const ATTRIBUTES = Object.keys(ATTRIBUTE_COLUMNS) as CollectionAttribute[];
+const ATTRIBUTES: readonly CollectionAttribute[] = COLLECTION_ATTRIBUTES;
 const isTransient = (a: string): boolean => (TRANSIENT as readonly string[]).includes(a);
 
 const DigestParam = { type: 'string', description: 'seqcol level-0 digest' } as const;

@@ -28,11 +28,11 @@ export async function serviceInfoRoutes(app: FastifyInstance): Promise<void> {
       name: 'refget server',
       type: { group: 'org.ga4gh', artifact: 'refget', version: '2.0.0' },
       description: 'Reference sequences (refget v1.0.1 and v2.0.0) and sequence collections (seqcol v1.0.0)',
-      organization: { name: process.env.REFGET_ORGANIZATION ?? 'Self-hosted', url: process.env.REFGET_ORGANIZATION_URL ?? 'https://example.org' },
+      organization: config.organization ?? { name: 'Self-hosted', url: 'https://example.org' },
       version: pkg.version,
       createdAt: startedAt,
       updatedAt: startedAt,
-      environment: process.env.REFGET_ENVIRONMENT ?? 'prod',
+      environment: config.environment ?? 'prod',
       service: {
         circular_supported: config.circularSupported,
         algorithms: ALGORITHMS,
