@@ -44,14 +44,20 @@ export async function writeGenomeRecord(out: Writable, name: string, bases: numb
           nEnd = pos + 10_000 + Math.floor(rand() * 990_000);
           nextN = nEnd + Math.floor(rand() * 30e6);
         }
-        if (pos < nEnd) { block[o++] = 0x4e; continue; }
+        if (pos < nEnd) {
+          block[o++] = 0x4e;
+          continue;
+        }
         if (pos >= unmaskEnd && pos >= maskEnd) {
           // alternate unmasked and soft-masked stretches, ~40 % masked on average
           maskEnd = pos + 200 + Math.floor(rand() * 3000);
           unmaskEnd = maskEnd + 300 + Math.floor(rand() * 4500);
         }
         const r = rand();
-        if (r < 2e-6) { block[o++] = iupac[Math.floor(rand() * 10)]!; continue; }
+        if (r < 2e-6) {
+          block[o++] = iupac[Math.floor(rand() * 10)]!;
+          continue;
+        }
         const b = Math.floor(r * 4) & 3;
         block[o++] = pos < maskEnd ? lower[b]! : upper[b]!;
       }
@@ -71,7 +77,10 @@ export async function writeProteins(out: Writable, count: number, rand: () => nu
     buf += `>prot${i} generated protein\n`;
     for (let k = 0; k < len; k += LINE) buf += `${seq.slice(k, k + LINE)}\n`;
     buf += '';
-    if (buf.length > 1 << 20) { await write(out, buf); buf = ''; }
+    if (buf.length > 1 << 20) {
+      await write(out, buf);
+      buf = '';
+    }
     if (i % 7 === 0) buf = buf.replace(/\n$/, '*\n'); // some records end with a stop codon
   }
   await write(out, buf);

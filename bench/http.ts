@@ -15,11 +15,29 @@ import { rng, writeGenomeRecord, writeProteins } from './generate.js';
 const require = createRequire(import.meta.url);
 // autocannon ships no types; the few fields used here are typed at the call sites.
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-interface Stat { average: number; p50: number; p99: number; max: number; total: number }
-interface AutocannonResult { requests: Stat; latency: Stat; throughput: Stat; errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number }
+interface Stat {
+  average: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+}
+interface AutocannonResult {
+  requests: Stat;
+  latency: Stat;
+  throughput: Stat;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  duration: number;
+}
 
 const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : def; };
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : def;
+};
 const seconds = Number(opt('--seconds', '10'));
 const connections = Number(opt('--connections', '50'));
 const workers = opt('--workers', String(cpus().length));
@@ -54,7 +72,21 @@ async function prepare(): Promise<void> {
   await writeProteins(p, 100_000, rand);
   p.end();
   await once(p, 'finish');
-  const ingest = spawnSync('node', ['dist/cli/main.js', 'ingest', '--no-progress', '--store', store, '--naming-authority', 'bench', genome, join(out, 'proteins.fa')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const ingest = spawnSync(
+    'node',
+    [
+      'dist/cli/main.js',
+      'ingest',
+      '--no-progress',
+      '--store',
+      store,
+      '--naming-authority',
+      'bench',
+      genome,
+      join(out, 'proteins.fa'),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (ingest.status !== 0) throw new Error('ingest failed');
   // The baseline's files: each chromosome's normalised sequence, named by md5, as nginx will serve it.
   const s = SequenceStore.open(store);
@@ -77,13 +109,24 @@ async function prepare(): Promise<void> {
  */
 async function withPeakRss<T>(rootPid: number, during: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
   const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(rootPid)], { encoding: 'utf8' });
-  const pids = [rootPid, ...ps.stdout.trim().split('\n').filter((l) => l.trim() !== '').map(Number)];
+  const pids = [
+    rootPid,
+    ...ps.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number),
+  ];
   const pageMb = 4096 / 1024 / 1024;
   let peak = 0;
   const sample = (): void => {
     // The largest single process (each worker is held to the RSS target on its own).
     for (const pid of pids) {
-      try { peak = Math.max(peak, Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * pageMb); } catch { /* exited */ }
+      try {
+        peak = Math.max(peak, Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * pageMb);
+      } catch {
+        /* exited */
+      }
     }
   };
   const timer = setInterval(sample, 100);
@@ -96,14 +139,31 @@ async function withPeakRss<T>(rootPid: number, during: () => Promise<T>): Promis
   }
 }
 
-interface Row { workload: string; server: string; reqPerSec: number; MBps: number; p50: number; p99: number; max: number; errors: number; non2xx: number; peakRssMb?: number }
+interface Row {
+  workload: string;
+  server: string;
+  reqPerSec: number;
+  MBps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  peakRssMb?: number;
+}
 
 function row(workload: string, server: string, r: AutocannonResult, peakRssMb?: number): Row {
   return {
-    workload, server,
-    reqPerSec: Math.round(r.requests.average), MBps: +(r.throughput.average / 1e6).toFixed(1),
-    p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    errors: r.errors + r.timeouts, non2xx: r.non2xx, ...(peakRssMb === undefined ? {} : { peakRssMb }),
+    workload,
+    server,
+    reqPerSec: Math.round(r.requests.average),
+    MBps: +(r.throughput.average / 1e6).toFixed(1),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    ...(peakRssMb === undefined ? {} : { peakRssMb }),
   };
 }
 
@@ -114,24 +174,35 @@ async function downloads(url: string, parallel = 2): Promise<Omit<Row, 'workload
   let bytes = 0;
   let errors = 0;
   const began = Date.now();
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (Date.now() < until) {
-      const t0 = Date.now();
-      const curl = spawn('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let text = '';
-      curl.stdout.on('data', (d: Buffer) => { text += d.toString(); });
-      await once(curl, 'exit');
-      const [code, size] = text.split(' ');
-      if (code !== '200') errors++;
-      bytes += Number(size) || 0;
-      times.push(Date.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (Date.now() < until) {
+        const t0 = Date.now();
+        const curl = spawn('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        let text = '';
+        curl.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        await once(curl, 'exit');
+        const [code, size] = text.split(' ');
+        if (code !== '200') errors++;
+        bytes += Number(size) || 0;
+        times.push(Date.now() - t0);
+      }
+    }),
+  );
   const wall = (Date.now() - began) / 1000;
   times.sort((a, b) => a - b);
   return {
-    reqPerSec: +(times.length / wall).toFixed(2), MBps: Math.round(bytes / 1e6 / wall),
-    p50: times[Math.floor(times.length / 2)] ?? 0, p99: times[Math.floor(times.length * 0.99)] ?? 0, max: times.at(-1) ?? 0, errors, non2xx: errors,
+    reqPerSec: +(times.length / wall).toFixed(2),
+    MBps: Math.round(bytes / 1e6 / wall),
+    p50: times[Math.floor(times.length / 2)] ?? 0,
+    p99: times[Math.floor(times.length * 0.99)] ?? 0,
+    max: times.at(-1) ?? 0,
+    errors,
+    non2xx: errors,
   };
 }
 
@@ -149,12 +220,21 @@ async function main(): Promise<void> {
   const sliceStart = (): number => Math.floor(rand() * (chrom.length - 100));
 
   const port = await freePort();
-  const server: ChildProcess = spawn('node', ['dist/cli/main.js', 'serve', '--store', store, '--port', String(port), '--workers', workers], {
-    env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const server: ChildProcess = spawn(
+    'node',
+    ['dist/cli/main.js', 'serve', '--store', store, '--port', String(port), '--workers', workers],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/service-info`)).ok) break; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${base}/service-info`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 
@@ -164,11 +244,14 @@ async function main(): Promise<void> {
   if (nginxBin) {
     const nport = await freePort();
     const conf = join(out, 'nginx.conf');
-    writeFileSync(conf, `worker_processes ${workers}; daemon off; pid ${out}/nginx.pid; error_log ${out}/nginx-error.log;
+    writeFileSync(
+      conf,
+      `worker_processes ${workers}; daemon off; pid ${out}/nginx.pid; error_log ${out}/nginx-error.log;
 events { worker_connections 1024; }
 http { access_log off; sendfile on; tcp_nopush on; default_type text/plain;
   client_body_temp_path ${out}/nginx-tmp; proxy_temp_path ${out}/nginx-tmp; fastcgi_temp_path ${out}/nginx-tmp; uwsgi_temp_path ${out}/nginx-tmp; scgi_temp_path ${out}/nginx-tmp;
-  server { listen 127.0.0.1:${nport}; root ${flat}; location / { } } }\n`);
+  server { listen 127.0.0.1:${nport}; root ${flat}; location / { } } }\n`,
+    );
     mkdirSync(join(out, 'nginx-tmp'), { recursive: true });
     nginx = spawn(nginxBin, ['-c', conf, '-p', out], { stdio: 'inherit' });
     nginxBase = `http://127.0.0.1:${nport}`;
@@ -181,22 +264,39 @@ http { access_log off; sendfile on; tcp_nopush on; default_type text/plain;
   const run = async (workload: string, opts: Record<string, unknown>, nginxOpts?: Record<string, unknown>): Promise<void> => {
     const measured = await withPeakRss(server.pid!, () => autocannon({ connections, duration: seconds, ...opts }));
     rows.push(row(workload, 'refget', measured.result, measured.peakRssMb));
-    if (nginxBase && nginxOpts) rows.push(row(workload, 'nginx', await autocannon({ connections, duration: seconds, ...nginxOpts })));
+    if (nginxBase && nginxOpts)
+      rows.push(row(workload, 'nginx', await autocannon({ connections, duration: seconds, ...nginxOpts })));
   };
-  const slicePath = (): string => { const st = sliceStart(); return `/sequence/${chrom.md5}?start=${st}&end=${st + 100}`; };
-  const rangeHeader = (): string => { const st = sliceStart(); return `bytes=${st}-${st + 99}`; };
+  const slicePath = (): string => {
+    const st = sliceStart();
+    return `/sequence/${chrom.md5}?start=${st}&end=${st + 100}`;
+  };
+  const rangeHeader = (): string => {
+    const st = sliceStart();
+    return `bytes=${st}-${st + 99}`;
+  };
   // Each workload is a fixed list of REQUESTS random requests that every connection cycles
   // through. autocannon builds those once per connection (so the list stays short: 50 x 10,000
   // builds delayed the first requests by seconds); a per-request setupRequest() callback instead
   // costs the client more than nginx spends answering (nginx: 29k req/s with it, 49k without),
   // and the client shares the server's two cores. The protein workload keeps a fresh random id
   // per request (setupRequest), since its point is cold-ish index and pack access.
-  const list = (make: () => { path: string; headers?: Record<string, string> }): { requests: Record<string, unknown>[] } =>
-    ({ requests: Array.from({ length: REQUESTS }, () => ({ method: 'GET', ...make() })) });
-  const ranges = (path: string): { requests: Record<string, unknown>[] } => list(() => ({ path, headers: { range: rangeHeader() } }));
+  const list = (make: () => { path: string; headers?: Record<string, string> }): { requests: Record<string, unknown>[] } => ({
+    requests: Array.from({ length: REQUESTS }, () => ({ method: 'GET', ...make() })),
+  });
+  const ranges = (path: string): { requests: Record<string, unknown>[] } =>
+    list(() => ({ path, headers: { range: rangeHeader() } }));
 
-  await run('100-base slices (start/end)', { url: base, ...list(() => ({ path: slicePath() })) }, { url: nginxBase, ...ranges(`/${chrom.md5}`) });
-  await run('100-base slices (Range)', { url: base, ...ranges(`/sequence/${chrom.md5}`) }, { url: nginxBase, ...ranges(`/${chrom.md5}`) });
+  await run(
+    '100-base slices (start/end)',
+    { url: base, ...list(() => ({ path: slicePath() })) },
+    { url: nginxBase, ...ranges(`/${chrom.md5}`) },
+  );
+  await run(
+    '100-base slices (Range)',
+    { url: base, ...ranges(`/sequence/${chrom.md5}`) },
+    { url: nginxBase, ...ranges(`/${chrom.md5}`) },
+  );
   await run('metadata by md5', { url: base, ...list(() => ({ path: `/sequence/${pick(all).md5}/metadata` })) });
   // Whole-sequence downloads: autocannon's JS client is the bottleneck for 250 MB bodies, so
   // curl processes (discarding the body) drive this one.
@@ -214,21 +314,44 @@ http { access_log off; sendfile on; tcp_nopush on; default_type text/plain;
       return { path: `/sequence/${chrom.md5}?start=${st}&end=${st + 1_000_000}` };
     }),
   });
-  await run('random proteins (100k ids, random per request)', { url: base, requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: `/sequence/${pick(proteins).md5}` }) }] });
+  await run('random proteins (100k ids, random per request)', {
+    url: base,
+    requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: `/sequence/${pick(proteins).md5}` }) }],
+  });
 
   server.kill('SIGTERM');
   nginx?.kill('SIGTERM');
   await once(server, 'exit');
 
-  const ratios = rows.filter((r) => r.server === 'refget').map((r) => {
-    const n = rows.find((x) => x.server === 'nginx' && x.workload === r.workload);
-    return n ? { workload: r.workload, reqPerSecVsNginx: +(r.reqPerSec / n.reqPerSec).toFixed(2), MBpsVsNginx: +(r.MBps / n.MBps).toFixed(2) } : undefined;
-  }).filter((x) => x !== undefined);
+  const ratios = rows
+    .filter((r) => r.server === 'refget')
+    .map((r) => {
+      const n = rows.find((x) => x.server === 'nginx' && x.workload === r.workload);
+      return n
+        ? {
+            workload: r.workload,
+            reqPerSecVsNginx: +(r.reqPerSec / n.reqPerSec).toFixed(2),
+            MBpsVsNginx: +(r.MBps / n.MBps).toFixed(2),
+          }
+        : undefined;
+    })
+    .filter((x) => x !== undefined);
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const result = {
-    date: new Date().toISOString(), commit, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { seconds, connections, workers: Number(workers), requestsPerList: REQUESTS, chromosomes: chroms.length, chromosomeBases: chrom.length, proteins: proteins.length },
-    rows, ratios,
+    date: new Date().toISOString(),
+    commit,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: {
+      seconds,
+      connections,
+      workers: Number(workers),
+      requestsPerList: REQUESTS,
+      chromosomes: chroms.length,
+      chromosomeBases: chrom.length,
+      proteins: proteins.length,
+    },
+    rows,
+    ratios,
   };
   console.table(rows);
   console.table(ratios);
@@ -239,5 +362,9 @@ http { access_log off; sendfile on; tcp_nopush on; default_type text/plain;
 await main();
 if (existsSync(join(out, 'nginx.pid'))) {
   const pid = Number(readFileSync(join(out, 'nginx.pid'), 'utf8'));
-  try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
 }

@@ -23,7 +23,9 @@ const cli = 'dist/cli/main.js';
 if (!existsSync(cli)) throw new Error('run `npm run build` first');
 if (!existsSync(genome) || !existsSync(proteinFile) || statSync(genome).size < bases) {
   mkdirSync(dir, { recursive: true });
-  execFileSync('npx', ['tsx', 'bench/generate.ts', dir, '--bases', String(bases), '--proteins', String(proteins)], { stdio: 'inherit' });
+  execFileSync('npx', ['tsx', 'bench/generate.ts', dir, '--bases', String(bases), '--proteins', String(proteins)], {
+    stdio: 'inherit',
+  });
 }
 
 // This development VM exports NODE_EXTRA_CA_CERTS (for its registry proxy), which makes every
@@ -43,8 +45,10 @@ function timed(cmd: string, cmdArgs: string[]): { seconds: number; peakRssMb: nu
   return { seconds, peakRssMb: Math.round(kb / 1024), stdout: r.stdout };
 }
 
-const dirSize = (d: string): number => readdirSync(d, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+const dirSize = (d: string): number =>
+  readdirSync(d, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
 
 const fileMb = statSync(genome).size / 1e6;
 // Warm the page cache so every contender reads from memory.
@@ -61,7 +65,8 @@ for (let round = 0; round < 3; round++) {
   rmSync(store, { recursive: true, force: true });
   rounds.push({ sha, md5, ingest: timed('node', [cli, 'ingest', '--no-progress', '--store', store, genome]) });
 }
-const best = (pick: (r: (typeof rounds)[number]) => Timing): Timing => rounds.map(pick).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const best = (pick: (r: (typeof rounds)[number]) => Timing): Timing =>
+  rounds.map(pick).reduce((a, b) => (b.seconds < a.seconds ? b : a));
 const sha = best((r) => r.sha);
 const md5 = best((r) => r.md5);
 const ingest = best((r) => r.ingest);
@@ -94,16 +99,39 @@ for (let i = 0; i < N; i++) {
 const sliceUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 s.close();
 
-process.stdout.write(`${JSON.stringify({
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, unsetForIngest: unsetEnv },
-  rounds: rounds.map((r) => ({ sha512sum_s: +r.sha.seconds.toFixed(2), md5sum_s: +r.md5.seconds.toFixed(2), ingest_s: +r.ingest.seconds.toFixed(2) })),
-  genome: { file: genome, mb: Math.round(fileMb), bases: record.length },
-  baseline: { sha512sum_s: +sha.seconds.toFixed(2), sha512sum_MBps: Math.round(fileMb / sha.seconds), md5sum_s: +md5.seconds.toFixed(2), md5sum_MBps: Math.round(fileMb / md5.seconds) },
-  ingest: {
-    seconds: +ingest.seconds.toFixed(2), MBps: Math.round(fileMb / ingest.seconds),
-    vs_sha512sum: +(ingest.seconds / sha.seconds).toFixed(2), peakRssMb: Math.max(...rounds.map((r) => r.ingest.peakRssMb)),
-    storeBytesPerBase: +(genomeStore / record.length).toFixed(4),
-  },
-  proteins: { records: pSummary.records, residues: pSummary.bases, seconds: +pingest.seconds.toFixed(2), packBytesPerResidue: +(proteinPacks / pSummary.bases).toFixed(4), peakRssMb: pingest.peakRssMb },
-  decode: { range10MbpGBps: +decodeGBs.toFixed(2), slice100WarmUs: +sliceUs.toFixed(2) },
-}, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, unsetForIngest: unsetEnv },
+      rounds: rounds.map((r) => ({
+        sha512sum_s: +r.sha.seconds.toFixed(2),
+        md5sum_s: +r.md5.seconds.toFixed(2),
+        ingest_s: +r.ingest.seconds.toFixed(2),
+      })),
+      genome: { file: genome, mb: Math.round(fileMb), bases: record.length },
+      baseline: {
+        sha512sum_s: +sha.seconds.toFixed(2),
+        sha512sum_MBps: Math.round(fileMb / sha.seconds),
+        md5sum_s: +md5.seconds.toFixed(2),
+        md5sum_MBps: Math.round(fileMb / md5.seconds),
+      },
+      ingest: {
+        seconds: +ingest.seconds.toFixed(2),
+        MBps: Math.round(fileMb / ingest.seconds),
+        vs_sha512sum: +(ingest.seconds / sha.seconds).toFixed(2),
+        peakRssMb: Math.max(...rounds.map((r) => r.ingest.peakRssMb)),
+        storeBytesPerBase: +(genomeStore / record.length).toFixed(4),
+      },
+      proteins: {
+        records: pSummary.records,
+        residues: pSummary.bases,
+        seconds: +pingest.seconds.toFixed(2),
+        packBytesPerResidue: +(proteinPacks / pSummary.bases).toFixed(4),
+        peakRssMb: pingest.peakRssMb,
+      },
+      decode: { range10MbpGBps: +decodeGBs.toFixed(2), slice100WarmUs: +sliceUs.toFixed(2) },
+    },
+    null,
+    2,
+  )}\n`,
+);

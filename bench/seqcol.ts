@@ -16,7 +16,9 @@ const n = Number(args[args.indexOf('--sequences') + 1] || 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'refget-seqcol-bench-'));
 try {
   const rand = rng(7);
-  const seqs = Array.from({ length: n }, () => Array.from({ length: 200 + Math.floor(rand() * 800) }, () => 'ACGT'[Math.floor(rand() * 4)]).join(''));
+  const seqs = Array.from({ length: n }, () =>
+    Array.from({ length: 200 + Math.floor(rand() * 800) }, () => 'ACGT'[Math.floor(rand() * 4)]).join(''),
+  );
   writeFileSync(join(dir, 'a.fa'), seqs.map((s, i) => `>chr${i}\n${s}\n`).join(''));
   // b: the same sequences, every tenth renamed, the last hundred moved to the front
   const order = [...seqs.keys()];
@@ -25,7 +27,12 @@ try {
   const store = join(dir, 'store');
   const ia = await runIngest([join(dir, 'a.fa')], { store });
   const ib = await runIngest([join(dir, 'b.fa')], { store });
-  const app = await buildApp({ store: SequenceStore.open(store), config: loadConfig({ store }), logger: false, closeStore: true });
+  const app = await buildApp({
+    store: SequenceStore.open(store),
+    config: loadConfig({ store }),
+    logger: false,
+    closeStore: true,
+  });
   const [da, db] = [ia.collections[0]!.digest, ib.collections[0]!.digest];
   const time = async (label: string, fn: () => Promise<{ statusCode: number }>): Promise<[string, number]> => {
     await fn();
@@ -42,13 +49,23 @@ try {
     await time('GET /collection level 2', () => app.inject({ url: `/collection/${da}` })),
     await time('GET /collection level 1', () => app.inject({ url: `/collection/${da}?level=1` })),
     await time('GET /comparison', () => app.inject({ url: `/comparison/${da}/${db}` })),
-    await time('POST /comparison', () => app.inject({ method: 'POST', url: `/comparison/${da}`, payload: level2, headers: { 'content-type': 'application/json' } })),
+    await time('POST /comparison', () =>
+      app.inject({ method: 'POST', url: `/comparison/${da}`, payload: level2, headers: { 'content-type': 'application/json' } }),
+    ),
   ]);
   await app.close();
-  process.stdout.write(`${JSON.stringify({
-    machine: { cpus: cpus().length, node: process.version }, sequences: n,
-    ingestSeconds: { a: +ia.seconds.toFixed(2), b: +ib.seconds.toFixed(2) }, msPerRequest: ms,
-  }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        machine: { cpus: cpus().length, node: process.version },
+        sequences: n,
+        ingestSeconds: { a: +ia.seconds.toFixed(2), b: +ib.seconds.toFixed(2) },
+        msPerRequest: ms,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -34,7 +34,9 @@ if (!existsSync(join(store, 'ready'))) {
   w.end();
   await once(w, 'finish');
   const t0 = Date.now();
-  const r = spawnSync('node', ['dist/cli/main.js', 'ingest', '--no-progress', '--store', store, fa], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync('node', ['dist/cli/main.js', 'ingest', '--no-progress', '--store', store, fa], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) throw new Error('ingest failed');
   process.stderr.write(`ingested ${n} sequences in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   rmSync(fa);
@@ -43,14 +45,22 @@ if (!existsSync(join(store, 'ready'))) {
 const sample = (await import('node:fs')).readFileSync(join(store, 'ready'), 'utf8').split('\n').filter(Boolean);
 const port = 20000 + Math.floor(Math.random() * 20000);
 const t0 = process.hrtime.bigint();
-const server = spawn('node', ['dist/cli/main.js', 'serve', '--workers', '1', '--store', store, '--port', String(port)], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+const server = spawn('node', ['dist/cli/main.js', 'serve', '--workers', '1', '--store', store, '--port', String(port)], {
+  env: { ...process.env, LOG_LEVEL: 'warn' },
+  stdio: 'ignore',
+});
 const id = sample[Math.floor(Math.random() * sample.length)]!;
 let firstMs = 0;
 for (let i = 0; i < 500; i++) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/sequence/${id}`);
-    if (res.status === 200) { firstMs = Number(process.hrtime.bigint() - t0) / 1e6; break; }
-  } catch { /* not listening yet */ }
+    if (res.status === 200) {
+      firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      break;
+    }
+  } catch {
+    /* not listening yet */
+  }
   await new Promise((r) => setTimeout(r, 5));
 }
 const t1 = process.hrtime.bigint();
@@ -58,4 +68,6 @@ const meta = await fetch(`http://127.0.0.1:${port}/sequence/${sample[0]}/metadat
 const metaMs = Number(process.hrtime.bigint() - t1) / 1e6;
 server.kill('SIGTERM');
 await once(server, 'exit');
-process.stdout.write(`${JSON.stringify({ sequences: n, startToFirstSequenceMs: Math.round(firstMs), nextMetadataMs: +metaMs.toFixed(1), metadataStatus: meta.status })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ sequences: n, startToFirstSequenceMs: Math.round(firstMs), nextMetadataMs: +metaMs.toFixed(1), metadataStatus: meta.status })}\n`,
+);

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { rng, writeGenomeRecord } from './generate.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : def; };
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : def;
+};
 const dir = opt('--dir', 'bench/out/verify');
 const bases = Number(opt('--bases', '250000000'));
 const records = Number(opt('--records', '1000000'));
@@ -50,8 +53,10 @@ async function writeRecords(path: string, basesPath: string, count: number): Pro
 
 async function prepare(): Promise<{ genomeStore: string; genomeBases: string; recordStore: string; recordBases: string }> {
   const p = {
-    genomeStore: join(dir, 'genome-store'), genomeBases: join(dir, 'genome.txt'),
-    recordStore: join(dir, 'records-store'), recordBases: join(dir, 'records.txt'),
+    genomeStore: join(dir, 'genome-store'),
+    genomeBases: join(dir, 'genome.txt'),
+    recordStore: join(dir, 'records-store'),
+    recordBases: join(dir, 'records.txt'),
   };
   if (existsSync(join(dir, 'ready'))) return p;
   rmSync(dir, { recursive: true, force: true });
@@ -63,8 +68,14 @@ async function prepare(): Promise<{ genomeStore: string; genomeBases: string; re
   await once(g, 'finish');
   const recordsFa = join(dir, 'records.fa');
   await writeRecords(recordsFa, p.recordBases, records);
-  for (const [fasta, store] of [[genome, p.genomeStore], [recordsFa, p.recordStore]] as const) {
-    const r = spawnSync('node', [cli, 'ingest', '--no-progress', '--store', store, fasta], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  for (const [fasta, store] of [
+    [genome, p.genomeStore],
+    [recordsFa, p.recordStore],
+  ] as const) {
+    const r = spawnSync('node', [cli, 'ingest', '--no-progress', '--store', store, fasta], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
     if (r.status !== 0) throw new Error(`ingest of ${fasta} failed`);
   }
   // The genome's normalised bases as one file, for the baseline: what the store serves.
@@ -79,18 +90,29 @@ async function prepare(): Promise<{ genomeStore: string; genomeBases: string; re
 const p = await prepare();
 const figures: Record<string, unknown>[] = [];
 for (let round = 1; round <= rounds; round++) {
-  for (const [label, store, basesFile] of [['genome 250 Mbp', p.genomeStore, p.genomeBases], ['1M records', p.recordStore, p.recordBases]] as const) {
+  for (const [label, store, basesFile] of [
+    ['genome 250 Mbp', p.genomeStore, p.genomeBases],
+    ['1M records', p.recordStore, p.recordBases],
+  ] as const) {
     const sha = timed('sha512sum', [basesFile]);
     const full = timed('node', [cli, 'verify', '--store', store]);
     const quick = timed('node', [cli, 'verify', '--quick', '--store', store]);
     if (full.status !== 0 || quick.status !== 0) throw new Error(`verify failed on ${store}`);
     const row = {
-      round, input: label, sha512sumSeconds: +sha.seconds.toFixed(2),
-      verifySeconds: +full.seconds.toFixed(2), verifyRatio: +(full.seconds / sha.seconds).toFixed(2), verifyPeakRssMb: full.peakRssMb,
-      quickSeconds: +quick.seconds.toFixed(2), quickRatio: +(quick.seconds / sha.seconds).toFixed(2), quickPeakRssMb: quick.peakRssMb,
+      round,
+      input: label,
+      sha512sumSeconds: +sha.seconds.toFixed(2),
+      verifySeconds: +full.seconds.toFixed(2),
+      verifyRatio: +(full.seconds / sha.seconds).toFixed(2),
+      verifyPeakRssMb: full.peakRssMb,
+      quickSeconds: +quick.seconds.toFixed(2),
+      quickRatio: +(quick.seconds / sha.seconds).toFixed(2),
+      quickPeakRssMb: quick.peakRssMb,
     };
     figures.push(row);
     process.stderr.write(`${JSON.stringify(row)}\n`);
   }
 }
-process.stdout.write(`${JSON.stringify({ machine: `${process.platform} ${process.arch}, node ${process.version}`, bases, records, figures }, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ machine: `${process.platform} ${process.arch}, node ${process.version}`, bases, records, figures }, null, 2)}\n`,
+);

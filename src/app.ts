@@ -50,7 +50,10 @@ const genReqId = (): string => {
 
 export function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
   return config.prettyLogs
-    ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    ? {
+        level: config.logLevel,
+        transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      }
     : { level: config.logLevel };
 }
 
@@ -58,8 +61,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Plain sequence and metadata GETs answered on node:http ahead of Fastify (http/fast-path.ts),
   // unless config.fastPath is false or collections are private. (`app.inject` never goes through
   // it: it bypasses the server.)
-  const fastPath = options.config.fastPath !== false && options.config.tokensFile === undefined
-    ? new FastPath(options.store, options.config) : undefined;
+  const fastPath =
+    options.config.fastPath !== false && options.config.tokensFile === undefined
+      ? new FastPath(options.store, options.config)
+      : undefined;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config),
     genReqId,
@@ -94,7 +99,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // (No hook at all below info: even an empty hook costs at 20k req/s.)
   if (['trace', 'debug', 'info'].includes(app.log.level)) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      request.log.info(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        'request',
+      );
       done();
     });
   }
@@ -117,13 +125,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'refget server', version: '2.0.0', description: 'GA4GH refget v1.0.1 + v2.0.0 and sequence collections v1.0.0' },
+      info: {
+        title: 'refget server',
+        version: '2.0.0',
+        description: 'GA4GH refget v1.0.1 + v2.0.0 and sequence collections v1.0.0',
+      },
       tags: [{ name: 'refget' }, { name: 'seqcol' }, { name: 'service-info' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
-  await app.register(accessPlugin, { store: options.store, tokensFile: options.config.tokensFile, allowAllPublic: options.config.allowAllPublic });
+  await app.register(accessPlugin, {
+    store: options.store,
+    tokensFile: options.config.tokensFile,
+    allowAllPublic: options.config.allowAllPublic,
+  });
   await app.register(metricsPlugin);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -137,13 +153,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // At debug and trace the routes log more per request than the fast path would: leave it off.
   if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {
     const requestLogging = app.log.level === 'info';
-    app.addHook('onReady', async () => fastPath.start({
-      corsHeaders: CORS_HEADERS,
-      tallies: app.requestTallies,
-      overloaded: app.hasDecorator('overloaded') ? app.overloaded : () => false,
-      log: requestLogging ? app.log : undefined,
-      genReqId,
-    }));
+    app.addHook('onReady', async () =>
+      fastPath.start({
+        corsHeaders: CORS_HEADERS,
+        tallies: app.requestTallies,
+        overloaded: app.hasDecorator('overloaded') ? app.overloaded : () => false,
+        log: requestLogging ? app.log : undefined,
+        genReqId,
+      }),
+    );
     // Once closing starts, requests on open connections get Fastify's 503 + Connection: close.
     app.addHook('preClose', async () => fastPath.stop());
   }

@@ -79,7 +79,8 @@ export function parseBoolean(raw: string): boolean {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export function parseLogLevel(raw: string): string {
   const level = raw.toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new TypeError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new TypeError(`log level must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
   return level;
 }
 
@@ -116,15 +117,27 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     port: parsePort(flags.port ?? fromEnv('PORT', env.PORT, parsePort) ?? 8080),
     storeDir: storeDirFrom(flags.store, env),
     circularSupported: flags.circularSupported ?? fromEnv('CIRCULAR_SUPPORTED', env.CIRCULAR_SUPPORTED, parseBoolean) ?? true,
-    subsequenceLimit: parseLimit(flags.subsequenceLimit ?? fromEnv('SUBSEQUENCE_LIMIT', env.SUBSEQUENCE_LIMIT, parseLimit) ?? undefined),
+    subsequenceLimit: parseLimit(
+      flags.subsequenceLimit ?? fromEnv('SUBSEQUENCE_LIMIT', env.SUBSEQUENCE_LIMIT, parseLimit) ?? undefined,
+    ),
     logLevel: flags.logLevel ?? fromEnv('LOG_LEVEL', env.LOG_LEVEL, parseLogLevel) ?? 'info',
-    prettyLogs: (flags.prettyLogs ?? fromEnv('LOG_PRETTY', env.LOG_PRETTY, parseBoolean)) !== false && process.stdout.isTTY === true,
-    maxListLimit: parsePositiveInt(flags.maxListLimit
-      ?? fromEnv('REFGET_MAX_LIST_LIMIT', env.REFGET_MAX_LIST_LIMIT, (v) => parsePositiveInt(v, 'max list limit')) ?? DEFAULT_MAX_LIST_LIMIT, 'max list limit'),
-    maxBatchIds: parsePositiveInt(flags.maxBatchIds
-      ?? fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ?? DEFAULT_MAX_BATCH_IDS, 'max batch ids'),
+    prettyLogs:
+      (flags.prettyLogs ?? fromEnv('LOG_PRETTY', env.LOG_PRETTY, parseBoolean)) !== false && process.stdout.isTTY === true,
+    maxListLimit: parsePositiveInt(
+      flags.maxListLimit ??
+        fromEnv('REFGET_MAX_LIST_LIMIT', env.REFGET_MAX_LIST_LIMIT, (v) => parsePositiveInt(v, 'max list limit')) ??
+        DEFAULT_MAX_LIST_LIMIT,
+      'max list limit',
+    ),
+    maxBatchIds: parsePositiveInt(
+      flags.maxBatchIds ??
+        fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ??
+        DEFAULT_MAX_BATCH_IDS,
+      'max batch ids',
+    ),
     tokensFile: flags.tokensFile ?? fromEnv('REFGET_TOKENS_FILE', env.REFGET_TOKENS_FILE, (v) => v),
-    allowAllPublic: flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
+    allowAllPublic:
+      flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
     organization: {
       name: fromEnv('REFGET_ORGANIZATION', env.REFGET_ORGANIZATION, (v) => v) ?? 'Self-hosted',
@@ -149,4 +162,5 @@ export const workersFromEnv = (parse: (raw: string) => number, env: NodeJS.Proce
 export const debugFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => env.REFGET_DEBUG === '1';
 
 /** NODE_CLUSTER_SCHED_POLICY is set: Node's own choice of cluster scheduling stands. */
-export const clusterPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => env.NODE_CLUSTER_SCHED_POLICY !== undefined;
+export const clusterPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env.NODE_CLUSTER_SCHED_POLICY !== undefined;

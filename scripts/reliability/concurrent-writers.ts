@@ -9,17 +9,26 @@ const megabases = numberFlag('megabases', 60);
 process.stderr.write(`concurrent-writers seed=${seed}\n`);
 const outcomes: RaceOutcome[] = [];
 for (let i = 0; i < trials; i++) {
-  for (const o of [await runWriterRace('wait', seed + i, megabases), await runWriterRace('fail', seed + i, megabases), await runFreshStoreRace(seed + i)]) {
+  for (const o of [
+    await runWriterRace('wait', seed + i, megabases),
+    await runWriterRace('fail', seed + i, megabases),
+    await runFreshStoreRace(seed + i),
+  ]) {
     outcomes.push(o);
     process.stderr.write(`${i} ${o.scenario}: exits ${o.exits.join(',')} ${o.problems.length ? o.problems.join('; ') : 'ok'}\n`);
   }
 }
 const by = (s: string): RaceOutcome[] => outcomes.filter((o) => o.scenario === s);
 printJson({
-  seed, trials, megabases,
-  waitRaces: by('wait').length, bothSucceeded: by('wait').filter((o) => o.exits.every((e) => e === 0)).length,
-  failRaces: by('fail').length, lockedOutClearly: by('fail').filter((o) => o.lockedOut === 1).length,
-  freshStoreRaces: by('fresh-store').length, freshAllSucceeded: by('fresh-store').filter((o) => o.exits.every((e) => e === 0)).length,
+  seed,
+  trials,
+  megabases,
+  waitRaces: by('wait').length,
+  bothSucceeded: by('wait').filter((o) => o.exits.every((e) => e === 0)).length,
+  failRaces: by('fail').length,
+  lockedOutClearly: by('fail').filter((o) => o.lockedOut === 1).length,
+  freshStoreRaces: by('fresh-store').length,
+  freshAllSucceeded: by('fresh-store').filter((o) => o.exits.every((e) => e === 0)).length,
   verifyFailures: outcomes.filter((o) => o.verifyExit !== 0).length,
   problems: outcomes.filter((o) => o.problems.length > 0),
 });

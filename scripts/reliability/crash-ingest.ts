@@ -6,7 +6,9 @@ import { runCrashTrials } from './lib/crash-ingest.js';
 const seed = numberFlag('seed', randomSeed());
 process.stderr.write(`crash-ingest seed=${seed}\n`);
 const figures = await runCrashTrials({
-  trials: numberFlag('trials', 20), megabases: numberFlag('megabases', 200), seed,
+  trials: numberFlag('trials', 20),
+  megabases: numberFlag('megabases', 200),
+  seed,
   log: (m) => process.stderr.write(`${m}\n`),
 });
 printJson({ ...figures, results: figures.results.filter((r) => r.problems.length > 0) });

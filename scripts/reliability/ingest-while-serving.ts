@@ -5,6 +5,11 @@ import { runIngestWhileServing } from './lib/ingest-while-serving.js';
 
 const seed = numberFlag('seed', randomSeed());
 process.stderr.write(`ingest-while-serving seed=${seed}\n`);
-const f = await runIngestWhileServing({ seed, seconds: numberFlag('seconds', 30), megabases: numberFlag('megabases', 300), connections: numberFlag('connections', 8) });
+const f = await runIngestWhileServing({
+  seed,
+  seconds: numberFlag('seconds', 30),
+  megabases: numberFlag('megabases', 300),
+  connections: numberFlag('connections', 8),
+});
 printJson(f);
 process.exitCode = f.problems.length === 0 ? 0 : 1;

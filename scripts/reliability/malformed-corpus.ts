@@ -14,7 +14,13 @@ printJson({
   normalised: results.filter((r) => r.expect === 'normalised').length,
   failed: failed.length,
   failures: failed,
-  messages: results.map((r) => `${r.name} -> exit ${r.exit}: ${r.stderr.split('\n')[0]!.replace(/^refget: \S+?:(\d+:)?/, 'FILE:$1').slice(0, 120)}`),
+  messages: results.map(
+    (r) =>
+      `${r.name} -> exit ${r.exit}: ${r.stderr
+        .split('\n')[0]!
+        .replace(/^refget: \S+?:(\d+:)?/, 'FILE:$1')
+        .slice(0, 120)}`,
+  ),
   longLine,
 });
 process.exitCode = failed.length === 0 && longLine.ok ? 0 : 1;

@@ -5,6 +5,12 @@ import { numberFlag, printJson, randomSeed } from './lib/common.js';
 import { runResourceLimits } from './lib/resource-limits.js';
 
 const seed = numberFlag('seed', randomSeed());
-const f = await runResourceLimits({ real: true, slowloris: numberFlag('slowloris', 300), slowReaders: numberFlag('slow-readers', 20), idle: numberFlag('idle', 2000), seed });
+const f = await runResourceLimits({
+  real: true,
+  slowloris: numberFlag('slowloris', 300),
+  slowReaders: numberFlag('slow-readers', 20),
+  idle: numberFlag('idle', 2000),
+  seed,
+});
 printJson(f);
 process.exit(f.problems.length === 0 ? 0 : 1);

@@ -28,16 +28,22 @@ export function parseTokensFile(text: string, file: string): TokenGrants {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const fields = line.split('\t');
     if (fields.length !== 2) {
-      throw new TokensFileError(file, n, `expected token<TAB>collection[,collection…] (or *), got ${fields.length} tab-separated field${fields.length === 1 ? '' : 's'}`);
+      throw new TokensFileError(
+        file,
+        n,
+        `expected token<TAB>collection[,collection…] (or *), got ${fields.length} tab-separated field${fields.length === 1 ? '' : 's'}`,
+      );
     }
     const token = fields[0]!.trim();
     const refs = fields[1]!.split(',').map((r) => r.trim());
-    if (token === '' || /\s/.test(token)) throw new TokensFileError(file, n, 'the token must be non-empty and contain no whitespace');
+    if (token === '' || /\s/.test(token))
+      throw new TokensFileError(file, n, 'the token must be non-empty and contain no whitespace');
     if (!/^[\x21-\x7e]+$/.test(token)) throw new TokensFileError(file, n, 'the token must be printable ASCII');
     if (grants.has(token)) throw new TokensFileError(file, n, 'this token is already defined on an earlier line');
     if (refs.some((r) => r === '')) throw new TokensFileError(file, n, 'empty collection name or digest');
     if (refs.includes('*')) {
-      if (refs.length > 1) throw new TokensFileError(file, n, "'*' grants every private collection and cannot be combined with names");
+      if (refs.length > 1)
+        throw new TokensFileError(file, n, "'*' grants every private collection and cannot be combined with names");
       grants.set(token, '*');
       continue;
     }
@@ -61,9 +67,11 @@ export function readTokensFile(file: string): TokenGrants {
     throw new ConfigError(`cannot read tokens file ${file}: ${(err as Error).message}`);
   }
   if ((mode & 0o027) !== 0) {
-    throw new ConfigError(`tokens file ${file} has mode ${(mode & 0o777).toString(8).padStart(3, '0')}: `
-      + `${(mode & 0o007) !== 0 ? 'other users may read or write it' : 'its group may write it'}; `
-      + `run 'chmod 600 ${file}' (or 640 to let its group read it)`);
+    throw new ConfigError(
+      `tokens file ${file} has mode ${(mode & 0o777).toString(8).padStart(3, '0')}: ` +
+        `${(mode & 0o007) !== 0 ? 'other users may read or write it' : 'its group may write it'}; ` +
+        `run 'chmod 600 ${file}' (or 640 to let its group read it)`,
+    );
   }
   let text: string;
   try {

@@ -3,9 +3,7 @@
 import { GA4GH_PREFIX, trunc512ToSha512t24u } from './digests.js';
 
 export type SequenceId =
-  | { kind: 'md5'; md5: string }
-  | { kind: 'ga4gh'; digest: string }
-  | { kind: 'alias'; namingAuthority: string; alias: string };
+  { kind: 'md5'; md5: string } | { kind: 'ga4gh'; digest: string } | { kind: 'alias'; namingAuthority: string; alias: string };
 
 const MD5 = /^[0-9a-fA-F]{32}$/;
 const TRUNC512 = /^[0-9a-fA-F]{48}$/;

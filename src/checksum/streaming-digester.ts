@@ -13,9 +13,13 @@ import type { FromHashWorker, HashWorkerData, ToHashWorker } from './hash-worker
 // one-line bootstrap registers it there first.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(`./hash-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-const startWorker = (workerData: HashWorkerData): Worker => (FROM_SOURCE
-  ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`, { eval: true, workerData })
-  : new Worker(WORKER_URL, { workerData }));
+const startWorker = (workerData: HashWorkerData): Worker =>
+  FROM_SOURCE
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`, {
+        eval: true,
+        workerData,
+      })
+    : new Worker(WORKER_URL, { workerData });
 
 export interface Digests {
   readonly md5: string;
@@ -80,7 +84,10 @@ export class StreamingDigester {
       if (--this.readers[slot]! === 0) this.free.push(slot);
       if (this.bytesInFlight <= this.drainLimit) this.wakeDrain();
     };
-    const onError = (err: Error): void => { this.failure = err; this.wakeDrain(); };
+    const onError = (err: Error): void => {
+      this.failure = err;
+      this.wakeDrain();
+    };
     this.md5 = new HashWorker(MD5, onAck, onError);
     this.sha512 = new HashWorker(SHA512T24U, onAck, onError);
     this.workers = [this.md5, this.sha512];
@@ -126,7 +133,9 @@ export class StreamingDigester {
   async drain(limit: number): Promise<void> {
     if (this.bytesInFlight > limit && this.failure === undefined) {
       this.drainLimit = limit;
-      await new Promise<void>((resolve) => { this.drainWaiter = resolve; });
+      await new Promise<void>((resolve) => {
+        this.drainWaiter = resolve;
+      });
     }
     if (this.failure) throw this.failure;
   }

@@ -33,14 +33,19 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   cluster.setupPrimary({ execArgv: [...WORKER_V8_FLAGS, ...process.execArgv] });
   let stopping = false;
   const recentCrashes: number[] = [];
-  const fork = (): void => { cluster.fork(); };
+  const fork = (): void => {
+    cluster.fork();
+  };
   // Damage one worker finds in the shared store is damage for all: each one's /readyz fails.
   cluster.on('message', (from, msg: { type?: unknown; detail?: unknown }) => {
     if (msg?.type !== DAMAGE_FOUND) return;
-    for (const w of Object.values(cluster.workers ?? {})) if (w !== undefined && w.id !== from.id) w.send({ type: DAMAGE_ELSEWHERE, detail: msg.detail });
+    for (const w of Object.values(cluster.workers ?? {}))
+      if (w !== undefined && w.id !== from.id) w.send({ type: DAMAGE_ELSEWHERE, detail: msg.detail });
   });
   const listened = new Set<number>();
-  cluster.on('listening', (worker) => { listened.add(worker.id); });
+  cluster.on('listening', (worker) => {
+    listened.add(worker.id);
+  });
   let failed = false;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -25,7 +25,10 @@ export interface ExportRefCacheSummary {
  */
 export function refCachePath(dir: string, md5: string): string {
   if (!/^[0-9a-f]{32}$/.test(md5)) {
-    throw new AppError('CORRUPT_STORE', `the store index holds an md5 that is not 32 hex digits (${JSON.stringify(md5.slice(0, 40))}); run 'refget verify'`);
+    throw new AppError(
+      'CORRUPT_STORE',
+      `the store index holds an md5 that is not 32 hex digits (${JSON.stringify(md5.slice(0, 40))}); run 'refget verify'`,
+    );
   }
   return join(dir, md5.slice(0, 2), md5.slice(2, 4), md5.slice(4));
 }
@@ -62,16 +65,25 @@ export async function runExportRefCache(storeDir: string, outDir: string): Promi
         mkdirSync(dirname(path), { recursive: true });
         // The bytes are checked against the md5 they are filed under before the file appears.
         const md5 = createHash('md5');
-        await pipeline(store.streamRange(record, 0, record.length), async function* (blocks: AsyncIterable<Buffer>) {
-          for await (const block of blocks) {
-            md5.update(block);
-            yield block;
-          }
-        }, createWriteStream(tmp, { flags: 'wx' }));
-        if (md5.digest('hex') !== record.md5) throw new AppError('CORRUPT_STORE', `the bases of ${record.md5} do not match their md5; run 'refget verify'`);
+        await pipeline(
+          store.streamRange(record, 0, record.length),
+          async function* (blocks: AsyncIterable<Buffer>) {
+            for await (const block of blocks) {
+              md5.update(block);
+              yield block;
+            }
+          },
+          createWriteStream(tmp, { flags: 'wx' }),
+        );
+        if (md5.digest('hex') !== record.md5)
+          throw new AppError('CORRUPT_STORE', `the bases of ${record.md5} do not match their md5; run 'refget verify'`);
         renameSync(tmp, path);
       } catch (err) {
-        try { rmSync(tmp, { force: true }); } catch { /* the directory itself may be what failed */ }
+        try {
+          rmSync(tmp, { force: true });
+        } catch {
+          /* the directory itself may be what failed */
+        }
         const code = (err as NodeJS.ErrnoException).code;
         // Store damage keeps its own code; a file system failure names the file and the cause.
         if (err instanceof AppError || code === undefined) throw err;

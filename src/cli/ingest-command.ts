@@ -19,7 +19,10 @@ export async function runIngest(files: string[], opts: IngestCommandOptions): Pr
   const authority = opts.namingAuthority === undefined ? undefined : authorityProblem(opts.namingAuthority);
   if (authority !== undefined) throw new AppError('INPUT_ERROR', `--naming-authority: ${authority}`);
   if (opts.collectionName !== undefined && !/^[\x21-\x7e]{1,255}$/.test(opts.collectionName)) {
-    throw new AppError('INPUT_ERROR', '--collection-name: a collection name is 1 to 255 printable ASCII characters without spaces');
+    throw new AppError(
+      'INPUT_ERROR',
+      '--collection-name: a collection name is 1 to 255 printable ASCII characters without spaces',
+    );
   }
   const aliases = opts.aliases === undefined ? [] : readAliasesFile(opts.aliases);
   let session: IngestSession;
@@ -56,7 +59,18 @@ export async function runIngest(files: string[], opts: IngestCommandOptions): Pr
 
 // A full disk, a read-only or unwritable store, an I/O error: the environment, not a bug, so it
 // is reported in one line (exit 1) rather than as an "unexpected error" with a stack.
-const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG', 'ENOTDIR', 'EEXIST', 'ENAMETOOLONG']);
+const WRITE_ERRNOS = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'EIO',
+  'EFBIG',
+  'ENOTDIR',
+  'EEXIST',
+  'ENAMETOOLONG',
+]);
 const WRITE_SQLITE = /^SQLITE_(FULL|READONLY|CANTOPEN|IOERR|PERM)/;
 
 function storeWriteError(store: string, err: unknown, rolledBack: boolean): unknown {
@@ -79,10 +93,13 @@ function progressPrinter(): { update: (p: { file: string; bytes: number; size: n
       last = now;
       const mb = bytes / 1e6;
       const rate = mb / Math.max(0.001, (now - began) / 1000);
-      const of = size === undefined ? '' : ` of ${(size / 1e6).toFixed(0)} MB (${((100 * bytes) / Math.max(1, size)).toFixed(0)}%)`;
+      const of =
+        size === undefined ? '' : ` of ${(size / 1e6).toFixed(0)} MB (${((100 * bytes) / Math.max(1, size)).toFixed(0)}%)`;
       process.stderr.write(`\r${file}: ${mb.toFixed(0)} MB${of}, ${rate.toFixed(0)} MB/s   `);
       shown = true;
     },
-    done: () => { if (shown) process.stderr.write('\n'); },
+    done: () => {
+      if (shown) process.stderr.write('\n');
+    },
   };
 }

@@ -5,8 +5,18 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { isAppError, storeErrorOf } from '../errors.js';
 import {
-  loadConfig, parseLimit, parsePort, parsePositiveInt, parseLogLevel, ConfigError, LOG_LEVELS,
-  storeDirFrom, DEFAULT_STORE, sampleFromEnv, workersFromEnv, debugFromEnv,
+  loadConfig,
+  parseLimit,
+  parsePort,
+  parsePositiveInt,
+  parseLogLevel,
+  ConfigError,
+  LOG_LEVELS,
+  storeDirFrom,
+  DEFAULT_STORE,
+  sampleFromEnv,
+  workersFromEnv,
+  debugFromEnv,
 } from '../config.js';
 import { availableParallelism } from 'node:os';
 // Each command's modules are imported when it runs, not here: start-up is part of every command's
@@ -19,54 +29,86 @@ function parseWorkers(raw: string): number {
   return n;
 }
 
-const storeOption = (): Option =>
-  new Option('-s, --store <dir>', `store directory (env REFGET_STORE, default ${DEFAULT_STORE})`);
+const storeOption = (): Option => new Option('-s, --store <dir>', `store directory (env REFGET_STORE, default ${DEFAULT_STORE})`);
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const asNumber = (what: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative number`);
-  return n;
-};
-const wrapTypeError = <T>(fn: (v: string) => T) => (v: string): T => {
-  try { return fn(v); } catch (err) { throw new InvalidArgumentError((err as Error).message); }
-};
+const asNumber =
+  (what: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative number`);
+    return n;
+  };
+const wrapTypeError =
+  <T>(fn: (v: string) => T) =>
+  (v: string): T => {
+    try {
+      return fn(v);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 
 const program = new Command('refget')
   .description('Self-hosted GA4GH refget (v1.0.1 + v2.0.0) and sequence collections server')
   .showHelpAfterError();
 
-program.command('ingest')
+program
+  .command('ingest')
   .description('Add FASTA files (plain, gzip or bgzip; "-" for stdin) to the store, atomically')
   .argument('<files...>', 'FASTA files')
   .addOption(storeOption())
   .option('-n, --naming-authority <name>', 'store each record name as an alias under this authority (e.g. ucsc, insdc)')
   .option('-a, --aliases <file>', 'more aliases: TSV name<TAB>naming_authority<TAB>alias, or an NCBI *_assembly_report.txt')
   .option('-c, --circular <name>', 'mark this record (name, md5 or SQ. id) circular; repeatable', collect)
-  .option('--collection-name <name>', 'a human name for the file\'s collection (e.g. GRCh38); one input file only; refused if another collection has it')
-  .option('--reassign-name', 'move --collection-name from the collection that has it to this one (a tokens file entry for the name then covers both)')
+  .option(
+    '--collection-name <name>',
+    "a human name for the file's collection (e.g. GRCh38); one input file only; refused if another collection has it",
+  )
+  .option(
+    '--reassign-name',
+    'move --collection-name from the collection that has it to this one (a tokens file entry for the name then covers both)',
+  )
   .option('--wait <seconds>', 'how long to wait for another ingest to finish', asNumber('--wait'), 10)
   .option('--no-progress', 'no progress line on stderr')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Prints a JSON summary on stdout. A malformed input names file, line and cause, exits 1, and
 leaves the store exactly as it was. Examples:
   refget ingest --store ./data/store --naming-authority ucsc genome.fa.gz
-  refget ingest --aliases aliases.tsv --circular NC_001422.1 phix.fa`)
-  .action(async (files: string[], opts: { store?: string; namingAuthority?: string; aliases?: string; circular?: string[]; collectionName?: string; reassignName?: boolean; wait: number; progress: boolean }) => {
-    const { runIngest } = await import('./ingest-command.js');
-    const summary = await runIngest(files, {
-      store: storeDirFrom(opts.store),
-      namingAuthority: opts.namingAuthority,
-      aliases: opts.aliases,
-      circular: opts.circular,
-      collectionName: opts.collectionName,
-      reassignName: opts.reassignName,
-      wait: opts.wait,
-      progress: opts.progress && process.stderr.isTTY === true,
-    });
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  });
+  refget ingest --aliases aliases.tsv --circular NC_001422.1 phix.fa`,
+  )
+  .action(
+    async (
+      files: string[],
+      opts: {
+        store?: string;
+        namingAuthority?: string;
+        aliases?: string;
+        circular?: string[];
+        collectionName?: string;
+        reassignName?: boolean;
+        wait: number;
+        progress: boolean;
+      },
+    ) => {
+      const { runIngest } = await import('./ingest-command.js');
+      const summary = await runIngest(files, {
+        store: storeDirFrom(opts.store),
+        namingAuthority: opts.namingAuthority,
+        aliases: opts.aliases,
+        circular: opts.circular,
+        collectionName: opts.collectionName,
+        reassignName: opts.reassignName,
+        wait: opts.wait,
+        progress: opts.progress && process.stderr.isTTY === true,
+      });
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    },
+  );
 
-program.command('list')
+program
+  .command('list')
   .description('List stored sequences as TSV: names, length, md5, ga4gh, circular')
   .addOption(storeOption())
   .action(async (opts: { store?: string }) => {
@@ -74,16 +116,20 @@ program.command('list')
     runList(storeDirFrom(opts.store), process.stdout);
   });
 
-program.command('verify')
+program
+  .command('verify')
   .description('Check the index and every stored sequence; exit 1 naming each damaged one')
   .addOption(storeOption())
   .option('--quick', 'check block checksums only (reads every byte, decodes and re-digests nothing)')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Checks SQLite's integrity of the index, each sequence row (its checksum; the md5 and ga4gh
 indexes lead back to it), that each pack holds its sequences' bytes, each block checksum, and
 (without --quick) that the bases still have the sequence's md5 and ga4gh digests. Prints one
 DAMAGED line per damaged sequence and one INDEX line per index problem on stderr, a JSON summary
-on stdout, and exits 1 if anything is damaged.`)
+on stdout, and exits 1 if anything is damaged.`,
+  )
   .action(async (opts: { store?: string; quick?: boolean }) => {
     const { runVerify } = await import('./verify-command.js');
     const report = await runVerify(storeDirFrom(opts.store), {
@@ -91,27 +137,37 @@ on stdout, and exits 1 if anything is damaged.`)
       onProblem: (p) => process.stderr.write(`DAMAGED ${p.sequence} (${p.names.join(', ') || 'no name'}): ${p.problem}\n`),
       onIndexProblem: (line) => process.stderr.write(`INDEX ${line}\n`),
     });
-    process.stdout.write(`${JSON.stringify({
-      sequences: report.sequences, bases: report.bases, damaged: report.problems.length,
-      indexProblems: report.indexProblems.length, seconds: report.seconds,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        sequences: report.sequences,
+        bases: report.bases,
+        damaged: report.problems.length,
+        indexProblems: report.indexProblems.length,
+        seconds: report.seconds,
+      })}\n`,
+    );
     if (report.problems.length > 0 || report.indexProblems.length > 0) process.exitCode = 1;
   });
 
-program.command('migrate')
+program
+  .command('migrate')
   .description("Upgrade a store written by an older release to this release's format")
   .addOption(storeOption())
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Runs in one transaction: on any failure the store is left as it was. The upgrade re-reads and
 re-digests every sequence before it records block checksums for it, and refuses a store holding
 a damaged sequence (restore it from a backup). 'refget ingest' upgrades a store by itself; the
-server opens stores read-only and asks for this command instead.`)
+server opens stores read-only and asks for this command instead.`,
+  )
   .action(async (opts: { store?: string }) => {
     const { runMigrate } = await import('./migrate-command.js');
     process.stdout.write(`${JSON.stringify(runMigrate(storeDirFrom(opts.store)))}\n`);
   });
 
-program.command('digest')
+program
+  .command('digest')
   .description('Print the sequence-collection (seqcol) digest of a FASTA file without ingesting it')
   .argument('<file>', 'FASTA file (plain, gzip or bgzip; "-" for stdin)')
   .addOption(new Option('--level <n>', 'level 0 (the digest) or 1 (JSON of attribute digests)').choices(['0', '1']).default('0'))
@@ -120,81 +176,145 @@ program.command('digest')
     process.stdout.write(`${await runDigest(file, Number(opts.level) as 0 | 1)}\n`);
   });
 
-program.command('export-ref-cache')
+program
+  .command('export-ref-cache')
   .description('Write every stored sequence in the samtools REF_CACHE layout (DIR/%2s/%2s/%s) for offline CRAM work')
   .argument('<dir>', 'cache directory (created if missing)')
   .addOption(storeOption())
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Each file is named by its md5 and holds the upper-case sequence with no newline. Files already
 present with the right size are skipped; new ones appear atomically (temp file + rename).
-Prints a JSON summary. Then: REF_CACHE=DIR/%2s/%2s/%s REF_PATH=: samtools view reads.cram`)
+Prints a JSON summary. Then: REF_CACHE=DIR/%2s/%2s/%s REF_PATH=: samtools view reads.cram`,
+  )
   .action(async (dir: string, opts: { store?: string }) => {
     const { runExportRefCache } = await import('./export-ref-cache.js');
     process.stdout.write(`${JSON.stringify(await runExportRefCache(storeDirFrom(opts.store), dir))}\n`);
   });
 
-program.command('serve')
+program
+  .command('serve')
   .description('Serve the store over HTTP (refget v1.0.1 + v2.0.0, seqcol v1.0.0)')
   .addOption(storeOption())
   .addOption(new Option('-p, --port <port>', 'port (env PORT, default 8080)').argParser(wrapTypeError(parsePort)))
   .addOption(new Option('-H, --host <host>', 'address to bind (env HOST, default 127.0.0.1)'))
   .option('--circular-supported', 'advertise and serve circular wraps (default; env CIRCULAR_SUPPORTED)')
   .option('--no-circular-supported', 'answer start > end with 501, as a server without circular support')
-  .addOption(new Option('--subsequence-limit <bases>', 'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)').argParser(wrapTypeError(parseLimit)))
-  .addOption(new Option('--max-list-limit <rows>', 'largest limit= of a discovery listing (env REFGET_MAX_LIST_LIMIT; default 100000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-list-limit'))))
-  .addOption(new Option('--max-batch-ids <n>', 'most ids per POST /sequence/metadata (env REFGET_MAX_BATCH_IDS; default 1000)').argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-batch-ids'))))
-  .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(wrapTypeError(parseLogLevel)))
+  .addOption(
+    new Option(
+      '--subsequence-limit <bases>',
+      'longest start/end or Range result (env SUBSEQUENCE_LIMIT; default none)',
+    ).argParser(wrapTypeError(parseLimit)),
+  )
+  .addOption(
+    new Option(
+      '--max-list-limit <rows>',
+      'largest limit= of a discovery listing (env REFGET_MAX_LIST_LIMIT; default 100000)',
+    ).argParser(wrapTypeError((v) => parsePositiveInt(v, '--max-list-limit'))),
+  )
+  .addOption(
+    new Option('--max-batch-ids <n>', 'most ids per POST /sequence/metadata (env REFGET_MAX_BATCH_IDS; default 1000)').argParser(
+      wrapTypeError((v) => parsePositiveInt(v, '--max-batch-ids')),
+    ),
+  )
+  .addOption(
+    new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(
+      wrapTypeError(parseLogLevel),
+    ),
+  )
   .option('--pretty-logs', 'human-readable logs when stdout is a terminal (default; env LOG_PRETTY)')
   .option('--no-pretty-logs', 'JSON logs even on a terminal')
-  .option('--tokens-file <file>', 'private collections: token<TAB>collection[,…] or * per line; mode 600 or 640 (env REFGET_TOKENS_FILE; docs/serving.md)')
-  .option('--allow-all-public', 'accept a tokens file that makes no collection private (env REFGET_ALLOW_ALL_PUBLIC; refused otherwise)')
-  .option('--no-fast-path', 'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/serving.md)')
+  .option(
+    '--tokens-file <file>',
+    'private collections: token<TAB>collection[,…] or * per line; mode 600 or 640 (env REFGET_TOKENS_FILE; docs/serving.md)',
+  )
+  .option(
+    '--allow-all-public',
+    'accept a tokens file that makes no collection private (env REFGET_ALLOW_ALL_PUBLIC; refused otherwise)',
+  )
+  .option(
+    '--no-fast-path',
+    'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/serving.md)',
+  )
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
-  .addOption(new Option('-w, --workers <n>', 'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)').argParser(wrapTypeError(parseWorkers)))
-  .addHelpText('after', `
+  .addOption(
+    new Option(
+      '-w, --workers <n>',
+      'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)',
+    ).argParser(wrapTypeError(parseWorkers)),
+  )
+  .addHelpText(
+    'after',
+    `
 Every setting can also come from its environment variable; a flag wins over the variable, and a
 bad value of either stops the server at start with a message (exit 1). Logs are JSON unless
 stdout is a terminal. Also read from the environment: REFGET_ORGANIZATION,
 REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints: /healthz,
-/readyz, /metrics (Prometheus).`)
-  .action(async (opts: { store?: string; port?: number; host?: string; circularSupported?: boolean; subsequenceLimit?: number | null; maxListLimit?: number; maxBatchIds?: number; logLevel?: string; prettyLogs?: boolean; tokensFile?: string; allowAllPublic?: boolean; fastPath?: boolean; sample?: boolean; workers?: number }) => {
-    const config = loadConfig({
-      store: storeDirFrom(opts.store), port: opts.port, host: opts.host,
-      circularSupported: opts.circularSupported, subsequenceLimit: opts.subsequenceLimit ?? undefined,
-      maxListLimit: opts.maxListLimit, maxBatchIds: opts.maxBatchIds, logLevel: opts.logLevel, prettyLogs: opts.prettyLogs,
-      tokensFile: opts.tokensFile,
-      allowAllPublic: opts.allowAllPublic,
-      // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
-      fastPath: opts.fastPath === false ? false : undefined,
-    });
-    const sample = opts.sample ?? sampleFromEnv() ?? false;
-    const { default: cluster } = await import('node:cluster');
-    if (sample && cluster.isPrimary) {
-      const { loadSampleIfEmpty } = await import('./sample.js');
-      const loaded = await loadSampleIfEmpty(config.storeDir);
-      if (loaded) process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
-    }
-    if (cluster.isPrimary) {
-      // The store (missing, damaged, an older format) and the tokens file are checked once here,
-      // so a problem stops `serve` with its message instead of every worker failing in turn.
-      const { SequenceStore } = await import('../store/sequence-store.js');
-      const store = SequenceStore.open(config.storeDir);
-      try {
-        if (config.tokensFile !== undefined) {
-          const { loadTokens } = await import('../http/access.js');
-          loadTokens(store, config.tokensFile, { allowAllPublic: config.allowAllPublic });
-        }
-      } finally {
-        store.close();
+/readyz, /metrics (Prometheus).`,
+  )
+  .action(
+    async (opts: {
+      store?: string;
+      port?: number;
+      host?: string;
+      circularSupported?: boolean;
+      subsequenceLimit?: number | null;
+      maxListLimit?: number;
+      maxBatchIds?: number;
+      logLevel?: string;
+      prettyLogs?: boolean;
+      tokensFile?: string;
+      allowAllPublic?: boolean;
+      fastPath?: boolean;
+      sample?: boolean;
+      workers?: number;
+    }) => {
+      const config = loadConfig({
+        store: storeDirFrom(opts.store),
+        port: opts.port,
+        host: opts.host,
+        circularSupported: opts.circularSupported,
+        subsequenceLimit: opts.subsequenceLimit ?? undefined,
+        maxListLimit: opts.maxListLimit,
+        maxBatchIds: opts.maxBatchIds,
+        logLevel: opts.logLevel,
+        prettyLogs: opts.prettyLogs,
+        tokensFile: opts.tokensFile,
+        allowAllPublic: opts.allowAllPublic,
+        // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
+        fastPath: opts.fastPath === false ? false : undefined,
+      });
+      const sample = opts.sample ?? sampleFromEnv() ?? false;
+      const { default: cluster } = await import('node:cluster');
+      if (sample && cluster.isPrimary) {
+        const { loadSampleIfEmpty } = await import('./sample.js');
+        const loaded = await loadSampleIfEmpty(config.storeDir);
+        if (loaded)
+          process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
       }
-    }
-    const workers = opts.workers ?? workersFromEnv(parseWorkers) ?? availableParallelism();
-    // Loaded here, not at the top: `ingest` and the other commands need none of the server stack
-    // (Fastify, its plugins, prom-client).
-    const { runClustered } = await import('./cluster.js');
-    const { startServer } = await import('../server.js');
-    await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
-  });
+      if (cluster.isPrimary) {
+        // The store (missing, damaged, an older format) and the tokens file are checked once here,
+        // so a problem stops `serve` with its message instead of every worker failing in turn.
+        const { SequenceStore } = await import('../store/sequence-store.js');
+        const store = SequenceStore.open(config.storeDir);
+        try {
+          if (config.tokensFile !== undefined) {
+            const { loadTokens } = await import('../http/access.js');
+            loadTokens(store, config.tokensFile, { allowAllPublic: config.allowAllPublic });
+          }
+        } finally {
+          store.close();
+        }
+      }
+      const workers = opts.workers ?? workersFromEnv(parseWorkers) ?? availableParallelism();
+      // Loaded here, not at the top: `ingest` and the other commands need none of the server stack
+      // (Fastify, its plugins, prom-client).
+      const { runClustered } = await import('./cluster.js');
+      const { startServer } = await import('../server.js');
+      await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
+    },
+  );
 
 // `refget list | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

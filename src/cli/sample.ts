@@ -12,9 +12,12 @@ const SEQCOL_FILES = ['base.fa', 'different_names.fa', 'different_order.fa', 'pa
 /** Loads the sample when the store has no sequence yet; returns the summary, or undefined if it had some. */
 export async function loadSampleIfEmpty(storeDir: string): Promise<IngestSummary | undefined> {
   if (!storeIsEmpty(storeDir)) return undefined;
-  return runIngest([...REFGET_FILES, ...SEQCOL_FILES].map((f) => join(SAMPLE_DIR, f)), {
-    store: storeDir,
-    aliases: join(SAMPLE_DIR, 'refget-aliases.tsv'),
-    circular: ['NC_001422.1'],
-  });
+  return runIngest(
+    [...REFGET_FILES, ...SEQCOL_FILES].map((f) => join(SAMPLE_DIR, f)),
+    {
+      store: storeDir,
+      aliases: join(SAMPLE_DIR, 'refget-aliases.tsv'),
+      circular: ['NC_001422.1'],
+    },
+  );
 }

@@ -7,7 +7,11 @@ import { statSync } from 'node:fs';
 import { storeErrorOf } from '../errors.js';
 import { SequenceStore } from '../store/sequence-store.js';
 
-export interface VerifyProblem { sequence: string; names: string[]; problem: string }
+export interface VerifyProblem {
+  sequence: string;
+  names: string[];
+  problem: string;
+}
 export interface VerifyReport {
   sequences: number;
   bases: number;
@@ -29,7 +33,10 @@ export async function runVerify(storeDir: string, options: VerifyOptions = {}): 
   const began = Date.now();
   const store = SequenceStore.open(storeDir);
   const report: VerifyReport = { sequences: 0, bases: 0, problems: [], indexProblems: [], seconds: 0 };
-  const indexProblem = (line: string): void => { report.indexProblems.push(line); options.onIndexProblem?.(line); };
+  const indexProblem = (line: string): void => {
+    report.indexProblems.push(line);
+    options.onIndexProblem?.(line);
+  };
   const quick = options.quick === true;
   try {
     // SQLite's integrity check compares every index entry with its row: when it passes, every row
@@ -54,7 +61,11 @@ export async function runVerify(storeDir: string, options: VerifyOptions = {}): 
     const packSizes = new Map<number, number>();
     for (const pack of store.packFiles()) {
       let size = 0;
-      try { size = statSync(pack.path).size; } catch { size = -1; }
+      try {
+        size = statSync(pack.path).size;
+      } catch {
+        size = -1;
+      }
       packSizes.set(pack.id, size);
     }
     try {
@@ -64,7 +75,11 @@ export async function runVerify(storeDir: string, options: VerifyOptions = {}): 
         if (typeof row.record !== 'string') report.bases += row.record.length;
         if (problem === undefined) continue;
         let names: string[] = [];
-        try { names = store.recordNames(row.rowId); } catch { names = []; }
+        try {
+          names = store.recordNames(row.rowId);
+        } catch {
+          names = [];
+        }
         const p = { sequence: `SQ.${row.ga4gh}`, names, problem };
         report.problems.push(p);
         options.onProblem?.(p);
@@ -83,8 +98,12 @@ export async function runVerify(storeDir: string, options: VerifyOptions = {}): 
 /** Sequences up to this length are read and hashed in one synchronous read; longer ones stream. */
 const WHOLE_READ_BASES = 1 << 20;
 
-async function checkRow(store: SequenceStore, row: ReturnType<SequenceStore['allRows']> extends Generator<infer R> ? R : never,
-  packSizes: Map<number, number>, opts: { quick: boolean; lookUp: boolean }): Promise<string | undefined> {
+async function checkRow(
+  store: SequenceStore,
+  row: ReturnType<SequenceStore['allRows']> extends Generator<infer R> ? R : never,
+  packSizes: Map<number, number>,
+  opts: { quick: boolean; lookUp: boolean },
+): Promise<string | undefined> {
   const record = row.record;
   if (typeof record === 'string') return record;
   if (opts.lookUp) {
@@ -118,7 +137,8 @@ async function checkRow(store: SequenceStore, row: ReturnType<SequenceStore['all
     }
     const gotMd5 = md5.digest('hex');
     const gotGa4gh = sha.digest().subarray(0, 24).toString('base64url');
-    if (gotMd5 !== record.md5 || gotGa4gh !== record.ga4gh) return `content does not match its digests (read md5 ${gotMd5}, expected ${record.md5})`;
+    if (gotMd5 !== record.md5 || gotGa4gh !== record.ga4gh)
+      return `content does not match its digests (read md5 ${gotMd5}, expected ${record.md5})`;
   } catch (err) {
     const known = storeErrorOf(err) as Error & { details?: { detail?: unknown } };
     return typeof known.details?.detail === 'string' ? known.details.detail : known.message;

@@ -79,8 +79,11 @@ export async function openFastaInput(path: string): Promise<FastaInput> {
  * `afterChunk` runs after each pushed chunk and is awaited before the next is read: the ingest
  * uses it to apply backpressure (hash workers, pending digests) and to report progress.
  */
-export async function parseFastaInput(input: FastaInput, sink: FastaSink,
-  afterChunk?: (parser: FastaParser) => Promise<void> | void): Promise<void> {
+export async function parseFastaInput(
+  input: FastaInput,
+  sink: FastaSink,
+  afterChunk?: (parser: FastaParser) => Promise<void> | void,
+): Promise<void> {
   const parser = new FastaParser(sink, { file: input.file });
   try {
     for await (const chunk of input.stream) {
@@ -89,7 +92,12 @@ export async function parseFastaInput(input: FastaInput, sink: FastaSink,
     }
   } catch (err) {
     if (err instanceof CorruptCompressionError) {
-      throw new FastaFormatError(input.file, parser.line, 'CORRUPT_COMPRESSION', `corrupt or truncated gzip data (${err.zlibMessage})`);
+      throw new FastaFormatError(
+        input.file,
+        parser.line,
+        'CORRUPT_COMPRESSION',
+        `corrupt or truncated gzip data (${err.zlibMessage})`,
+      );
     }
     throw err;
   }
@@ -124,8 +132,11 @@ function unchangedCheck(file: string, handle: FileHandle, size: number, mtimeMs:
   return async (bytesRead) => {
     const now = await handle.stat();
     if (now.size !== size || now.mtimeMs !== mtimeMs || bytesRead !== size) {
-      throw new AppError('INPUT_ERROR', `${file}: the file changed while it was read (${size} bytes at the start, `
-        + `${now.size} at the end, ${bytesRead} read); nothing was stored from it, ingest it again once it is complete`);
+      throw new AppError(
+        'INPUT_ERROR',
+        `${file}: the file changed while it was read (${size} bytes at the start, ` +
+          `${now.size} at the end, ${bytesRead} read); nothing was stored from it, ingest it again once it is complete`,
+      );
     }
   };
 }
@@ -163,8 +174,13 @@ function plainFile(file: string, size: number, handle: FileHandle, unchanged: (b
 }
 
 /** Peek at the first two bytes (keeping them) and pick plain or gzip decoding. `atEnd` runs once the source is read. */
-async function decode(file: string, size: number | undefined, source: AsyncIterable<Buffer>,
-  atEnd?: (bytesRead: number) => Promise<void>, release?: () => Promise<void>): Promise<FastaInput> {
+async function decode(
+  file: string,
+  size: number | undefined,
+  source: AsyncIterable<Buffer>,
+  atEnd?: (bytesRead: number) => Promise<void>,
+  release?: () => Promise<void>,
+): Promise<FastaInput> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -182,7 +198,15 @@ async function decode(file: string, size: number | undefined, source: AsyncItera
   const first = head.length === 0 ? undefined : head.length === 1 ? head[0]! : Buffer.concat(head);
   const counter = { bytes: 0 };
   const gzip = first !== undefined && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  const replay = replayThenRest(first, done ? undefined : it, file, counter, gzip ? bgzfEofCheck(file) : undefined, atEnd, release);
+  const replay = replayThenRest(
+    first,
+    done ? undefined : it,
+    file,
+    counter,
+    gzip ? bgzfEofCheck(file) : undefined,
+    atEnd,
+    release,
+  );
   return { file, size, stream: gzip ? gunzip(file, replay) : replay, bytesIn: () => counter.bytes };
 }
 
@@ -196,8 +220,12 @@ async function nextChunk(it: AsyncIterator<Buffer>, file: string): Promise<Buffe
 }
 
 async function* replayThenRest(
-  first: Buffer | undefined, it: AsyncIterator<Buffer> | undefined, file: string, counter: { bytes: number },
-  tail: TailCheck | undefined, atEnd: ((bytesRead: number) => Promise<void>) | undefined,
+  first: Buffer | undefined,
+  it: AsyncIterator<Buffer> | undefined,
+  file: string,
+  counter: { bytes: number },
+  tail: TailCheck | undefined,
+  atEnd: ((bytesRead: number) => Promise<void>) | undefined,
   release: (() => Promise<void>) | undefined,
 ): AsyncGenerator<Buffer> {
   try {
@@ -227,7 +255,10 @@ async function* replayThenRest(
 /** The empty gzip member bgzip writes last (SAM/BAM spec §4.1.2): without it, a BGZF file is cut short. */
 export const BGZF_EOF = Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex');
 
-interface TailCheck { see(chunk: Buffer): void; end(): void }
+interface TailCheck {
+  see(chunk: Buffer): void;
+  end(): void;
+}
 
 /**
  * BGZF (bgzip's blocked gzip) is a series of complete gzip members, so a file cut at a block
@@ -241,13 +272,18 @@ function bgzfEofCheck(file: string): TailCheck {
   return {
     see(chunk) {
       if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
-      last = chunk.length >= BGZF_EOF.length ? Buffer.from(chunk.subarray(chunk.length - BGZF_EOF.length))
-        : Buffer.concat([last, chunk]).subarray(-BGZF_EOF.length);
+      last =
+        chunk.length >= BGZF_EOF.length
+          ? Buffer.from(chunk.subarray(chunk.length - BGZF_EOF.length))
+          : Buffer.concat([last, chunk]).subarray(-BGZF_EOF.length);
     },
     end() {
       const bgzf = head.length >= 16 && head[3] === 0x04 && head[12] === 0x42 && head[13] === 0x43;
       if (bgzf && !last.equals(BGZF_EOF)) {
-        throw new AppError('INPUT_ERROR', `${file}: truncated BGZF file (no end-of-file block: a partial copy or an interrupted bgzip); nothing was stored from it`);
+        throw new AppError(
+          'INPUT_ERROR',
+          `${file}: truncated BGZF file (no end-of-file block: a partial copy or an interrupted bgzip); nothing was stored from it`,
+        );
       }
     },
   };

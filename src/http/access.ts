@@ -38,15 +38,22 @@ export interface AccessOptions {
   allowAllPublic?: boolean | undefined;
 }
 
-const viewerOf = (hidden: ReadonlySet<number>, anonymous: boolean): Viewer =>
-  ({ anonymous, hidden, hiddenJson: hidden.size === 0 ? undefined : JSON.stringify([...hidden].sort((a, b) => a - b)) });
+const viewerOf = (hidden: ReadonlySet<number>, anonymous: boolean): Viewer => ({
+  anonymous,
+  hidden,
+  hiddenJson: hidden.size === 0 ? undefined : JSON.stringify([...hidden].sort((a, b) => a - b)),
+});
 
 /**
  * Reads and checks the tokens file and resolves its collections against the store: a
  * malformed line (file:line) or an unknown collection is a ConfigError, so `serve` stops at start.
  * Returns the viewer of each token, and of callers without one.
  */
-export function loadTokens(store: SequenceStore, file: string, options: { allowAllPublic?: boolean | undefined } = {}): { anonymous: Viewer; tokens: Map<string, Viewer> } {
+export function loadTokens(
+  store: SequenceStore,
+  file: string,
+  options: { allowAllPublic?: boolean | undefined } = {},
+): { anonymous: Viewer; tokens: Map<string, Viewer> } {
   const parsed = readTokensFile(file);
   // A name covers every collection it has ever been given to (ingest --reassign-name moves a
   // name): the collection the line was written for stays private after the name moves.
@@ -57,13 +64,18 @@ export function loadTokens(store: SequenceStore, file: string, options: { allowA
     if (ids.length === 0) unknown.push(ref);
     else idsOf.set(ref, ids);
   }
-  if (unknown.length > 0) throw new ConfigError(`tokens file ${file}: no stored collection with digest or name ${unknown.map((r) => `'${r}'`).join(', ')}`);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `tokens file ${file}: no stored collection with digest or name ${unknown.map((r) => `'${r}'`).join(', ')}`,
+    );
   const privateIds = new Set([...idsOf.values()].flat());
   // Fail closed: a file that makes nothing private (empty, only comments, only '*' grants) is a
   // mistake far more often than a choice, and would publish everything.
   if (privateIds.size === 0 && options.allowAllPublic !== true) {
-    throw new ConfigError(`tokens file ${file} makes no collection private (it names none); every collection would be public. `
-      + 'Name the private collections in it, or pass --allow-all-public if that is what you want');
+    throw new ConfigError(
+      `tokens file ${file} makes no collection private (it names none); every collection would be public. ` +
+        'Name the private collections in it, or pass --allow-all-public if that is what you want',
+    );
   }
   const tokens = new Map<string, Viewer>();
   for (const [token, grant] of parsed.grants) {
@@ -74,26 +86,29 @@ export function loadTokens(store: SequenceStore, file: string, options: { allowA
 }
 
 /** Sets `request.viewer` from `Authorization: Bearer <token>`; an unknown token is 401 everywhere. */
-export const accessPlugin = fp<{ store: SequenceStore } & AccessOptions>(async (app, opts) => {
-  app.decorateRequest('viewer', null);
-  if (opts.tokensFile === undefined) {
-    app.decorate('publicViewer', null);
-    return;
-  }
-  const { anonymous, tokens } = loadTokens(opts.store, opts.tokensFile, { allowAllPublic: opts.allowAllPublic });
-  app.decorate('publicViewer', anonymous);
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    if (header === undefined) {
-      request.viewer = anonymous;
+export const accessPlugin = fp<{ store: SequenceStore } & AccessOptions>(
+  async (app, opts) => {
+    app.decorateRequest('viewer', null);
+    if (opts.tokensFile === undefined) {
+      app.decorate('publicViewer', null);
       return;
     }
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    const viewer = match === null ? undefined : tokens.get(match[1]!);
-    if (viewer === undefined) throw new AppError('UNAUTHORIZED', 'missing, malformed or unknown bearer token');
-    request.viewer = viewer;
-  });
-}, { name: 'refget-access' });
+    const { anonymous, tokens } = loadTokens(opts.store, opts.tokensFile, { allowAllPublic: opts.allowAllPublic });
+    app.decorate('publicViewer', anonymous);
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header === undefined) {
+        request.viewer = anonymous;
+        return;
+      }
+      const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+      const viewer = match === null ? undefined : tokens.get(match[1]!);
+      if (viewer === undefined) throw new AppError('UNAUTHORIZED', 'missing, malformed or unknown bearer token');
+      request.viewer = viewer;
+    });
+  },
+  { name: 'refget-access' },
+);
 
 /** May this caller see the sequence? (It may unless every collection holding it is hidden.) */
 export function sequenceVisible(store: SequenceStore, viewer: Viewer | null, record: SequenceRecord): boolean {

@@ -79,7 +79,10 @@ const MAX_ECHO = 200;
 const shortText = (text: string): string => (text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}...`);
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  sendJson(reply.code(404), { error: 'NOT_FOUND', message: shortText(`no route for ${request.method} ${request.url.split('?')[0]}`) });
+  sendJson(reply.code(404), {
+    error: 'NOT_FOUND',
+    message: shortText(`no route for ${request.method} ${request.url.split('?')[0]}`),
+  });
 }
 
 /**
@@ -90,13 +93,18 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
  */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
-    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'request line and headers exceed 16 KiB']
-      : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'request line and headers exceed 16 KiB']
+        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
   const body = JSON.stringify({ error: code, message });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n`
-      + `Content-Type: application/json; charset=us-ascii\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n` +
+        `Content-Type: application/json; charset=us-ascii\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

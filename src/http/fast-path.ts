@@ -57,7 +57,10 @@ export class FastPath {
   /** Requests answered here rather than by Fastify (tests check which path answered). */
   answered = 0;
 
-  constructor(private readonly store: SequenceStore, private readonly config: ServerConfig) {}
+  constructor(
+    private readonly store: SequenceStore,
+    private readonly config: ServerConfig,
+  ) {}
 
   /** Starts answering (once the app is ready); until then and after stop() every request goes to Fastify. */
   start(deps: FastPathDeps): void {
@@ -77,8 +80,14 @@ export class FastPath {
     const match = PATH.exec(url);
     if (match === null) return false;
     const headers = req.headers;
-    if (headers['if-none-match'] !== undefined || headers['if-range'] !== undefined || headers['content-length'] !== undefined
-      || headers['transfer-encoding'] !== undefined || deps.overloaded()) return false;
+    if (
+      headers['if-none-match'] !== undefined ||
+      headers['if-range'] !== undefined ||
+      headers['content-length'] !== undefined ||
+      headers['transfer-encoding'] !== undefined ||
+      deps.overloaded()
+    )
+      return false;
     const started = performance.now();
     const id = match[1]!;
     const query = match[3];
@@ -105,8 +114,13 @@ export class FastPath {
         }
         if (negotiate(headers.accept, SEQUENCE_REPRESENTATIONS) !== 'sequence') return false;
         const interval = resolveInterval({
-          start, end, range: headers.range, length: record.length, circular: record.circular,
-          circularSupported: this.config.circularSupported, subsequenceLimit: this.config.subsequenceLimit,
+          start,
+          end,
+          range: headers.range,
+          length: record.length,
+          circular: record.circular,
+          circularSupported: this.config.circularSupported,
+          subsequenceLimit: this.config.subsequenceLimit,
         });
         const response = sequenceResponse(record, interval, 'sequence', false);
         if (response.bases > BUFFER_LIMIT) return false;

@@ -48,7 +48,8 @@ export class FastaBlockReader implements BlockReader {
 
   /** target: at least MIN_FASTA_BLOCK bytes, so that every call makes progress. */
   async read(target: Buffer): Promise<number> {
-    if (target.length < MIN_FASTA_BLOCK) throw new RangeError(`a FASTA block needs at least ${MIN_FASTA_BLOCK} bytes, got ${target.length}`);
+    if (target.length < MIN_FASTA_BLOCK)
+      throw new RangeError(`a FASTA block needs at least ${MIN_FASTA_BLOCK} bytes, got ${target.length}`);
     let o = 0;
     if (this.header.length > 0) {
       o = this.header.copy(target, 0);

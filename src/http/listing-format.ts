@@ -88,7 +88,12 @@ const tail = (format: ListingFormat): string => (format === 'json' ? ']}' : '');
  * a Readable continues from there, reading the next batch only when the client has taken the
  * last one (backpressure), so at most a few batches are held at a time.
  */
-export function listingBody<Row>(format: ListingFormat, shape: RowShape<Row>, meta: ListingMeta, batches: Iterator<Row[], void, undefined>): string | Readable {
+export function listingBody<Row>(
+  format: ListingFormat,
+  shape: RowShape<Row>,
+  meta: ListingMeta,
+  batches: Iterator<Row[], void, undefined>,
+): string | Readable {
   let first = true;
   const next = (): string | undefined => {
     const step = batches.next();

@@ -119,7 +119,10 @@ function parseMediaRange(item: string): MediaRange | undefined {
   const slash = head.indexOf('/');
   if (slash === -1) return undefined;
   const type = head.slice(0, slash).trim().toLowerCase();
-  const subtype = head.slice(slash + 1).trim().toLowerCase();
+  const subtype = head
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
   if (!TOKEN.test(type) || !TOKEN.test(subtype)) return undefined;
   // `*/plain` names nothing under RFC 9110's grammar.
   if (type === '*' && subtype !== '*') return undefined;
@@ -169,10 +172,7 @@ function weigh(ranges: readonly MediaRange[], rule: MatchRule): { q: number; spe
   for (const range of ranges) {
     const specificity = specificityOf(range, rule);
     if (specificity === undefined) continue;
-    if (
-      specificity > best.specificity ||
-      (specificity === best.specificity && range.q > best.q)
-    ) {
+    if (specificity > best.specificity || (specificity === best.specificity && range.q > best.q)) {
       best = { q: range.q, specificity };
     }
   }
@@ -198,10 +198,7 @@ export function negotiate(accept: string | undefined, offered: readonly Represen
     const weight = weigh(ranges, RULES[rep]);
     if (weight.q <= 0) continue;
     // Strict comparisons keep the earlier offered representation on a full tie.
-    if (
-      weight.q > chosenWeight.q ||
-      (weight.q === chosenWeight.q && weight.specificity > chosenWeight.specificity)
-    ) {
+    if (weight.q > chosenWeight.q || (weight.q === chosenWeight.q && weight.specificity > chosenWeight.specificity)) {
       chosen = rep;
       chosenWeight = weight;
     }

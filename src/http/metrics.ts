@@ -39,93 +39,133 @@ declare module 'fastify' {
   }
 }
 
-export const metricsPlugin = fp(async (app) => {
-  const registry = new Registry();
-  const registers = [registry];
-  const tallies = new RequestTallies(LATENCY_BUCKETS);
-  app.decorate('requestTallies', tallies);
-  for (const metric of [
-    tallies.requestsMetric('refget_http_requests_total', 'HTTP requests completed, by method, route pattern and status'),
-    tallies.durationMetric('refget_http_request_duration_seconds',
-      'Time from request received to response finished (includes streaming the body), by method, route pattern and status'),
-    tallies.bytesMetric('refget_http_response_body_bytes_total',
-      'Response body bytes sent, by route pattern; streamed bodies count as they are written (an aborted download counts what was sent)'),
-  ]) registry.registerMetric(metric as unknown as Metric);
-  // Computed at scrape time. The first gauge's collect() reads the store once and sets all three
-  // (a registry collects its metrics in registration order). Every worker sees the same store, so
-  // a cluster reports the first worker's values instead of a sum.
-  new Gauge({ // registered by `registers`; nothing else refers to it
-    name: 'refget_store_sequences', help: 'Sequences in the store', aggregator: 'first', registers,
-    collect() {
-      // With private collections, only what a caller without a token may see is counted.
-      const stats = app.store.stats(app.publicViewer?.hiddenJson);
-      this.set(stats.sequences);
-      collections.set(stats.collections);
-      storeBytes.set(stats.bytes);
-    },
-  });
-  const collections = new Gauge({ name: 'refget_store_collections', help: 'Sequence collections in the store', aggregator: 'first', registers });
-  const storeBytes = new Gauge({ name: 'refget_store_size_bytes', help: 'Bytes on disk of the store (pack files + index); 0 with private collections', aggregator: 'first', registers });
-  new Gauge({
-    name: 'refget_store_damaged_reads', aggregator: 'sum', registers,
-    help: 'Reads that found damaged store data (a block or row failing its checksum, a short pack) since start; any is a reason to run refget verify',
-    collect() { this.set(app.store.corruptReads); },
-  });
-  const exposed = Registry.merge([registry, processMetrics()]);
-  if (cluster.isWorker) {
-    new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests
-    AggregatorRegistry.setRegistries([registry, processMetrics()]);
-  }
-
-  app.addHook('onSend', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload?: unknown) => void) => {
-    // HEAD: Fastify drops the body after this hook runs; nothing is sent.
-    if (request.method === 'HEAD' || payload === null || payload === undefined) return done(null, payload);
-    const route = routeOf(request);
-    if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-      tallies.bodyBytes(route, Buffer.byteLength(payload));
-      return done(null, payload);
-    }
-    if (!isStream(payload)) return done(null, payload);
-    // Count as the bytes go out, so a long download shows up while it runs. pipeline() carries a
-    // read error to the counter (which Fastify watches) and a client abort back to the source.
-    const transform = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        tallies.bodyBytes(route, chunk.length);
-        callback(null, chunk);
+export const metricsPlugin = fp(
+  async (app) => {
+    const registry = new Registry();
+    const registers = [registry];
+    const tallies = new RequestTallies(LATENCY_BUCKETS);
+    app.decorate('requestTallies', tallies);
+    for (const metric of [
+      tallies.requestsMetric('refget_http_requests_total', 'HTTP requests completed, by method, route pattern and status'),
+      tallies.durationMetric(
+        'refget_http_request_duration_seconds',
+        'Time from request received to response finished (includes streaming the body), by method, route pattern and status',
+      ),
+      tallies.bytesMetric(
+        'refget_http_response_body_bytes_total',
+        'Response body bytes sent, by route pattern; streamed bodies count as they are written (an aborted download counts what was sent)',
+      ),
+    ])
+      registry.registerMetric(metric as unknown as Metric);
+    // Computed at scrape time. The first gauge's collect() reads the store once and sets all three
+    // (a registry collects its metrics in registration order). Every worker sees the same store, so
+    // a cluster reports the first worker's values instead of a sum.
+    new Gauge({
+      // registered by `registers`; nothing else refers to it
+      name: 'refget_store_sequences',
+      help: 'Sequences in the store',
+      aggregator: 'first',
+      registers,
+      collect() {
+        // With private collections, only what a caller without a token may see is counted.
+        const stats = app.store.stats(app.publicViewer?.hiddenJson);
+        this.set(stats.sequences);
+        collections.set(stats.collections);
+        storeBytes.set(stats.bytes);
       },
     });
-    pipeline(payload, transform, () => { /* an error, if any, is on `transform` */ });
-    return done(null, transform);
-  });
+    const collections = new Gauge({
+      name: 'refget_store_collections',
+      help: 'Sequence collections in the store',
+      aggregator: 'first',
+      registers,
+    });
+    const storeBytes = new Gauge({
+      name: 'refget_store_size_bytes',
+      help: 'Bytes on disk of the store (pack files + index); 0 with private collections',
+      aggregator: 'first',
+      registers,
+    });
+    new Gauge({
+      name: 'refget_store_damaged_reads',
+      aggregator: 'sum',
+      registers,
+      help: 'Reads that found damaged store data (a block or row failing its checksum, a short pack) since start; any is a reason to run refget verify',
+      collect() {
+        this.set(app.store.corruptReads);
+      },
+    });
+    const exposed = Registry.merge([registry, processMetrics()]);
+    if (cluster.isWorker) {
+      new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests
+      AggregatorRegistry.setRegistries([registry, processMetrics()]);
+    }
 
-  // Bodies written block by block outside Fastify's send() (send-blocks.ts) count here as they go.
-  app.decorateReply('countBodyBytes', function (this: FastifyReply, n: number) {
-    tallies.bodyBytes(routeOf(this.request), n);
-  });
+    app.addHook(
+      'onSend',
+      (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: null, payload?: unknown) => void) => {
+        // HEAD: Fastify drops the body after this hook runs; nothing is sent.
+        if (request.method === 'HEAD' || payload === null || payload === undefined) return done(null, payload);
+        const route = routeOf(request);
+        if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+          tallies.bodyBytes(route, Buffer.byteLength(payload));
+          return done(null, payload);
+        }
+        if (!isStream(payload)) return done(null, payload);
+        // Count as the bytes go out, so a long download shows up while it runs. pipeline() carries a
+        // read error to the counter (which Fastify watches) and a client abort back to the source.
+        const transform = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            tallies.bodyBytes(route, chunk.length);
+            callback(null, chunk);
+          },
+        });
+        pipeline(payload, transform, () => {
+          /* an error, if any, is on `transform` */
+        });
+        return done(null, transform);
+      },
+    );
 
-  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    tallies.request(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+    // Bodies written block by block outside Fastify's send() (send-blocks.ts) count here as they go.
+    app.decorateReply('countBodyBytes', function (this: FastifyReply, n: number) {
+      tallies.bodyBytes(routeOf(this.request), n);
+    });
 
-  app.get('/metrics', {
-    logLevel: 'warn',
-    config: BYPASS_OVERLOAD_GUARD,
-    schema: {
-      summary: 'Prometheus metrics (text exposition format 0.0.4)',
-      tags: ['operations'],
-      response: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
-    },
-  }, async (_request, reply) => {
-    const text = cluster.isWorker ? await clusterMetricsFromPrimary() : await exposed.metrics();
-    return reply.type(exposed.contentType).header('cache-control', 'no-store').send(text);
-  });
-}, { name: 'refget-metrics', dependencies: ['refget-store'] });
+    app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      tallies.request(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+
+    app.get(
+      '/metrics',
+      {
+        logLevel: 'warn',
+        config: BYPASS_OVERLOAD_GUARD,
+        schema: {
+          summary: 'Prometheus metrics (text exposition format 0.0.4)',
+          tags: ['operations'],
+          response: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+      async (_request, reply) => {
+        const text = cluster.isWorker ? await clusterMetricsFromPrimary() : await exposed.metrics();
+        return reply.type(exposed.contentType).header('cache-control', 'no-store').send(text);
+      },
+    );
+  },
+  { name: 'refget-metrics', dependencies: ['refget-store'] },
+);
 
 const CLUSTER_REQUEST = 'refget:cluster-metrics-request';
 const CLUSTER_RESPONSE = 'refget:cluster-metrics-response';
-interface ClusterMessage { type?: unknown; id?: unknown; text?: unknown; error?: unknown }
-const asMessage = (m: unknown): ClusterMessage => (typeof m === 'object' && m !== null ? m as ClusterMessage : {});
+interface ClusterMessage {
+  type?: unknown;
+  id?: unknown;
+  text?: unknown;
+  error?: unknown;
+}
+const asMessage = (m: unknown): ClusterMessage => (typeof m === 'object' && m !== null ? (m as ClusterMessage) : {});
 
 /**
  * In a cluster primary (call before forking): answer a worker's request for the metrics of all

@@ -25,30 +25,33 @@ declare module 'fastify' {
   }
 }
 
-export const overloadGuard = fp<OverloadGuardOptions>(async (app, opts) => {
-  let lagMs = 0;
-  let samples = 0;
-  let last = performance.now();
-  // The sampler's own lateness is the lag every queued request sees. (A histogram sampled by a
-  // second timer races with it: a stall could land in the next interval instead.)
-  const timer = setInterval(() => {
-    const now = performance.now();
-    lagMs = Math.max(0, now - last - opts.sampleIntervalMs);
-    last = now;
-    samples++;
-  }, opts.sampleIntervalMs);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
-  const overloaded = (): boolean => samples >= 2 && lagMs > opts.maxEventLoopDelayMs;
-  app.decorate('overloaded', overloaded);
-  // A callback hook, not an async one: it runs on every request and almost always passes.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!overloaded()) return done();
-    if ((request.routeOptions.config as { overloadGuard?: boolean }).overloadGuard === false) return done();
-    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    sendJson(reply.code(503), {
-      error: 'OVERLOADED',
-      message: `server is overloaded (event-loop lag ${Math.round(lagMs)} ms); retry in ${RETRY_AFTER_SECONDS} s`,
+export const overloadGuard = fp<OverloadGuardOptions>(
+  async (app, opts) => {
+    let lagMs = 0;
+    let samples = 0;
+    let last = performance.now();
+    // The sampler's own lateness is the lag every queued request sees. (A histogram sampled by a
+    // second timer races with it: a stall could land in the next interval instead.)
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lagMs = Math.max(0, now - last - opts.sampleIntervalMs);
+      last = now;
+      samples++;
+    }, opts.sampleIntervalMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+    const overloaded = (): boolean => samples >= 2 && lagMs > opts.maxEventLoopDelayMs;
+    app.decorate('overloaded', overloaded);
+    // A callback hook, not an async one: it runs on every request and almost always passes.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!overloaded()) return done();
+      if ((request.routeOptions.config as { overloadGuard?: boolean }).overloadGuard === false) return done();
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      sendJson(reply.code(503), {
+        error: 'OVERLOADED',
+        message: `server is overloaded (event-loop lag ${Math.round(lagMs)} ms); retry in ${RETRY_AFTER_SECONDS} s`,
+      });
     });
-  });
-}, { name: 'refget-overload-guard' });
+  },
+  { name: 'refget-overload-guard' },
+);

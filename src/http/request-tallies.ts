@@ -9,7 +9,11 @@
 // aggregation sums them per label set like prom-client's own counters and histograms. They share
 // the tallies: reset() of any one clears all three.
 
-interface MetricValue { labels: Record<string, string | number>; value: number; metricName?: string }
+interface MetricValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
 export interface RegistryMetric {
   name: string;
   help: string;
@@ -41,7 +45,12 @@ export class RequestTallies {
     const key = `${method} ${status} ${route}`;
     let tally = this.tallies.get(key);
     if (tally === undefined) {
-      tally = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: new Array<number>(this.bounds.length + 1).fill(0) };
+      tally = {
+        labels: { method, route, status: String(status) },
+        count: 0,
+        sum: 0,
+        buckets: new Array<number>(this.bounds.length + 1).fill(0),
+      };
       this.tallies.set(key, tally);
     }
     tally.count++;
@@ -58,7 +67,8 @@ export class RequestTallies {
 
   requestsMetric(name: string, help: string): RegistryMetric {
     return this.metric(name, help, 'counter', () =>
-      [...this.tallies.values()].map((t) => ({ labels: t.labels, value: t.count })));
+      [...this.tallies.values()].map((t) => ({ labels: t.labels, value: t.count })),
+    );
   }
 
   durationMetric(name: string, help: string): RegistryMetric {
@@ -79,13 +89,15 @@ export class RequestTallies {
   }
 
   bytesMetric(name: string, help: string): RegistryMetric {
-    return this.metric(name, help, 'counter', () =>
-      [...this.bytes].map(([route, value]) => ({ labels: { route }, value })));
+    return this.metric(name, help, 'counter', () => [...this.bytes].map(([route, value]) => ({ labels: { route }, value })));
   }
 
   private metric(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValue[]): RegistryMetric {
     return {
-      name, help, type, aggregator: 'sum',
+      name,
+      help,
+      type,
+      aggregator: 'sum',
       get: () => ({ name, help, type, aggregator: 'sum', values: values() }),
       reset: () => {
         this.tallies.clear();

@@ -10,9 +10,20 @@ import { aliasVisible, sequenceVisible, type Viewer } from './access.js';
 export function resolveSequence(store: SequenceStore, rawId: string, viewer: Viewer | null = null): SequenceRecord {
   const id = parseSequenceId(rawId);
   const stored = id === undefined ? [] : store.lookup(id);
-  const found = viewer === null ? stored : stored.filter((r) => sequenceVisible(store, viewer, r)
-    && (id?.kind !== 'alias' || store.aliasesOf(r).some((a) => a.namingAuthority === id.namingAuthority.toLowerCase()
-      && a.alias === id.alias && aliasVisible(viewer, a))));
+  const found =
+    viewer === null
+      ? stored
+      : stored.filter(
+          (r) =>
+            sequenceVisible(store, viewer, r) &&
+            (id?.kind !== 'alias' ||
+              store
+                .aliasesOf(r)
+                .some(
+                  (a) =>
+                    a.namingAuthority === id.namingAuthority.toLowerCase() && a.alias === id.alias && aliasVisible(viewer, a),
+                )),
+        );
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new AppError('SEQUENCE_NOT_FOUND', `no sequence with id '${rawId.slice(0, 200)}'`);
   // v2: a namespaced alias that names several sequences → 300 with the candidates.

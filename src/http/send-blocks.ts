@@ -65,13 +65,16 @@ export async function sendBlocks(reply: FastifyReply, reader: BlockReader): Prom
   const gone = new Promise<false>((resolve) => res.once('close', () => resolve(false)));
   // The write callback says the socket is done with the chunk: true. (Without an error its bytes
   // were sent, so they count then.) A closed connection may never call it: false.
-  const write = (chunk: Buffer): Promise<boolean> => Promise.race([
-    new Promise<true>((resolve) => res.write(chunk, (err) => {
-      if (err === undefined || err === null) reply.countBodyBytes?.(chunk.length);
-      resolve(true);
-    })),
-    gone,
-  ]);
+  const write = (chunk: Buffer): Promise<boolean> =>
+    Promise.race([
+      new Promise<true>((resolve) =>
+        res.write(chunk, (err) => {
+          if (err === undefined || err === null) reply.countBodyBytes?.(chunk.length);
+          resolve(true);
+        }),
+      ),
+      gone,
+    ]);
   const pending: (Promise<boolean> | undefined)[] = [undefined, undefined];
   let i = 0;
   try {

@@ -19,7 +19,12 @@ export interface SequenceMetadata {
 }
 
 /** `id` is the identifier as the client asked for it (the v2 OpenAPI's `id`); aliases are those `viewer` may see. */
-export function sequenceMetadata(store: SequenceStore, id: string, record: SequenceRecord, viewer: Viewer | null): SequenceMetadata {
+export function sequenceMetadata(
+  store: SequenceStore,
+  id: string,
+  record: SequenceRecord,
+  viewer: Viewer | null,
+): SequenceMetadata {
   return {
     id,
     md5: record.md5,

@@ -37,10 +37,17 @@ export interface SequenceResponse {
   bases: number;
 }
 
-export function sequenceResponse(record: SequenceRecord, interval: RequestedInterval, representation: Representation,
-  privateViewer: boolean): SequenceResponse {
+export function sequenceResponse(
+  record: SequenceRecord,
+  interval: RequestedInterval,
+  representation: Representation,
+  privateViewer: boolean,
+): SequenceResponse {
   const segments: [number, number][] = interval.wraps
-    ? [[interval.start, record.length], [0, interval.end]]
+    ? [
+        [interval.start, record.length],
+        [0, interval.end],
+      ]
     : [[interval.start, interval.end]];
   const bases = interval.wraps ? record.length - interval.start + interval.end : interval.end - interval.start;
   // A 206 carries the validator of the whole representation, as a 200 for the same request would
@@ -63,8 +70,12 @@ export function sequenceResponse(record: SequenceRecord, interval: RequestedInte
  * matches either, since no Last-Modified is sent. Otherwise the Range is ignored and the whole
  * representation is the answer (200), so a client resuming a download of changed bytes starts over.
  */
-export function applicableRange(range: string | undefined, ifRange: string | undefined, record: SequenceRecord,
-  representation: Representation): string | undefined {
+export function applicableRange(
+  range: string | undefined,
+  ifRange: string | undefined,
+  record: SequenceRecord,
+  representation: Representation,
+): string | undefined {
   if (range === undefined || ifRange === undefined) return range;
   return ifRange.trim() === `"${record.ga4gh}.0-${record.length}${representation === 'fasta' ? '.fa' : ''}"` ? range : undefined;
 }

@@ -11,8 +11,11 @@ declare module 'fastify' {
   }
 }
 
-export const storePlugin = fp<{ store: SequenceStore; config: ServerConfig; closeStore: boolean }>(async (app, opts) => {
-  app.decorate('store', opts.store);
-  app.decorate('config', opts.config);
-  if (opts.closeStore) app.addHook('onClose', async () => opts.store.close());
-}, { name: 'refget-store' });
+export const storePlugin = fp<{ store: SequenceStore; config: ServerConfig; closeStore: boolean }>(
+  async (app, opts) => {
+    app.decorate('store', opts.store);
+    app.decorate('config', opts.config);
+    if (opts.closeStore) app.addHook('onClose', async () => opts.store.close());
+  },
+  { name: 'refget-store' },
+);

@@ -36,14 +36,21 @@ export function readAliasesFile(path: string): AliasEntry[] {
     data = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError('INPUT_ERROR', `${path}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : (err as Error).message}`);
+    throw new AppError(
+      'INPUT_ERROR',
+      `${path}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : (err as Error).message}`,
+    );
   }
   const lines = splitLines(path, data);
   const headerLine = lines.findIndex((l) => /^#\s*Sequence-Name\t/.test(l.text));
   return headerLine >= 0 ? parseAssemblyReport(path, lines, headerLine) : parseTsv(path, lines);
 }
 
-interface Line { no: number; text: string; bytes: Buffer }
+interface Line {
+  no: number;
+  text: string;
+  bytes: Buffer;
+}
 
 /** Lines split at LF (one CR before it dropped), each checked to hold only TAB and printable ASCII. */
 function splitLines(path: string, data: Buffer): Line[] {
@@ -58,8 +65,11 @@ function splitLines(path: string, data: Buffer): Line[] {
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
       if (b !== TAB && (b < 0x20 || b > 0x7e)) {
-        throw new AppError('ALIASES_FORMAT', `${path}:${no}: byte 0x${b.toString(16).padStart(2, '0')} at column ${i + 1}: `
-          + 'alias files are printable ASCII with tab-separated fields');
+        throw new AppError(
+          'ALIASES_FORMAT',
+          `${path}:${no}: byte 0x${b.toString(16).padStart(2, '0')} at column ${i + 1}: ` +
+            'alias files are printable ASCII with tab-separated fields',
+        );
       }
     }
     lines.push({ no, text: bytes.toString('latin1'), bytes });
@@ -97,7 +107,10 @@ function parseTsv(path: string, lines: Line[]): AliasEntry[] {
     if (fields.length !== 3 || !name || !authority || !alias) {
       throw new AppError('ALIASES_FORMAT', `${path}:${no}: expected 3 tab-separated fields: name, naming_authority, alias`);
     }
-    const problem = valueProblem(name, 'the name', MAX_ALIAS_BYTES) ?? authorityProblem(authority) ?? valueProblem(alias, 'the alias', MAX_ALIAS_BYTES);
+    const problem =
+      valueProblem(name, 'the name', MAX_ALIAS_BYTES) ??
+      authorityProblem(authority) ??
+      valueProblem(alias, 'the alias', MAX_ALIAS_BYTES);
     if (problem !== undefined) throw new AppError('ALIASES_FORMAT', `${path}:${no}: ${problem}`);
     entries.push({ name, altNames: [], namingAuthority: authority.toLowerCase(), alias, line: no });
   }
@@ -105,7 +118,9 @@ function parseTsv(path: string, lines: Line[]): AliasEntry[] {
 }
 
 function parseAssemblyReport(path: string, lines: Line[], headerLine: number): AliasEntry[] {
-  const header = lines[headerLine]!.text.replace(/^#\s*/, '').split('\t').map((h) => h.trim());
+  const header = lines[headerLine]!.text.replace(/^#\s*/, '')
+    .split('\t')
+    .map((h) => h.trim());
   const col = (name: string): number => header.indexOf(name);
   const nameCol = col('Sequence-Name');
   const entries: AliasEntry[] = [];
@@ -122,7 +137,9 @@ function parseAssemblyReport(path: string, lines: Line[], headerLine: number): A
     };
     const name = value(nameCol, 'the Sequence-Name');
     if (name === undefined) throw new AppError('ALIASES_FORMAT', `${path}:${no}: no Sequence-Name`);
-    const known = Object.keys(REPORT_COLUMNS).map((c) => value(col(c), `the ${c}`)).filter((v): v is string => v !== undefined);
+    const known = Object.keys(REPORT_COLUMNS)
+      .map((c) => value(col(c), `the ${c}`))
+      .filter((v): v is string => v !== undefined);
     for (const [column, authority] of Object.entries(REPORT_COLUMNS)) {
       const alias = value(col(column), `the ${column}`);
       // A FASTA from NCBI names records by accession and one from UCSC by chrN: match any of them.

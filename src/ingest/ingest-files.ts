@@ -41,10 +41,7 @@ export const WHOLE_RECORD_BYTES = 1 << 20;
 /** Bytes allowed to wait for the hash workers before the reader pauses. */
 const MAX_HASH_BACKLOG = 32 << 20;
 
-type Event =
-  | { type: 'start'; name: string; line: number }
-  | { type: 'sequence'; chunk: Buffer }
-  | { type: 'end' };
+type Event = { type: 'start'; name: string; line: number } | { type: 'sequence'; chunk: Buffer } | { type: 'end' };
 
 /**
  * Turns parser callbacks into stored sequences and staged collection members. Short records are
@@ -149,7 +146,10 @@ class RecordSink implements FastaSink {
   private end(): void {
     if (this.streaming) {
       if (this.streamedLength > 0xffffffff) {
-        throw new AppError('INPUT_ERROR', `record '${this.name}' (line ${this.line}) is longer than 4294967295 bases, the refget limit`);
+        throw new AppError(
+          'INPUT_ERROR',
+          `record '${this.name}' (line ${this.line}) is longer than 4294967295 bases, the refget limit`,
+        );
       }
       this.pending = { digests: this.digester.digest(), writer: this.streaming, name: this.name, length: this.streamedLength };
       this.streaming = undefined;
@@ -167,16 +167,30 @@ class RecordSink implements FastaSink {
     const position = this.seqcol.count;
     const pairDigest = this.seqcol.add(name, length, GA4GH_PREFIX + digests.ga4gh);
     this.session.stageMember(this.file, position, { name, rowId: result.rowId, ga4gh: digests.ga4gh, pairDigest });
-    if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name, this.file)) this.aliasesAdded++;
+    if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name, this.file))
+      this.aliasesAdded++;
   }
 }
 
-export async function ingestFiles(session: IngestSession, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingestFiles(
+  session: IngestSession,
+  paths: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
   const began = process.hrtime.bigint();
   if (options.collectionName !== undefined && paths.length !== 1) {
     throw new AppError('INPUT_ERROR', '--collection-name names the collection of one file; give exactly one input file');
   }
-  const summary: IngestSummary = { files: 0, records: 0, sequencesAdded: 0, duplicates: 0, aliasesAdded: 0, bases: 0, collections: [], seconds: 0 };
+  const summary: IngestSummary = {
+    files: 0,
+    records: 0,
+    sequencesAdded: 0,
+    duplicates: 0,
+    aliasesAdded: 0,
+    bases: 0,
+    collections: [],
+    seconds: 0,
+  };
   const digester = new StreamingDigester();
   try {
     for (const path of paths) {
@@ -201,10 +215,21 @@ export async function ingestFiles(session: IngestSession, paths: readonly string
 
       const seqcol = sink.seqcol.finish(prefixed(session.stagedGa4ghSorted(file)), session.stagedPairDigestsSorted(file));
       const collection = session.addCollection({
-        digest: seqcol.digest, level1: seqcol.level1, file, sequenceCount: sink.seqcol.count, totalLength: sink.bases,
-        source: input.file, name: options.collectionName, reassignName: options.reassignName === true,
+        digest: seqcol.digest,
+        level1: seqcol.level1,
+        file,
+        sequenceCount: sink.seqcol.count,
+        totalLength: sink.bases,
+        source: input.file,
+        name: options.collectionName,
+        reassignName: options.reassignName === true,
       });
-      summary.collections.push({ source: input.file, digest: collection.digest, added: collection.added, sequences: sink.seqcol.count });
+      summary.collections.push({
+        source: input.file,
+        digest: collection.digest,
+        added: collection.added,
+        sequences: sink.seqcol.count,
+      });
       summary.aliasesAdded += sink.aliasesAdded;
       summary.files++;
       summary.records += sink.seqcol.count;
@@ -245,7 +270,8 @@ function lookupName(session: IngestSession, name: string): Iterable<number> | un
   const local = session.stagedByName(name);
   if (local.length > 0) return local;
   const id = parseSequenceId(name);
-  const rowId = id?.kind === 'md5' ? session.findByMd5(id.md5) : id?.kind === 'ga4gh' ? session.findByGa4gh(id.digest) : undefined;
+  const rowId =
+    id?.kind === 'md5' ? session.findByMd5(id.md5) : id?.kind === 'ga4gh' ? session.findByGa4gh(id.digest) : undefined;
   return rowId === undefined ? undefined : [rowId];
 }
 

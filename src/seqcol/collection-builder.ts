@@ -52,8 +52,10 @@ export class SeqcolBuilder {
    */
   add(name: string, length: number, sequence: string): string {
     if (this.finished) throw new Error('SeqcolBuilder: add after finish');
-    if (typeof name !== 'string' || typeof sequence !== 'string') throw new TypeError('SeqcolBuilder: name and sequence must be strings');
-    if (!Number.isSafeInteger(length) || length < 0) throw new TypeError(`SeqcolBuilder: length ${length} must be a non-negative integer`);
+    if (typeof name !== 'string' || typeof sequence !== 'string')
+      throw new TypeError('SeqcolBuilder: name and sequence must be strings');
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new TypeError(`SeqcolBuilder: length ${length} must be a non-negative integer`);
     // JCS of a string and of a safe integer is exactly what JSON.stringify prints (canonical-json.ts).
     const nameJson = JSON.stringify(name);
     const lengthJson = JSON.stringify(length);

@@ -33,17 +33,27 @@ export interface CollectionMember {
 }
 
 interface RawRow {
-  id: number; digest: string; names_digest: string; lengths_digest: string; sequences_digest: string;
-  name_length_pairs_digest: string; sorted_name_length_pairs_digest: string; sorted_sequences_digest: string;
-  sequence_count: number; total_length: number;
+  id: number;
+  digest: string;
+  names_digest: string;
+  lengths_digest: string;
+  sequences_digest: string;
+  name_length_pairs_digest: string;
+  sorted_name_length_pairs_digest: string;
+  sorted_sequences_digest: string;
+  sequence_count: number;
+  total_length: number;
 }
 
 const toRow = (r: RawRow): CollectionRow => ({
   id: r.id,
   digest: r.digest,
   level1: {
-    names: r.names_digest, lengths: r.lengths_digest, sequences: r.sequences_digest,
-    name_length_pairs: r.name_length_pairs_digest, sorted_name_length_pairs: r.sorted_name_length_pairs_digest,
+    names: r.names_digest,
+    lengths: r.lengths_digest,
+    sequences: r.sequences_digest,
+    name_length_pairs: r.name_length_pairs_digest,
+    sorted_name_length_pairs: r.sorted_name_length_pairs_digest,
     sorted_sequences: r.sorted_sequences_digest,
   },
   sequenceCount: r.sequence_count,
@@ -74,17 +84,24 @@ export class CollectionIndex {
     this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
       JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
     // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from a request.
-    this.byAttribute = new Map(COLLECTION_ATTRIBUTES.map((attribute) => {
-      const column = ATTRIBUTE_COLUMNS[attribute];
-      return [attribute, {
-        withDigest: db.prepare(`SELECT * FROM collections WHERE ${column} = ? LIMIT 1`),
-        withDigestShown: db.prepare(`SELECT * FROM collections WHERE ${column} = ? AND ${NOT_HIDDEN} LIMIT 1`),
-        digests: db.prepare(`SELECT DISTINCT ${column} FROM collections ORDER BY ${column} LIMIT ? OFFSET ?`).pluck(),
-        digestsShown: db.prepare(`SELECT DISTINCT ${column} FROM collections WHERE ${NOT_HIDDEN} ORDER BY ${column} LIMIT ? OFFSET ?`).pluck(),
-        count: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections`).pluck(),
-        countShown: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections WHERE ${NOT_HIDDEN}`).pluck(),
-      }];
-    }));
+    this.byAttribute = new Map(
+      COLLECTION_ATTRIBUTES.map((attribute) => {
+        const column = ATTRIBUTE_COLUMNS[attribute];
+        return [
+          attribute,
+          {
+            withDigest: db.prepare(`SELECT * FROM collections WHERE ${column} = ? LIMIT 1`),
+            withDigestShown: db.prepare(`SELECT * FROM collections WHERE ${column} = ? AND ${NOT_HIDDEN} LIMIT 1`),
+            digests: db.prepare(`SELECT DISTINCT ${column} FROM collections ORDER BY ${column} LIMIT ? OFFSET ?`).pluck(),
+            digestsShown: db
+              .prepare(`SELECT DISTINCT ${column} FROM collections WHERE ${NOT_HIDDEN} ORDER BY ${column} LIMIT ? OFFSET ?`)
+              .pluck(),
+            count: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections`).pluck(),
+            countShown: db.prepare(`SELECT count(DISTINCT ${column}) FROM collections WHERE ${NOT_HIDDEN}`).pluck(),
+          },
+        ];
+      }),
+    );
   }
 
   private statements(attribute: CollectionAttribute): AttributeStatements {
@@ -104,7 +121,12 @@ export class CollectionIndex {
    * Collection digests matching ALL filters (attribute → level-1 digest), in digest order.
    * `hidden`: a JSON array of collection ids to leave out (private collections), if any.
    */
-  list(filters: Partial<Record<CollectionAttribute, string>>, limit: number, offset: number, hidden?: string): { digests: string[]; total: number } {
+  list(
+    filters: Partial<Record<CollectionAttribute, string>>,
+    limit: number,
+    offset: number,
+    hidden?: string,
+  ): { digests: string[]; total: number } {
     const attrs = (Object.keys(filters) as CollectionAttribute[]).sort();
     const key = `${attrs.join(',')}${hidden === undefined ? '' : '+hidden'}`;
     let stmts = this.filtered.get(key);
@@ -135,7 +157,12 @@ export class CollectionIndex {
   }
 
   /** Distinct level-1 digests of one attribute, in order. */
-  attributeDigests(attribute: CollectionAttribute, limit: number, offset: number, hidden?: string): { digests: string[]; total: number } {
+  attributeDigests(
+    attribute: CollectionAttribute,
+    limit: number,
+    offset: number,
+    hidden?: string,
+  ): { digests: string[]; total: number } {
     const s = this.statements(attribute);
     return hidden === undefined
       ? { digests: s.digests.all(limit, offset) as string[], total: s.count.get() as number }

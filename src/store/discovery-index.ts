@@ -87,7 +87,8 @@ function* keysetBatches<Row>(
   first: (limit: number, offset: number) => Row[],
   after: (last: Row, limit: number) => Row[],
 ): Generator<Row[], void, undefined> {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   let remaining = page.limit ?? Number.POSITIVE_INFINITY;
   let last: Row | undefined;
   while (remaining > 0) {
@@ -128,7 +129,8 @@ export class DiscoveryIndex {
   private readonly db: Db;
   private readonly aliasStatements = new Map<string, PagedStatements>();
   /** the listings' variants that leave out hidden collections, prepared on first use */
-  private hiddenStatements: { authorities: PagedStatements; collections: PagedStatements; collectionsByName: PagedStatements } | undefined;
+  private hiddenStatements:
+    { authorities: PagedStatements; collections: PagedStatements; collectionsByName: PagedStatements } | undefined;
   private readonly stmt: {
     authorities: PagedStatements;
     collections: PagedStatements;
@@ -147,7 +149,8 @@ export class DiscoveryIndex {
     this.db = db;
     const authorityRows = `SELECT n.name, n.loaded_at AS loadedAt,
       (SELECT count(*) FROM aliases a WHERE a.naming_authority = n.name) AS aliasCount FROM naming_authorities n`;
-    const collectionRows = 'SELECT c.id, c.digest, c.sequence_count AS sequenceCount, c.total_length AS totalLength FROM collections c';
+    const collectionRows =
+      'SELECT c.id, c.digest, c.sequence_count AS sequenceCount, c.total_length AS totalLength FROM collections c';
     const named = 'c.id IN (SELECT collection_id FROM collection_names WHERE name = @name)';
     const memberRows = `SELECT m.position, m.name, m.sequence_id AS sequenceId, s.md5, s.ga4gh, s.length, s.circular
       FROM collection_members m JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = @collection`;
@@ -168,18 +171,30 @@ export class DiscoveryIndex {
         count: db.prepare(`SELECT count(*) FROM collections c WHERE ${named}`).pluck(),
       },
       collectionNames: db.prepare('SELECT name FROM collection_names WHERE collection_id = ? ORDER BY name').pluck(),
-      collectionByName: db.prepare(`SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id
-        WHERE n.name = ?`).pluck(),
+      collectionByName: db
+        .prepare(
+          `SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id
+        WHERE n.name = ?`,
+        )
+        .pluck(),
       members: {
         first: db.prepare(`${memberRows} ORDER BY m.position LIMIT @limit OFFSET @offset`),
         after: db.prepare(`${memberRows} AND m.position > @last ORDER BY m.position LIMIT @limit`),
       },
-      memberAuthorities: db.prepare(`SELECT DISTINCT a.naming_authority FROM collection_members m
-        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = ? ORDER BY 1`).pluck(),
+      memberAuthorities: db
+        .prepare(
+          `SELECT DISTINCT a.naming_authority FROM collection_members m
+        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = ? ORDER BY 1`,
+        )
+        .pluck(),
       sequenceAliases: db.prepare(`SELECT naming_authority AS namingAuthority, alias FROM aliases
         WHERE sequence_id = @sequence ORDER BY naming_authority, alias`),
-      visibleMemberAuthorities: db.prepare(`SELECT DISTINCT a.naming_authority FROM collection_members m
-        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = @collection AND ${ALIAS_VISIBLE} ORDER BY 1`).pluck(),
+      visibleMemberAuthorities: db
+        .prepare(
+          `SELECT DISTINCT a.naming_authority FROM collection_members m
+        JOIN aliases a ON a.sequence_id = m.sequence_id WHERE m.collection_id = @collection AND ${ALIAS_VISIBLE} ORDER BY 1`,
+        )
+        .pluck(),
       visibleSequenceAliases: db.prepare(`SELECT a.naming_authority AS namingAuthority, a.alias FROM aliases a
         WHERE a.sequence_id = @sequence AND ${ALIAS_VISIBLE} ORDER BY a.naming_authority, a.alias`),
     };
@@ -194,9 +209,13 @@ export class DiscoveryIndex {
     const params = hidden === undefined ? {} : { hidden };
     return {
       total: s.count.get(params) as number,
-      batches: (size) => keysetBatches<NamingAuthorityRow>(page, size,
-        (limit, offset) => s.first.all({ ...params, limit, offset }) as NamingAuthorityRow[],
-        (last, limit) => s.after.all({ ...params, last: last.name, limit }) as NamingAuthorityRow[]),
+      batches: (size) =>
+        keysetBatches<NamingAuthorityRow>(
+          page,
+          size,
+          (limit, offset) => s.first.all({ ...params, limit, offset }) as NamingAuthorityRow[],
+          (last, limit) => s.after.all({ ...params, last: last.name, limit }) as NamingAuthorityRow[],
+        ),
     };
   }
 
@@ -218,8 +237,12 @@ export class DiscoveryIndex {
         authorities: {
           first: db.prepare(`${authorityRows} ORDER BY n.name LIMIT @limit OFFSET @offset`),
           after: db.prepare(`${authorityRows} AND n.name > @last ORDER BY n.name LIMIT @limit`),
-          count: db.prepare(`SELECT count(*) FROM naming_authorities n
-            WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE})`).pluck(),
+          count: db
+            .prepare(
+              `SELECT count(*) FROM naming_authorities n
+            WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE})`,
+            )
+            .pluck(),
         },
         collections: {
           first: db.prepare(`${collectionRows} ORDER BY c.digest LIMIT @limit OFFSET @offset`),
@@ -277,17 +300,28 @@ export class DiscoveryIndex {
       }
     }
     // With the authority fixed, the cursor is (alias, sequence) inside it: an index seek.
-    after.push(filter.namingAuthority !== undefined
-      ? '(a.alias, a.sequence_id) > (@lastAlias, @lastSequence)'
-      : '(a.naming_authority, a.alias, a.sequence_id) > (@lastAuthority, @lastAlias, @lastSequence)');
+    after.push(
+      filter.namingAuthority !== undefined
+        ? '(a.alias, a.sequence_id) > (@lastAlias, @lastSequence)'
+        : '(a.naming_authority, a.alias, a.sequence_id) > (@lastAuthority, @lastAlias, @lastSequence)',
+    );
     const s = this.aliasStatementsFor(key, where, after);
     return {
       total: s.count.get(params) as number,
-      batches: (size) => keysetBatches<AliasRow>(page, size,
-        (limit, offset) => s.first.all({ ...params, limit, offset }) as AliasRow[],
-        (last, limit) => s.after.all({
-          ...params, limit, lastAuthority: last.namingAuthority, lastAlias: last.alias, lastSequence: last.sequenceId,
-        }) as AliasRow[]),
+      batches: (size) =>
+        keysetBatches<AliasRow>(
+          page,
+          size,
+          (limit, offset) => s.first.all({ ...params, limit, offset }) as AliasRow[],
+          (last, limit) =>
+            s.after.all({
+              ...params,
+              limit,
+              lastAuthority: last.namingAuthority,
+              lastAlias: last.alias,
+              lastSequence: last.sequenceId,
+            }) as AliasRow[],
+        ),
     };
   }
 
@@ -301,9 +335,13 @@ export class DiscoveryIndex {
       rows.map((r) => ({ ...r, names: this.collectionNames(r.id) }));
     return {
       total: s.count.get(params) as number,
-      batches: (size) => keysetBatches<CollectionSummaryRow>(page, size,
-        (limit, offset) => withNames(s.first.all({ ...params, limit, offset }) as CollectionSummaryRow[]),
-        (last, limit) => withNames(s.after.all({ ...params, last: last.digest, limit }) as CollectionSummaryRow[])),
+      batches: (size) =>
+        keysetBatches<CollectionSummaryRow>(
+          page,
+          size,
+          (limit, offset) => withNames(s.first.all({ ...params, limit, offset }) as CollectionSummaryRow[]),
+          (last, limit) => withNames(s.after.all({ ...params, last: last.digest, limit }) as CollectionSummaryRow[]),
+        ),
     };
   }
 
@@ -319,23 +357,37 @@ export class DiscoveryIndex {
 
   /** Naming authorities of any alias (the caller may see) of any member of the collection, sorted. */
   memberNamingAuthorities(collectionId: number, hidden?: string): string[] {
-    return (hidden === undefined ? this.stmt.memberAuthorities.all(collectionId)
-      : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })) as string[];
+    return (
+      hidden === undefined
+        ? this.stmt.memberAuthorities.all(collectionId)
+        : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })
+    ) as string[];
   }
 
   /** The members of a collection in order, each with its digests, flags and the aliases the caller may see. */
-  collectionSequences(collection: { readonly id: number; readonly sequenceCount: number }, page: Page, hidden?: string): Listing<CollectionSequenceRow> {
+  collectionSequences(
+    collection: { readonly id: number; readonly sequenceCount: number },
+    page: Page,
+    hidden?: string,
+  ): Listing<CollectionSequenceRow> {
     const s = this.stmt.members;
-    const aliasesOf = (sequence: number): CollectionSequenceRow['aliases'] => (hidden === undefined
-      ? this.stmt.sequenceAliases.all({ sequence }) : this.stmt.visibleSequenceAliases.all({ sequence, hidden })) as CollectionSequenceRow['aliases'];
-    const complete = (rows: (Omit<CollectionSequenceRow, 'aliases' | 'circular'> & { circular: number })[]): CollectionSequenceRow[] =>
-      rows.map((r) => ({ ...r, circular: r.circular === 1, aliases: aliasesOf(r.sequenceId) }));
+    const aliasesOf = (sequence: number): CollectionSequenceRow['aliases'] =>
+      (hidden === undefined
+        ? this.stmt.sequenceAliases.all({ sequence })
+        : this.stmt.visibleSequenceAliases.all({ sequence, hidden })) as CollectionSequenceRow['aliases'];
+    const complete = (
+      rows: (Omit<CollectionSequenceRow, 'aliases' | 'circular'> & { circular: number })[],
+    ): CollectionSequenceRow[] => rows.map((r) => ({ ...r, circular: r.circular === 1, aliases: aliasesOf(r.sequenceId) }));
     type Raw = Parameters<typeof complete>[0];
     return {
       total: collection.sequenceCount,
-      batches: (size) => keysetBatches<CollectionSequenceRow>(page, size,
-        (limit, offset) => complete(s.first.all({ collection: collection.id, limit, offset }) as Raw),
-        (last, limit) => complete(s.after.all({ collection: collection.id, last: last.position, limit }) as Raw)),
+      batches: (size) =>
+        keysetBatches<CollectionSequenceRow>(
+          page,
+          size,
+          (limit, offset) => complete(s.first.all({ collection: collection.id, limit, offset }) as Raw),
+          (last, limit) => complete(s.after.all({ collection: collection.id, last: last.position, limit }) as Raw),
+        ),
     };
   }
 

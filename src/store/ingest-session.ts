@@ -21,8 +21,12 @@ export interface SequenceDigests {
 export interface CollectionInput {
   readonly digest: string;
   readonly level1: {
-    readonly names: string; readonly lengths: string; readonly sequences: string;
-    readonly name_length_pairs: string; readonly sorted_name_length_pairs: string; readonly sorted_sequences: string;
+    readonly names: string;
+    readonly lengths: string;
+    readonly sequences: string;
+    readonly name_length_pairs: string;
+    readonly sorted_name_length_pairs: string;
+    readonly sorted_sequences: string;
   };
   /** the file whose staged members (stageMember) make up the collection */
   readonly file: number;
@@ -36,7 +40,6 @@ export interface CollectionInput {
 
 /** Aliases from an aliases file rather than a record name: they come from every file of the run. */
 export const RUN_WIDE = -1;
-
 
 export class IngestSession {
   private readonly db: Db;
@@ -75,8 +78,8 @@ export class IngestSession {
 
   private constructor(dir: string, db: Db) {
     this.db = db;
-    let pack = db.prepare('SELECT id, file, committed_size AS size FROM packs ORDER BY id DESC LIMIT 1')
-      .get() as { id: number; file: string; size: number } | undefined;
+    let pack = db.prepare('SELECT id, file, committed_size AS size FROM packs ORDER BY id DESC LIMIT 1').get() as
+      { id: number; file: string; size: number } | undefined;
     if (pack === undefined || pack.size >= PACK_ROLLOVER_BYTES) {
       const id = (pack?.id ?? 0) + 1;
       db.prepare('INSERT INTO packs (id, file, committed_size) VALUES (?, ?, 0)').run(id, packFileName(id));
@@ -112,14 +115,20 @@ export class IngestSession {
       aliasSources: db.prepare(`INSERT OR IGNORE INTO alias_sources (naming_authority, alias, sequence_id, collection_id)
         SELECT r.naming_authority, r.alias, r.sequence_id, c.collection_id
         FROM run_aliases r JOIN run_collections c ON r.file = c.file OR r.file = ${RUN_WIDE}`),
-      nameOwner: db.prepare('SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id WHERE n.name = ? AND n.collection_id != ?').pluck(),
+      nameOwner: db
+        .prepare(
+          'SELECT c.digest FROM collection_names n JOIN collections c ON c.id = n.collection_id WHERE n.name = ? AND n.collection_id != ?',
+        )
+        .pluck(),
       nameHistory: db.prepare('INSERT OR IGNORE INTO collection_name_history (name, collection_id) VALUES (?, ?)'),
       collectionByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
       insertCollection: db.prepare(`INSERT INTO collections (digest, names_digest, lengths_digest, sequences_digest,
         name_length_pairs_digest, sorted_name_length_pairs_digest, sorted_sequences_digest, sequence_count, total_length, added_at)
         VALUES (@digest, @names, @lengths, @sequences, @name_length_pairs, @sorted_name_length_pairs, @sorted_sequences,
         @count, @total, @addedAt)`),
-      stage: db.prepare('INSERT INTO staged_members (file, position, name, sequence_id, ga4gh, pair_digest) VALUES (?, ?, ?, ?, ?, ?)'),
+      stage: db.prepare(
+        'INSERT INTO staged_members (file, position, name, sequence_id, ga4gh, pair_digest) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       stagedGa4ghSorted: db.prepare('SELECT ga4gh FROM staged_members WHERE file = ? ORDER BY ga4gh').pluck(),
       stagedPairsSorted: db.prepare('SELECT pair_digest FROM staged_members WHERE file = ? ORDER BY pair_digest').pluck(),
       members: db.prepare(`INSERT INTO collection_members (collection_id, position, name, sequence_id)
@@ -221,9 +230,15 @@ export class IngestSession {
     let id = this.stmt.collectionByDigest!.get(input.digest) as number | undefined;
     const added = id === undefined;
     if (id === undefined) {
-      id = Number(this.stmt.insertCollection!.run({
-        digest: input.digest, ...input.level1, count: input.sequenceCount, total: input.totalLength, addedAt: this.now,
-      }).lastInsertRowid);
+      id = Number(
+        this.stmt.insertCollection!.run({
+          digest: input.digest,
+          ...input.level1,
+          count: input.sequenceCount,
+          total: input.totalLength,
+          addedAt: this.now,
+        }).lastInsertRowid,
+      );
       this.stmt.members!.run(id, input.file);
     }
     this.stmt.source!.run(id, input.source, this.now);
@@ -233,8 +248,11 @@ export class IngestSession {
       // collection it was written for public. The history keeps every collection it has named.
       const owner = this.stmt.nameOwner!.get(input.name, id) as string | undefined;
       if (owner !== undefined && input.reassignName !== true) {
-        throw new AppError('INPUT_ERROR', `the collection name '${input.name}' already names collection ${owner}; `
-          + 'choose another name, or pass --reassign-name to move it (a tokens file entry for the name then covers both collections)');
+        throw new AppError(
+          'INPUT_ERROR',
+          `the collection name '${input.name}' already names collection ${owner}; ` +
+            'choose another name, or pass --reassign-name to move it (a tokens file entry for the name then covers both collections)',
+        );
       }
       this.stmt.collectionName!.run(input.name, id);
       this.stmt.nameHistory!.run(input.name, id);
@@ -268,7 +286,8 @@ export class IngestSession {
     // SQLite may have rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR): then there
     // is nothing to roll back, but the pack must still be cut and the files closed.
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
-    const committed = this.db.prepare('SELECT committed_size FROM packs WHERE id = ?').pluck().get(this.pack.packId) as number | undefined;
+    const committed = this.db.prepare('SELECT committed_size FROM packs WHERE id = ?').pluck().get(this.pack.packId) as
+      number | undefined;
     // A pack created by this run has no committed row; an empty file is harmless and reused.
     this.pack.truncate(committed ?? 0);
     this.close();
@@ -279,8 +298,22 @@ export class IngestSession {
     // lookup plus insert, 100,000 rows, measured 2026-11-22).
     const blockSumsSum = blockSum(written.blockSums);
     const rowSum = sequenceRowSum({ ...written, ga4gh: digests.ga4gh, md5: digests.md5, circular: false, blockSumsSum });
-    return Number(this.stmt.insertSeq!.run(digests.ga4gh, digests.md5, written.length, written.encoding, written.packId,
-      written.offset, written.byteLength, written.exceptionCount, this.now, blockSumsSum, rowSum, written.blockSums).lastInsertRowid);
+    return Number(
+      this.stmt.insertSeq!.run(
+        digests.ga4gh,
+        digests.md5,
+        written.length,
+        written.encoding,
+        written.packId,
+        written.offset,
+        written.byteLength,
+        written.exceptionCount,
+        this.now,
+        blockSumsSum,
+        rowSum,
+        written.blockSums,
+      ).lastInsertRowid,
+    );
   }
 
   private assertOpen(): void {

@@ -19,5 +19,7 @@ export interface SequenceRowFields {
 }
 
 export function sequenceRowSum(r: SequenceRowFields): number {
-  return textSum(`${r.ga4gh}\t${r.md5}\t${r.length}\t${r.encoding}\t${r.packId}\t${r.offset}\t${r.byteLength}\t${r.exceptionCount}\t${r.circular ? 1 : 0}\t${r.blockSumsSum}`);
+  return textSum(
+    `${r.ga4gh}\t${r.md5}\t${r.length}\t${r.encoding}\t${r.packId}\t${r.offset}\t${r.byteLength}\t${r.exceptionCount}\t${r.circular ? 1 : 0}\t${r.blockSumsSum}`,
+  );
 }

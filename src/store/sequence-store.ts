@@ -7,7 +7,14 @@ import { AppError } from '../errors.js';
 import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packPath } from './layout.js';
 import { PackReader, SYNC_READ_LIMIT } from './pack/pack-reader.js';
-import { decodeTwoBit, decodeTwoBitInto, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES, type ExceptionRuns } from './codec/twobit.js';
+import {
+  decodeTwoBit,
+  decodeTwoBitInto,
+  deserialiseRuns,
+  packedSize,
+  EXCEPTION_RUN_BYTES,
+  type ExceptionRuns,
+} from './codec/twobit.js';
 import { BLOCK_BYTES, blockCount, blockSum, firstBadBlock } from '../checksum/block-sums.js';
 import { sequenceRowSum } from './row-sum.js';
 import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
@@ -16,8 +23,18 @@ import { DiscoveryIndex } from './discovery-index.js';
 import { ALIAS_VISIBLE } from './visibility-sql.js';
 
 interface SequenceRow {
-  id: number; ga4gh: string; md5: string; length: number; circular: number; encoding: 'twobit' | 'raw';
-  pack_id: number; offset: number; byte_length: number; exception_count: number; block_sums_sum: number | null; row_sum: number | null;
+  id: number;
+  ga4gh: string;
+  md5: string;
+  length: number;
+  circular: number;
+  encoding: 'twobit' | 'raw';
+  pack_id: number;
+  offset: number;
+  byte_length: number;
+  exception_count: number;
+  block_sums_sum: number | null;
+  row_sum: number | null;
 }
 
 // Not block_sums: a lookup reads the row's small columns only (the blob lives in overflow pages
@@ -32,22 +49,37 @@ const SEQ_COLUMNS = `s.id, s.ga4gh, s.md5, s.length, s.circular, s.encoding, s.p
 export function recordOfRow(r: SequenceRow): SequenceRecord | string {
   if (r.block_sums_sum === null || r.row_sum === null) return 'the row has no checksums';
   const record: SequenceRecord = {
-    rowId: r.id, ga4gh: r.ga4gh, md5: r.md5, length: r.length, circular: r.circular === 1,
-    encoding: r.encoding, packId: r.pack_id, offset: r.offset, byteLength: r.byte_length, exceptionCount: r.exception_count,
+    rowId: r.id,
+    ga4gh: r.ga4gh,
+    md5: r.md5,
+    length: r.length,
+    circular: r.circular === 1,
+    encoding: r.encoding,
+    packId: r.pack_id,
+    offset: r.offset,
+    byteLength: r.byte_length,
+    exceptionCount: r.exception_count,
     blockSumsSum: r.block_sums_sum,
   };
   if (sequenceRowSum(record) !== r.row_sum) return 'the row does not match its checksum';
-  const stored = r.encoding === 'twobit' ? packedSize(r.length) + r.exception_count * EXCEPTION_RUN_BYTES
-    : r.encoding === 'raw' && r.exception_count === 0 ? r.length : -1;
+  const stored =
+    r.encoding === 'twobit'
+      ? packedSize(r.length) + r.exception_count * EXCEPTION_RUN_BYTES
+      : r.encoding === 'raw' && r.exception_count === 0
+        ? r.length
+        : -1;
   if (stored !== r.byte_length) return 'the row is inconsistent';
   return record;
 }
 
 export type StoreProbe =
-  | { ok: true; sequence: string }
-  | { ok: false; problem: 'EMPTY' | 'UNREADABLE' | 'CORRUPT'; message: string };
+  { ok: true; sequence: string } | { ok: false; problem: 'EMPTY' | 'UNREADABLE' | 'CORRUPT'; message: string };
 
-export interface StoreStats { sequences: number; collections: number; bytes: number }
+export interface StoreStats {
+  sequences: number;
+  collections: number;
+  bytes: number;
+}
 
 /** Reads a range block by block into buffers its caller owns and reuses (see blockReader()). */
 export interface BlockReader {
@@ -120,8 +152,12 @@ export class SequenceStore {
           ON src.naming_authority = a.naming_authority AND src.alias = a.alias AND src.sequence_id = a.sequence_id
         WHERE a.sequence_id = ? GROUP BY a.naming_authority, a.alias ORDER BY a.naming_authority, a.alias`),
       authorities: db.prepare('SELECT name FROM naming_authorities ORDER BY name').pluck(),
-      visibleAuthorities: db.prepare(`SELECT n.name FROM naming_authorities n
-        WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) ORDER BY n.name`).pluck(),
+      visibleAuthorities: db
+        .prepare(
+          `SELECT n.name FROM naming_authorities n
+        WHERE EXISTS (SELECT 1 FROM aliases a WHERE a.naming_authority = n.name AND ${ALIAS_VISIBLE}) ORDER BY n.name`,
+        )
+        .pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
       blockSums: db.prepare('SELECT block_sums FROM sequences WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
@@ -132,14 +168,24 @@ export class SequenceStore {
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
       // What a caller who may not see the collections in ? (a JSON array) may see.
-      countVisibleSequences: db.prepare(`SELECT count(*) FROM sequences s
+      countVisibleSequences: db
+        .prepare(
+          `SELECT count(*) FROM sequences s
         WHERE EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id AND m.collection_id NOT IN (SELECT value FROM json_each(?)))
-        OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`).pluck(),
-      countVisibleCollections: db.prepare('SELECT count(*) FROM collections WHERE id NOT IN (SELECT value FROM json_each(?))').pluck(),
+        OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`,
+        )
+        .pluck(),
+      countVisibleCollections: db
+        .prepare('SELECT count(*) FROM collections WHERE id NOT IN (SELECT value FROM json_each(?))')
+        .pluck(),
       memberOf: db.prepare('SELECT DISTINCT sequence_id, collection_id FROM collection_members WHERE sequence_id = ?'),
       collectionIdByDigest: db.prepare('SELECT id FROM collections WHERE digest = ?').pluck(),
-      collectionIdsByName: db.prepare(`SELECT collection_id FROM collection_names WHERE name = @name
-        UNION SELECT collection_id FROM collection_name_history WHERE name = @name`).pluck(),
+      collectionIdsByName: db
+        .prepare(
+          `SELECT collection_id FROM collection_names WHERE name = @name
+        UNION SELECT collection_id FROM collection_name_history WHERE name = @name`,
+        )
+        .pluck(),
     };
     this.packs = new PackReader((packId) => {
       const file = this.stmt.packFile!.get(packId) as string | undefined;
@@ -156,7 +202,12 @@ export class SequenceStore {
     // collections): the caches are dropped once another connection has committed, which
     // PRAGMA data_version tells, checked at most every CACHE_CHECK_MS.
     this.invalidateIfChanged();
-    const key = id.kind === 'alias' ? `a:${id.namingAuthority.toLowerCase()}:${id.alias}` : id.kind === 'md5' ? `m:${id.md5}` : `g:${id.digest}`;
+    const key =
+      id.kind === 'alias'
+        ? `a:${id.namingAuthority.toLowerCase()}:${id.alias}`
+        : id.kind === 'md5'
+          ? `m:${id.md5}`
+          : `g:${id.digest}`;
     let found = this.lookupCache.get(key);
     if (found === undefined) {
       found = this.query(id);
@@ -170,14 +221,22 @@ export class SequenceStore {
   private query(id: SequenceLookup): SequenceRecord[] {
     let rows: SequenceRow[];
     switch (id.kind) {
-      case 'md5': rows = this.stmt.byMd5!.all(id.md5) as SequenceRow[]; break;
-      case 'ga4gh': rows = this.stmt.byGa4gh!.all(id.digest) as SequenceRow[]; break;
-      case 'alias': rows = this.stmt.byAlias!.all(id.namingAuthority.toLowerCase(), id.alias) as SequenceRow[]; break;
+      case 'md5':
+        rows = this.stmt.byMd5!.all(id.md5) as SequenceRow[];
+        break;
+      case 'ga4gh':
+        rows = this.stmt.byGa4gh!.all(id.digest) as SequenceRow[];
+        break;
+      case 'alias':
+        rows = this.stmt.byAlias!.all(id.namingAuthority.toLowerCase(), id.alias) as SequenceRow[];
+        break;
     }
     return rows.map((row) => {
       // A damaged index b-tree can lead from a key to another row: the row must carry the key.
       if ((id.kind === 'md5' && row.md5 !== id.md5) || (id.kind === 'ga4gh' && row.ga4gh !== id.digest)) {
-        throw this.corrupt(`the index entry for ${id.kind === 'md5' ? `md5 ${id.md5}` : `SQ.${id.digest}`} leads to the row of SQ.${row.ga4gh}`);
+        throw this.corrupt(
+          `the index entry for ${id.kind === 'md5' ? `md5 ${id.md5}` : `SQ.${id.digest}`} leads to the row of SQ.${row.ga4gh}`,
+        );
       }
       const record = this.checkedRecord(row);
       // An alias row names its sequence by id; the sequence's own alias list (another b-tree)
@@ -185,7 +244,9 @@ export class SequenceStore {
       if (id.kind === 'alias') {
         const authority = id.namingAuthority.toLowerCase();
         if (!this.aliasesOf(record).some((a) => a.namingAuthority === authority && a.alias === id.alias)) {
-          throw this.corrupt(`the alias ${authority}:${id.alias.slice(0, 100)} leads to SQ.${record.ga4gh}, which does not list it`);
+          throw this.corrupt(
+            `the alias ${authority}:${id.alias.slice(0, 100)} leads to SQ.${record.ga4gh}, which does not list it`,
+          );
         }
       }
       return record;
@@ -223,10 +284,17 @@ export class SequenceStore {
     this.invalidateIfChanged();
     let aliases = this.aliasCache.get(record.rowId);
     if (aliases === undefined) {
-      const rows = this.stmt.aliases!.all(record.rowId) as { sequence_id: number; naming_authority: string; alias: string; sources: string }[];
-      if (rows.some((r) => r.sequence_id !== record.rowId)) throw this.corrupt(`the alias index of SQ.${record.ga4gh} leads to another sequence`);
+      const rows = this.stmt.aliases!.all(record.rowId) as {
+        sequence_id: number;
+        naming_authority: string;
+        alias: string;
+        sources: string;
+      }[];
+      if (rows.some((r) => r.sequence_id !== record.rowId))
+        throw this.corrupt(`the alias index of SQ.${record.ga4gh} leads to another sequence`);
       aliases = rows.map((r) => ({
-        namingAuthority: r.naming_authority, alias: r.alias,
+        namingAuthority: r.naming_authority,
+        alias: r.alias,
         sources: (JSON.parse(r.sources) as (number | null)[]).filter((c): c is number => c !== null),
       }));
       if (this.aliasCache.size >= LOOKUP_CACHE_ENTRIES) this.aliasCache.delete(this.aliasCache.keys().next().value!);
@@ -241,9 +309,11 @@ export class SequenceStore {
     let ids = this.membershipCache.get(record.rowId);
     if (ids === undefined) {
       const rows = this.stmt.memberOf!.all(record.rowId) as { sequence_id: number; collection_id: number }[];
-      if (rows.some((r) => r.sequence_id !== record.rowId)) throw this.corrupt(`the member index of SQ.${record.ga4gh} leads to another sequence`);
+      if (rows.some((r) => r.sequence_id !== record.rowId))
+        throw this.corrupt(`the member index of SQ.${record.ga4gh} leads to another sequence`);
       ids = rows.map((r) => r.collection_id);
-      if (this.membershipCache.size >= LOOKUP_CACHE_ENTRIES) this.membershipCache.delete(this.membershipCache.keys().next().value!);
+      if (this.membershipCache.size >= LOOKUP_CACHE_ENTRIES)
+        this.membershipCache.delete(this.membershipCache.keys().next().value!);
       this.membershipCache.set(record.rowId, ids);
     }
     return ids;
@@ -252,7 +322,7 @@ export class SequenceStore {
   /** The collection with this seqcol digest, or every collection this human name has been given to. */
   collectionIdsByRef(ref: string): number[] {
     const byDigest = this.stmt.collectionIdByDigest!.get(ref) as number | undefined;
-    return byDigest !== undefined ? [byDigest] : this.stmt.collectionIdsByName!.all({ name: ref }) as number[];
+    return byDigest !== undefined ? [byDigest] : (this.stmt.collectionIdsByName!.all({ name: ref }) as number[]);
   }
 
   /** Drops cached lookups once another connection (an ingest) has committed. */
@@ -297,8 +367,11 @@ export class SequenceStore {
   }
 
   packFiles(): { id: number; path: string; committedSize: number }[] {
-    return (this.stmt.packs!.all() as { id: number; file: string; committedSize: number }[])
-      .map((p) => ({ id: p.id, path: packPath(this.dir, p.file), committedSize: p.committedSize }));
+    return (this.stmt.packs!.all() as { id: number; file: string; committedSize: number }[]).map((p) => ({
+      id: p.id,
+      path: packPath(this.dir, p.file),
+      committedSize: p.committedSize,
+    }));
   }
 
   /** Every sequence in id order; a damaged row is an error (CORRUPT_STORE). */
@@ -310,7 +383,13 @@ export class SequenceStore {
    * Every row in id order, as a record or (damaged) the reason it cannot be trusted, with its block
    * checksums: a scan reads them in the same pass (see adoptBlockSums) instead of one query each.
    */
-  *allRows(): Generator<{ rowId: number; ga4gh: string; md5: string; record: SequenceRecord | string; blockSums: Buffer | null }> {
+  *allRows(): Generator<{
+    rowId: number;
+    ga4gh: string;
+    md5: string;
+    record: SequenceRecord | string;
+    blockSums: Buffer | null;
+  }> {
     for (const row of this.stmt.allWithSums!.iterate() as IterableIterator<SequenceRow & { block_sums: Buffer | null }>) {
       yield { rowId: row.id, ga4gh: row.ga4gh, md5: row.md5, record: recordOfRow(row), blockSums: row.block_sums };
     }
@@ -329,7 +408,8 @@ export class SequenceStore {
    * as a lookup would; false if they do not match. Reads of the record then use them.
    */
   adoptBlockSums(record: SequenceRecord, sums: Buffer | null): boolean {
-    if (sums === null || sums.length !== blockCount(record.byteLength) * 4 || blockSum(sums) !== record.blockSumsSum) return false;
+    if (sums === null || sums.length !== blockCount(record.byteLength) * 4 || blockSum(sums) !== record.blockSumsSum)
+      return false;
     this.cacheBlockSums(record.rowId, sums);
     return true;
   }
@@ -367,7 +447,8 @@ export class SequenceStore {
   private async stored(record: SequenceRecord, from: number, to: number, scratch?: Buffer): Promise<Buffer> {
     if (from === to) return Buffer.alloc(0);
     const [first, start, end] = blockSpan(record, from, to);
-    const bytes = scratch !== undefined && scratch.length >= end - start ? scratch.subarray(0, end - start) : Buffer.allocUnsafe(end - start);
+    const bytes =
+      scratch !== undefined && scratch.length >= end - start ? scratch.subarray(0, end - start) : Buffer.allocUnsafe(end - start);
     await this.guardAsync(record, () => this.packs.readInto(record.packId, record.offset + start, bytes));
     this.checkBlocks(record, bytes, first);
     return bytes.subarray(from - start, to - start);
@@ -382,7 +463,12 @@ export class SequenceStore {
       return sums;
     }
     const blob = this.stmt.blockSums!.get(record.rowId) as Buffer | null | undefined;
-    if (blob === undefined || blob === null || blob.length !== blockCount(record.byteLength) * 4 || blockSum(blob) !== record.blockSumsSum) {
+    if (
+      blob === undefined ||
+      blob === null ||
+      blob.length !== blockCount(record.byteLength) * 4 ||
+      blockSum(blob) !== record.blockSumsSum
+    ) {
       throw this.corrupt(`the block checksums of SQ.${record.ga4gh} do not match its row`);
     }
     this.cacheBlockSums(record.rowId, blob);
@@ -398,7 +484,11 @@ export class SequenceStore {
     this.blockSumsCacheBytes += sums.length;
     this.blockSumsCache.set(rowId, sums);
     for (const [id, old] of this.blockSumsCache) {
-      if ((this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES && this.blockSumsCache.size <= LOOKUP_CACHE_ENTRIES) || this.blockSumsCache.size <= 1) break;
+      if (
+        (this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES && this.blockSumsCache.size <= LOOKUP_CACHE_ENTRIES) ||
+        this.blockSumsCache.size <= 1
+      )
+        break;
       this.blockSumsCache.delete(id);
       this.blockSumsCacheBytes -= old.length;
     }
@@ -407,7 +497,9 @@ export class SequenceStore {
   private checkBlocks(record: SequenceRecord, bytes: Buffer, firstBlock: number): void {
     const bad = firstBadBlock(bytes, firstBlock, this.blockSums(record));
     if (bad >= 0) {
-      throw this.corrupt(`block ${bad} of SQ.${record.ga4gh} (pack ${record.packId}, bytes ${record.offset + bad * BLOCK_BYTES}+) does not match its checksum`);
+      throw this.corrupt(
+        `block ${bad} of SQ.${record.ga4gh} (pack ${record.packId}, bytes ${record.offset + bad * BLOCK_BYTES}+) does not match its checksum`,
+      );
     }
   }
 
@@ -416,7 +508,7 @@ export class SequenceStore {
     try {
       return read();
     } catch (err) {
-      throw (err instanceof AppError && err.code === 'CORRUPT_STORE') ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
+      throw err instanceof AppError && err.code === 'CORRUPT_STORE' ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
     }
   }
 
@@ -424,7 +516,7 @@ export class SequenceStore {
     try {
       await read();
     } catch (err) {
-      throw (err instanceof AppError && err.code === 'CORRUPT_STORE') ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
+      throw err instanceof AppError && err.code === 'CORRUPT_STORE' ? this.corrupt(`SQ.${record.ga4gh}: ${err.message}`) : err;
     }
   }
 
@@ -493,7 +585,10 @@ export class SequenceStore {
         }
         const from = pos;
         pos = Math.min(end, pos + STREAM_BLOCK_BASES);
-        this.readRange(record, from, pos).then((buf) => stream.push(buf), (err: Error) => stream.destroy(err));
+        this.readRange(record, from, pos).then(
+          (buf) => stream.push(buf),
+          (err: Error) => stream.destroy(err),
+        );
       },
     });
     return stream;
@@ -517,7 +612,11 @@ export class SequenceStore {
       for (const pack of this.packFiles()) {
         const size = statSync(pack.path).size;
         if (size < pack.committedSize) {
-          return { ok: false, problem: 'UNREADABLE', message: `pack ${pack.path} has ${size} bytes, the index expects ${pack.committedSize}` };
+          return {
+            ok: false,
+            problem: 'UNREADABLE',
+            message: `pack ${pack.path} has ${size} bytes, the index expects ${pack.committedSize}`,
+          };
         }
       }
       return { ok: true, sequence: record.ga4gh };

@@ -46,7 +46,15 @@ export function writeWholeSequence(pack: PackWriter, bases: Uint8Array): Written
   pack.beginSpan();
   if (!twoBitIsSmaller(bases)) {
     pack.write(bases);
-    return { encoding: 'raw', packId: pack.packId, offset, byteLength: bases.length, exceptionCount: 0, length: bases.length, blockSums: pack.endSpan() };
+    return {
+      encoding: 'raw',
+      packId: pack.packId,
+      offset,
+      byteLength: bases.length,
+      exceptionCount: 0,
+      length: bases.length,
+      blockSums: pack.endSpan(),
+    };
   }
   const encoder = new TwoBitEncoder();
   const body = encoder.encode(bases);
@@ -55,7 +63,15 @@ export function writeWholeSequence(pack: PackWriter, bases: Uint8Array): Written
   pack.write(tail);
   pack.write(serialiseRuns(runs));
   const byteLength = packedSize(bases.length) + runs.count * EXCEPTION_RUN_BYTES;
-  return { encoding: 'twobit', packId: pack.packId, offset, byteLength, exceptionCount: runs.count, length: bases.length, blockSums: pack.endSpan() };
+  return {
+    encoding: 'twobit',
+    packId: pack.packId,
+    offset,
+    byteLength,
+    exceptionCount: runs.count,
+    length: bases.length,
+    blockSums: pack.endSpan(),
+  };
 }
 
 /** Streams a sequence too large to hold: begin with the first block, write the rest, finish. */
@@ -95,7 +111,13 @@ export class StreamingSequenceWriter {
     const { tail, runs } = this.encoder.finish();
     this.pack.write(tail);
     this.pack.write(serialiseRuns(runs));
-    return { ...base, encoding: 'twobit', byteLength: this.pack.position - this.offset, exceptionCount: runs.count, blockSums: this.pack.endSpan() };
+    return {
+      ...base,
+      encoding: 'twobit',
+      byteLength: this.pack.position - this.offset,
+      exceptionCount: runs.count,
+      blockSums: this.pack.endSpan(),
+    };
   }
 
   /** Give back the bytes (the sequence turned out to be stored already). */

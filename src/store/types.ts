@@ -28,6 +28,4 @@ export interface Alias {
 
 /** A lookup by identifier. An alias may name several sequences. */
 export type SequenceLookup =
-  | { kind: 'md5'; md5: string }
-  | { kind: 'ga4gh'; digest: string }
-  | { kind: 'alias'; namingAuthority: string; alias: string };
+  { kind: 'md5'; md5: string } | { kind: 'ga4gh'; digest: string } | { kind: 'alias'; namingAuthority: string; alias: string };

@@ -11,4 +11,3 @@ export const SEQUENCE_VISIBLE = (seq: string): string => `(EXISTS (SELECT 1 FROM
 export const ALIAS_VISIBLE = `(EXISTS (SELECT 1 FROM alias_sources src WHERE src.naming_authority = a.naming_authority
     AND src.alias = a.alias AND src.sequence_id = a.sequence_id AND src.collection_id ${NOT_HIDDEN_ID})
   AND ${SEQUENCE_VISIBLE('a.sequence_id')})`;
-

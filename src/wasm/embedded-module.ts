@@ -1,7 +1,11 @@
 // WebAssembly modules embedded in the source as base64 (assembled from .wat files by
 // scripts/build-wasm.mjs): compiled once per thread, instantiated per user.
-export interface WasmGlobal { readonly value: number }
-export interface WasmMemory { readonly buffer: ArrayBuffer }
+export interface WasmGlobal {
+  readonly value: number;
+}
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
 
 // The few WebAssembly API types used here (@types/node for Node 20 does not declare them).
 interface WasmApi {
@@ -24,7 +28,14 @@ export interface RegionExports {
 }
 
 /** Views of a module's input and output regions, `inBytes` and `outBytes` long. */
-export function regionViews(exports: RegionExports, inBytes: number, outBytes: number): { input: Uint8Array; output: Uint8Array } {
+export function regionViews(
+  exports: RegionExports,
+  inBytes: number,
+  outBytes: number,
+): { input: Uint8Array; output: Uint8Array } {
   const memory = exports.memory.buffer;
-  return { input: new Uint8Array(memory, exports.IN.value, inBytes), output: new Uint8Array(memory, exports.OUT.value, outBytes) };
+  return {
+    input: new Uint8Array(memory, exports.IN.value, inBytes),
+    output: new Uint8Array(memory, exports.OUT.value, outBytes),
+  };
 }

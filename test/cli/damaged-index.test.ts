@@ -18,23 +18,40 @@ t.test('damaged and foreign index files', async (t) => {
   const good = readFileSync(index);
 
   const cases: [string, () => void, RegExp][] = [
-    ['garbage instead of an index', () => writeFileSync(index, Buffer.alloc(good.length, 0x5a)),
-      /index\.sqlite3 is damaged or not a refget store index \(file is not a database\)/],
-    ['the SQLite header damaged', () => { const b = Buffer.from(good); b.fill(0, 0, 16); writeFileSync(index, b); },
-      /index\.sqlite3 is damaged or not a refget store index/],
-    ['a foreign SQLite database', () => {
-      writeFileSync(index, '');
-      const db = new Database(index);
-      db.exec('CREATE TABLE notes (x TEXT)');
-      db.close();
-    }, /index\.sqlite3 is an SQLite database but not a refget store index/],
+    [
+      'garbage instead of an index',
+      () => writeFileSync(index, Buffer.alloc(good.length, 0x5a)),
+      /index\.sqlite3 is damaged or not a refget store index \(file is not a database\)/,
+    ],
+    [
+      'the SQLite header damaged',
+      () => {
+        const b = Buffer.from(good);
+        b.fill(0, 0, 16);
+        writeFileSync(index, b);
+      },
+      /index\.sqlite3 is damaged or not a refget store index/,
+    ],
+    [
+      'a foreign SQLite database',
+      () => {
+        writeFileSync(index, '');
+        const db = new Database(index);
+        db.exec('CREATE TABLE notes (x TEXT)');
+        db.close();
+      },
+      /index\.sqlite3 is an SQLite database but not a refget store index/,
+    ],
   ];
   for (const [label, damage, message] of cases) {
     damage();
     for (const args of [['list'], ['verify'], ['migrate'], ['ingest', fasta], ['serve', '--port', '0', '--workers', '2']]) {
       const r = await runCli([...args, '--store', store], { timeoutMs: 20_000 });
       t.equal(r.code, 1, `${label}: ${args[0]} exits 1`);
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('refget: a worker could not start'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('refget: a worker could not start'));
       t.equal(lines.length, 1, `${label}: ${args[0]} prints one line`);
       t.match(lines[0], message, `${label}: ${args[0]} says what is wrong`);
       t.notMatch(r.stderr, /\n\s+at |SqliteError|unexpected error/, `${label}: ${args[0]}: no stack trace`);

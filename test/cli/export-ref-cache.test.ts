@@ -13,14 +13,27 @@ import { runIngest } from '../../src/cli/ingest-command.js';
 import { sampleStore, SAMPLE, tempDir } from '../helpers/sample-store.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const SAMPLE_FILES = ['I.faa', 'VI.faa', 'NC.faa', 'base.fa', 'different_names.fa', 'different_order.fa', 'pair_swap.fa', 'subset.fa', 'swap_wo_coords.fa'];
+const SAMPLE_FILES = [
+  'I.faa',
+  'VI.faa',
+  'NC.faa',
+  'base.fa',
+  'different_names.fa',
+  'different_order.fa',
+  'pair_swap.fa',
+  'subset.fa',
+  'swap_wo_coords.fa',
+];
 
 /** md5 → normalised sequence, for every record of the sample FASTA files (refget §2.8). */
 function expectedSequences(): Map<string, string> {
   const out = new Map<string, string>();
   for (const file of SAMPLE_FILES) {
     for (const chunk of readFileSync(join(SAMPLE, file), 'utf8').split('>').slice(1)) {
-      const seq = chunk.slice(chunk.indexOf('\n') + 1).replace(/[^A-Za-z]/g, '').toUpperCase();
+      const seq = chunk
+        .slice(chunk.indexOf('\n') + 1)
+        .replace(/[^A-Za-z]/g, '')
+        .toUpperCase();
       out.set(createHash('md5').update(seq).digest('hex'), seq);
     }
   }
@@ -45,7 +58,11 @@ t.test('every stored sequence, at %2s/%2s/%s, its bytes hashing to its name', as
   t.match(summary, { dir: cache, sequences: expected.size, written: expected.size, skipped: 0, bytes: totalBytes });
 
   const files = filesUnder(cache);
-  t.same(files, [...expected.keys()].map((m) => `${m.slice(0, 2)}/${m.slice(2, 4)}/${m.slice(4)}`).sort(), 'one file per sequence, named by md5');
+  t.same(
+    files,
+    [...expected.keys()].map((m) => `${m.slice(0, 2)}/${m.slice(2, 4)}/${m.slice(4)}`).sort(),
+    'one file per sequence, named by md5',
+  );
   for (const file of files) {
     const md5 = file.replace(/\//g, '');
     const bytes = readFileSync(join(cache, file));
@@ -71,7 +88,11 @@ t.test('a re-run skips files with the right size and replaces the others; no tem
   t.match(repaired, { written: 1, skipped: first.sequences - 1, bytes: good.length });
   t.equal(md5Of(readFileSync(chrI)), '6681ac2f62509cfc220d78751b8dc524', 'short file replaced');
   t.equal(statSync(nc).ino, ncBefore.ino, 'a present file is left alone');
-  t.same(filesUnder(cache).filter((f) => f.includes('.tmp')), [], 'no temp files');
+  t.same(
+    filesUnder(cache).filter((f) => f.includes('.tmp')),
+    [],
+    'no temp files',
+  );
 });
 
 t.test('only sequences present in the store; new ingests add files', async (t) => {
@@ -100,9 +121,15 @@ t.test('a file that cannot be written: OUTPUT_ERROR naming it, nothing partial l
   const cache = join(dir, 'cache');
   mkdirSync(cache);
   writeFileSync(join(cache, 'f1'), 'a file where the f1/ directory should be'); // md5(ACGT) = f1f8…
-  await t.rejects(runExportRefCache(store, cache), {
-    name: 'AppError', code: 'OUTPUT_ERROR', message: /^cannot write .*f1\/f8\/f4bf413b16ad135722aa4591043e: ENOTDIR/,
-  }, 'OUTPUT_ERROR naming the file and the cause');
+  await t.rejects(
+    runExportRefCache(store, cache),
+    {
+      name: 'AppError',
+      code: 'OUTPUT_ERROR',
+      message: /^cannot write .*f1\/f8\/f4bf413b16ad135722aa4591043e: ENOTDIR/,
+    },
+    'OUTPUT_ERROR naming the file and the cause',
+  );
   t.same(filesUnder(cache), ['f1'], 'nothing else written');
   await t.rejects(runExportRefCache(join(dir, 'nostore'), cache), { code: 'STORE_NOT_FOUND' }, 'missing store');
 });
@@ -126,32 +153,54 @@ t.test('the refget export-ref-cache command: JSON summary, exit 0; a failure exi
 
 const hasSamtools = spawnSync('samtools', ['--version']).status === 0;
 
-t.test('samtools decodes a CRAM offline from the exported cache', { skip: hasSamtools ? false : 'samtools is not installed' }, async (t) => {
-  const store = await sampleStore(t);
-  const dir = tempDir(t);
-  const cache = join(dir, 'cache');
-  await runExportRefCache(store, cache);
-  const fasta = readFileSync(join(SAMPLE, 'NC.faa'), 'utf8');
-  const nc = fasta.slice(fasta.indexOf('\n') + 1).replace(/[^A-Za-z]/g, '').toUpperCase();
-  const md5 = createHash('md5').update(nc).digest('hex');
-  const reads = [10, 2000, 5000].map((pos, i) => ({ name: `r${i}`, pos, seq: nc.slice(pos, pos + 80) }));
-  writeFileSync(join(dir, 'reads.sam'), [
-    `@SQ\tSN:NC_001422.1\tLN:${nc.length}\tM5:${md5}`,
-    ...reads.map((r) => `${r.name}\t0\tNC_001422.1\t${r.pos + 1}\t60\t80M\t*\t0\t0\t${r.seq}\t${'I'.repeat(80)}`),
-  ].join('\n') + '\n');
-  writeFileSync(join(dir, 'ref.fa'), `>NC_001422.1\n${nc}\n`);
-  t.equal(spawnSync('samtools', ['view', '-C', '-T', join(dir, 'ref.fa'), '-o', join(dir, 'reads.cram'), join(dir, 'reads.sam')]).status, 0, 'CRAM written');
-  rmSync(join(dir, 'ref.fa'));
-  rmSync(join(dir, 'reads.sam'));
-  // No FASTA, no server: REF_PATH points nowhere, so the cache is the only source.
-  const view = spawnSync('samtools', ['view', join(dir, 'reads.cram')], {
-    encoding: 'utf8',
-    env: { ...process.env, REF_PATH: join(dir, 'nowhere', '%s'), REF_CACHE: `${cache}/%2s/%2s/%s` },
-    cwd: dir,
-  });
-  t.equal(view.status, 0, `samtools exit status (stderr: ${view.stderr.trim()})`);
-  t.same(view.stdout.trim().split('\n').map((l) => l.split('\t')[9]), reads.map((r) => r.seq), 'reads decoded from the exported reference');
-});
+t.test(
+  'samtools decodes a CRAM offline from the exported cache',
+  { skip: hasSamtools ? false : 'samtools is not installed' },
+  async (t) => {
+    const store = await sampleStore(t);
+    const dir = tempDir(t);
+    const cache = join(dir, 'cache');
+    await runExportRefCache(store, cache);
+    const fasta = readFileSync(join(SAMPLE, 'NC.faa'), 'utf8');
+    const nc = fasta
+      .slice(fasta.indexOf('\n') + 1)
+      .replace(/[^A-Za-z]/g, '')
+      .toUpperCase();
+    const md5 = createHash('md5').update(nc).digest('hex');
+    const reads = [10, 2000, 5000].map((pos, i) => ({ name: `r${i}`, pos, seq: nc.slice(pos, pos + 80) }));
+    writeFileSync(
+      join(dir, 'reads.sam'),
+      [
+        `@SQ\tSN:NC_001422.1\tLN:${nc.length}\tM5:${md5}`,
+        ...reads.map((r) => `${r.name}\t0\tNC_001422.1\t${r.pos + 1}\t60\t80M\t*\t0\t0\t${r.seq}\t${'I'.repeat(80)}`),
+      ].join('\n') + '\n',
+    );
+    writeFileSync(join(dir, 'ref.fa'), `>NC_001422.1\n${nc}\n`);
+    t.equal(
+      spawnSync('samtools', ['view', '-C', '-T', join(dir, 'ref.fa'), '-o', join(dir, 'reads.cram'), join(dir, 'reads.sam')])
+        .status,
+      0,
+      'CRAM written',
+    );
+    rmSync(join(dir, 'ref.fa'));
+    rmSync(join(dir, 'reads.sam'));
+    // No FASTA, no server: REF_PATH points nowhere, so the cache is the only source.
+    const view = spawnSync('samtools', ['view', join(dir, 'reads.cram')], {
+      encoding: 'utf8',
+      env: { ...process.env, REF_PATH: join(dir, 'nowhere', '%s'), REF_CACHE: `${cache}/%2s/%2s/%s` },
+      cwd: dir,
+    });
+    t.equal(view.status, 0, `samtools exit status (stderr: ${view.stderr.trim()})`);
+    t.same(
+      view.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[9]),
+      reads.map((r) => r.seq),
+      'reads decoded from the exported reference',
+    );
+  },
+);
 
 t.test('a tampered index cannot make the export write outside its directory', async (t) => {
   const { default: Database } = await import('better-sqlite3');
@@ -164,16 +213,35 @@ t.test('a tampered index cannot make the export write outside its directory', as
   const row = db.prepare('SELECT * FROM sequences ORDER BY id LIMIT 1').get() as Record<string, unknown>;
   // Both a plain edit and one that also forges the row checksum (someone who knows the scheme).
   const forged = sequenceRowSum({
-    ga4gh: row.ga4gh as string, md5: evil, length: row.length as number, encoding: row.encoding as string,
-    packId: row.pack_id as number, offset: row.offset as number, byteLength: row.byte_length as number,
-    exceptionCount: row.exception_count as number, circular: row.circular === 1, blockSumsSum: row.block_sums_sum as number,
+    ga4gh: row.ga4gh as string,
+    md5: evil,
+    length: row.length as number,
+    encoding: row.encoding as string,
+    packId: row.pack_id as number,
+    offset: row.offset as number,
+    byteLength: row.byte_length as number,
+    exceptionCount: row.exception_count as number,
+    circular: row.circular === 1,
+    blockSumsSum: row.block_sums_sum as number,
   });
   for (const rowSum of [row.row_sum, forged]) {
     db.prepare('UPDATE sequences SET md5 = ?, row_sum = ? WHERE id = ?').run(evil, rowSum, row.id);
-    await t.rejects(runExportRefCache(store, cache), { code: 'CORRUPT_STORE' }, rowSum === forged ? 'forged row checksum' : 'plain edit');
-    t.same(readdirSync(outside).filter((f) => f !== 'cache'), [], 'nothing written beside the cache directory');
+    await t.rejects(
+      runExportRefCache(store, cache),
+      { code: 'CORRUPT_STORE' },
+      rowSum === forged ? 'forged row checksum' : 'plain edit',
+    );
+    t.same(
+      readdirSync(outside).filter((f) => f !== 'cache'),
+      [],
+      'nothing written beside the cache directory',
+    );
   }
   db.close();
   t.throws(() => refCachePath('/c', '../../etc/passwd-xxxxxxxxxxxxxxxxxxx'), { code: 'CORRUPT_STORE' });
-  t.throws(() => refCachePath('/c', '6681AC2F62509CFC220D78751B8DC524'), { code: 'CORRUPT_STORE' }, 'upper case is not an md5 the store writes');
+  t.throws(
+    () => refCachePath('/c', '6681AC2F62509CFC220D78751B8DC524'),
+    { code: 'CORRUPT_STORE' },
+    'upper case is not an md5 the store writes',
+  );
 });

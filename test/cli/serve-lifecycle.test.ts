@@ -17,8 +17,20 @@ import type { Test } from '../helpers/refget-expected.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import=tsx', join(ROOT, 'src/cli/main.ts')];
-const SETTINGS_ENV = ['PORT', 'HOST', 'REFGET_STORE', 'CIRCULAR_SUPPORTED', 'SUBSEQUENCE_LIMIT', 'LOG_LEVEL', 'LOG_PRETTY',
-  'REFGET_WORKERS', 'REFGET_SAMPLE', 'REFGET_MAX_LIST_LIMIT', 'REFGET_MAX_BATCH_IDS', 'REFGET_TOKENS_FILE'];
+const SETTINGS_ENV = [
+  'PORT',
+  'HOST',
+  'REFGET_STORE',
+  'CIRCULAR_SUPPORTED',
+  'SUBSEQUENCE_LIMIT',
+  'LOG_LEVEL',
+  'LOG_PRETTY',
+  'REFGET_WORKERS',
+  'REFGET_SAMPLE',
+  'REFGET_MAX_LIST_LIMIT',
+  'REFGET_MAX_BATCH_IDS',
+  'REFGET_TOKENS_FILE',
+];
 
 /** The test's environment without any serve setting, plus `extra`. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -27,12 +39,20 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-interface Served { child: ChildProcess; url: string; stdout: () => string; stderr: () => string; exited: Promise<[number | null, NodeJS.Signals | null]> }
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
 
 /** Starts `refget serve` and resolves once `listening` workers have logged their address. */
 async function serve(t: Test, args: string[], listening = 1): Promise<Served> {
   const child = spawn(process.execPath, [...CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: ROOT, env: cleanEnv({ LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: cleanEnv({ LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   t.teardown(async () => {
@@ -42,7 +62,9 @@ async function serve(t: Test, args: string[], listening = 1): Promise<Served> {
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line within 30 s; stderr: ${err}`)), 30_000);
     child.stdout!.on('data', (c: Buffer) => {
@@ -53,7 +75,10 @@ async function serve(t: Test, args: string[], listening = 1): Promise<Served> {
         resolve(found[0]![1]!);
       }
     });
-    void exited.then(([code]) => { clearTimeout(timer); reject(new Error(`serve exited ${code} before listening: ${err}`)); });
+    void exited.then(([code]) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code} before listening: ${err}`));
+    });
   });
   return { child, url, stdout: () => out, stderr: () => err, exited };
 }
@@ -121,7 +146,9 @@ for (const workers of [1, 2]) {
     const hash = createHash('md5');
     let bytes = 0;
     let exitedAt = 0;
-    void server.exited.then(() => { exitedAt = Date.now(); });
+    void server.exited.then(() => {
+      exitedAt = Date.now();
+    });
     const first = (await once(res, 'data'))[0] as Buffer;
     res.pause();
     hash.update(first);
@@ -131,7 +158,10 @@ for (const workers of [1, 2]) {
     await new Promise((r) => setTimeout(r, 800));
     t.equal(server.child.exitCode, null, 'still running 0.8 s after SIGTERM: a download is in flight');
     if (workers === 1) {
-      const refused = await get(`${server.url}/healthz`).then((r) => r.statusCode, (err: NodeJS.ErrnoException) => err.code);
+      const refused = await get(`${server.url}/healthz`).then(
+        (r) => r.statusCode,
+        (err: NodeJS.ErrnoException) => err.code,
+      );
       t.ok(refused === 'ECONNREFUSED' || refused === 503, `a new request is turned away (${refused})`);
     }
 
@@ -177,13 +207,18 @@ t.test('--workers 2: /metrics on any worker reports the sum over all workers', a
   workerPids.delete(server.child.pid!);
   t.equal(workerPids.size, 2, 'two workers logged');
   if (existsSync('/proc/self/cmdline')) {
-    for (const pid of workerPids) t.match(readFileSync(`/proc/${pid}/cmdline`, 'latin1'), /--max-semi-space-size=4\0/, `worker ${pid} has the flag`);
+    for (const pid of workerPids)
+      t.match(readFileSync(`/proc/${pid}/cmdline`, 'latin1'), /--max-semi-space-size=4\0/, `worker ${pid} has the flag`);
   }
   server.child.kill('SIGTERM');
   t.equal((await server.exited)[0], 0, 'exit 0');
 });
 
-interface Run { status: number | null; stdout: string; stderr: string }
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 function run(args: string[], env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -200,28 +235,93 @@ t.test('bad settings stop the server at start with exit 1 and a message', async 
   const store = join(tempDir(t), 'store');
   await runIngest([join(SAMPLE, 'I.faa')], { store });
   const serveArgs = ['serve', '--store', store, '--host', '127.0.0.1'];
-  assertConfigError(t, run(serveArgs, { PORT: 'abc' }), /invalid PORT="abc": port must be an integer from 0 to 65535/, 'PORT=abc');
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: 'abc' }),
+    /invalid PORT="abc": port must be an integer from 0 to 65535/,
+    'PORT=abc',
+  );
   assertConfigError(t, run(serveArgs, { PORT: '65536' }), /invalid PORT="65536"/, 'PORT=65536');
-  assertConfigError(t, run(serveArgs, { PORT: '0', LOG_LEVEL: 'loud' }), /invalid LOG_LEVEL="loud": log level must be one of/, 'LOG_LEVEL=loud');
-  assertConfigError(t, run(serveArgs, { PORT: '0', SUBSEQUENCE_LIMIT: '-1' }), /invalid SUBSEQUENCE_LIMIT="-1"/, 'SUBSEQUENCE_LIMIT=-1');
-  assertConfigError(t, run(serveArgs, { PORT: '0', CIRCULAR_SUPPORTED: 'maybe' }), /invalid CIRCULAR_SUPPORTED="maybe"/, 'CIRCULAR_SUPPORTED=maybe');
-  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }), /invalid REFGET_WORKERS="many"/, 'REFGET_WORKERS=many');
-  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }), /invalid REFGET_MAX_LIST_LIMIT="0"/, 'REFGET_MAX_LIST_LIMIT=0');
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', LOG_LEVEL: 'loud' }),
+    /invalid LOG_LEVEL="loud": log level must be one of/,
+    'LOG_LEVEL=loud',
+  );
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', SUBSEQUENCE_LIMIT: '-1' }),
+    /invalid SUBSEQUENCE_LIMIT="-1"/,
+    'SUBSEQUENCE_LIMIT=-1',
+  );
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', CIRCULAR_SUPPORTED: 'maybe' }),
+    /invalid CIRCULAR_SUPPORTED="maybe"/,
+    'CIRCULAR_SUPPORTED=maybe',
+  );
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }),
+    /invalid REFGET_WORKERS="many"/,
+    'REFGET_WORKERS=many',
+  );
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }),
+    /invalid REFGET_MAX_LIST_LIMIT="0"/,
+    'REFGET_MAX_LIST_LIMIT=0',
+  );
   const tokens = join(tempDir(t), 'tokens.tsv');
   writeFileSync(tokens, 'tok\tnope\n', { mode: 0o600 });
-  assertConfigError(t, run([...serveArgs, '--port', '0', '--workers', '2', '--tokens-file', tokens]), /tokens\.tsv: no stored collection with digest or name 'nope'/, '--tokens-file, unknown collection');
+  assertConfigError(
+    t,
+    run([...serveArgs, '--port', '0', '--workers', '2', '--tokens-file', tokens]),
+    /tokens\.tsv: no stored collection with digest or name 'nope'/,
+    '--tokens-file, unknown collection',
+  );
   writeFileSync(tokens, '# tokens\nno tab\n');
-  assertConfigError(t, run(serveArgs, { PORT: '0', REFGET_TOKENS_FILE: tokens }), /tokens\.tsv:2: expected token<TAB>/, 'REFGET_TOKENS_FILE, malformed line');
-  assertConfigError(t, run([...serveArgs, '--port', 'abc']), /option '-p, --port <port>' argument 'abc' is invalid/, '--port abc');
-  assertConfigError(t, run([...serveArgs, '--log-level', 'loud']), /--log-level <level>' argument 'loud' is invalid/, '--log-level loud');
-  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '1']), /cannot open store index/, 'missing store');
-  assertConfigError(t, run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '2']), /cannot open store index/, 'missing store, 2 workers: checked before any worker starts');
+  assertConfigError(
+    t,
+    run(serveArgs, { PORT: '0', REFGET_TOKENS_FILE: tokens }),
+    /tokens\.tsv:2: expected token<TAB>/,
+    'REFGET_TOKENS_FILE, malformed line',
+  );
+  assertConfigError(
+    t,
+    run([...serveArgs, '--port', 'abc']),
+    /option '-p, --port <port>' argument 'abc' is invalid/,
+    '--port abc',
+  );
+  assertConfigError(
+    t,
+    run([...serveArgs, '--log-level', 'loud']),
+    /--log-level <level>' argument 'loud' is invalid/,
+    '--log-level loud',
+  );
+  assertConfigError(
+    t,
+    run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '1']),
+    /cannot open store index/,
+    'missing store',
+  );
+  assertConfigError(
+    t,
+    run(['serve', '--store', join(tempDir(t), 'none'), '--port', '0', '--workers', '2']),
+    /cannot open store index/,
+    'missing store, 2 workers: checked before any worker starts',
+  );
 
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   t.teardown(() => taken.close());
   const port = String((taken.address() as { port: number }).port);
-  assertConfigError(t, run([...serveArgs, '--port', port, '--workers', '1']), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`), 'port in use');
+  assertConfigError(
+    t,
+    run([...serveArgs, '--port', port, '--workers', '1']),
+    new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+    'port in use',
+  );
   const clustered = run([...serveArgs, '--port', port, '--workers', '2']);
   assertConfigError(t, clustered, /EADDRINUSE[\s\S]*a worker could not start/, 'port in use, 2 workers: stopped, not restarted');
   t.notMatch(clustered.stderr, /starting a replacement/, 'no worker was replaced');
@@ -233,9 +333,17 @@ t.test('serve --help lists every setting with its environment variable', async (
   // One entry per option: its line plus the wrapped continuation lines, whitespace collapsed.
   const entries = r.stdout.split(/\n(?=\s*-)/).map((e) => e.replace(/\s+/g, ' ').trim());
   for (const [flag, env] of [
-    ['--port', 'PORT'], ['--host', 'HOST'], ['--store', 'REFGET_STORE'], ['--circular-supported', 'CIRCULAR_SUPPORTED'],
-    ['--subsequence-limit', 'SUBSEQUENCE_LIMIT'], ['--max-list-limit', 'REFGET_MAX_LIST_LIMIT'], ['--max-batch-ids', 'REFGET_MAX_BATCH_IDS'],
-    ['--log-level', 'LOG_LEVEL'], ['--pretty-logs', 'LOG_PRETTY'], ['--sample', 'REFGET_SAMPLE'], ['--workers', 'REFGET_WORKERS'],
+    ['--port', 'PORT'],
+    ['--host', 'HOST'],
+    ['--store', 'REFGET_STORE'],
+    ['--circular-supported', 'CIRCULAR_SUPPORTED'],
+    ['--subsequence-limit', 'SUBSEQUENCE_LIMIT'],
+    ['--max-list-limit', 'REFGET_MAX_LIST_LIMIT'],
+    ['--max-batch-ids', 'REFGET_MAX_BATCH_IDS'],
+    ['--log-level', 'LOG_LEVEL'],
+    ['--pretty-logs', 'LOG_PRETTY'],
+    ['--sample', 'REFGET_SAMPLE'],
+    ['--workers', 'REFGET_WORKERS'],
     ['--tokens-file', 'REFGET_TOKENS_FILE'],
   ] as const) {
     const entry = entries.find((e) => new RegExp(`(^|[ ,])${flag}( |,|$)`).test(e));
@@ -263,7 +371,9 @@ t.test('damage found by one worker fails /readyz on every worker', async (t) => 
     return codes;
   };
   t.same([...new Set(await ready())], [200], 'ready before any damaged read');
-  const damaged = await getReady(`${s.url}/sequence/${createHash('md5').update('GGCA'.repeat(5000)).digest('hex')}?start=0&end=8`);
+  const damaged = await getReady(
+    `${s.url}/sequence/${createHash('md5').update('GGCA'.repeat(5000)).digest('hex')}?start=0&end=8`,
+  );
   damaged.resume();
   t.equal(damaged.statusCode, 500, 'the damaged read is a 500');
   const intact = await getReady(`${s.url}/sequence/${createHash('md5').update('ACGT'.repeat(5000)).digest('hex')}?start=0&end=8`);

@@ -95,15 +95,24 @@ t.test('corrupt compression', async (t) => {
     const err = await rejection(parseFile(path));
     t.type(err, FastaFormatError, `${name}: parseFastaInput gives a FastaFormatError`);
     t.equal((err as FastaFormatError).cause_, 'CORRUPT_COMPRESSION', name);
-    t.match((err as Error).message, new RegExp(`^${path.replace(/[.]/g, '\\.')}:\\d+: corrupt or truncated gzip data \\(.+\\)$`), name);
+    t.match(
+      (err as Error).message,
+      new RegExp(`^${path.replace(/[.]/g, '\\.')}:\\d+: corrupt or truncated gzip data \\(.+\\)$`),
+      name,
+    );
   }
-  t.ok(((await rejection(parseFile(join(dir, 'truncated.fa.gz')))) as FastaFormatError).line > 1, 'line says how far decoding got');
+  t.ok(
+    ((await rejection(parseFile(join(dir, 'truncated.fa.gz')))) as FastaFormatError).line > 1,
+    'line says how far decoding got',
+  );
 
   // Reading the stream directly (no parser, so no line) gives an AppError('INPUT_ERROR').
   const input = await openFastaInput(join(dir, 'garbage.fa.gz'));
-  const err = await rejection((async () => {
-    for await (const chunk of input.stream) void chunk;
-  })());
+  const err = await rejection(
+    (async () => {
+      for await (const chunk of input.stream) void chunk;
+    })(),
+  );
   t.type(err, CorruptCompressionError);
   t.equal((err as AppError).code, 'INPUT_ERROR');
   t.match((err as Error).message, /garbage\.fa\.gz: corrupt or truncated gzip data/);

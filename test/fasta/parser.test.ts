@@ -4,7 +4,12 @@ import { createHash } from 'node:crypto';
 import { FastaParser, MAX_HEADER_BYTES, type FastaSink } from '../../src/fasta/parser.js';
 import { FastaFormatError } from '../../src/fasta/errors.js';
 
-interface Rec { name: string; description: string; line: number; seq: string }
+interface Rec {
+  name: string;
+  description: string;
+  line: number;
+  seq: string;
+}
 
 /** A sink that records everything and checks the call protocol as it goes. */
 function collector(): { sink: FastaSink; recs: Rec[]; chunkSizes: number[] } {
@@ -90,7 +95,10 @@ t.test('record shapes match the independent model', async (t) => {
   for (const [label, text] of Object.entries(SHAPES)) {
     const got = parse(text);
     t.strictSame(got, model(text), label);
-    t.ok(got.every((r) => /^[A-Z]+$/.test(r.seq)), `${label}: only A-Z`);
+    t.ok(
+      got.every((r) => /^[A-Z]+$/.test(r.seq)),
+      `${label}: only A-Z`,
+    );
   }
   t.strictSame(parse(SHAPES['tab separated description']!)[0], { name: 'chr1', description: 'some  desc', line: 1, seq: 'A' });
   t.equal(parse(SHAPES['U kept']!)[0]!.seq, 'ACGUACGU', 'no U→T');
@@ -110,7 +118,8 @@ t.test('chunk boundaries anywhere give the one-shot result', async (t) => {
   let ok = 0;
   for (let a = 0; a <= text.length; a++) {
     if (JSON.stringify(parse(text, [a])) === JSON.stringify(oneShot)) ok++;
-    for (let b = a; b <= text.length; b += 3) if (JSON.stringify(parse(text, [a, b])) !== JSON.stringify(oneShot)) t.fail(`3-way split ${a},${b}`);
+    for (let b = a; b <= text.length; b += 3)
+      if (JSON.stringify(parse(text, [a, b])) !== JSON.stringify(oneShot)) t.fail(`3-way split ${a},${b}`);
   }
   t.equal(ok, text.length + 1, 'every 2-way split');
 });
@@ -207,31 +216,79 @@ t.test('line and bytesRead while parsing', async (t) => {
   t.throws(() => p.push(Buffer.from('A')), /after end/);
 });
 
-interface ErrorCase { label: string; input: string | Buffer; cause: string; line: number; message?: RegExp }
+interface ErrorCase {
+  label: string;
+  input: string | Buffer;
+  cause: string;
+  line: number;
+  message?: RegExp;
+}
 const ERRORS: ErrorCase[] = [
   { label: 'empty file', input: '', cause: 'EMPTY_FILE', line: 1, message: /empty file/ },
   { label: 'only blank lines', input: '\n\r\n  \n', cause: 'EMPTY_FILE', line: 3 },
   { label: 'only blank lines, no final newline', input: '\n\n ', cause: 'EMPTY_FILE', line: 3 },
-  { label: 'sequence before header', input: 'ACGT\n>a\nAC\n', cause: 'SEQUENCE_BEFORE_HEADER', line: 1, message: /sequence line before the first '>' header/ },
+  {
+    label: 'sequence before header',
+    input: 'ACGT\n>a\nAC\n',
+    cause: 'SEQUENCE_BEFORE_HEADER',
+    line: 1,
+    message: /sequence line before the first '>' header/,
+  },
   { label: 'sequence before header after blanks', input: '\n \nACGT\n>a\nAC\n', cause: 'SEQUENCE_BEFORE_HEADER', line: 3 },
   { label: 'indented header is not a header', input: ' >a\nAC\n', cause: 'SEQUENCE_BEFORE_HEADER', line: 1 },
   { label: '">" only', input: '>\nACGT\n', cause: 'EMPTY_NAME', line: 1, message: /no name/ },
   { label: '"> desc"', input: '>a\nAC\n> desc\nGG\n', cause: 'EMPTY_NAME', line: 3 },
   { label: 'duplicate names', input: '>a\nA\n>b x\nC\n>a y\nG\n', cause: 'DUPLICATE_NAME', line: 5, message: /'a'.*line 1/ },
-  { label: 'empty record in the middle', input: '>a\nA\n>b\n>c\nG\n', cause: 'EMPTY_SEQUENCE', line: 3, message: /empty sequence/ },
+  {
+    label: 'empty record in the middle',
+    input: '>a\nA\n>b\n>c\nG\n',
+    cause: 'EMPTY_SEQUENCE',
+    line: 3,
+    message: /empty sequence/,
+  },
   { label: 'record of only non-letters', input: '>a\nA\n>b\n12 -- **\n\n>c\nG\n', cause: 'EMPTY_SEQUENCE', line: 3 },
   { label: 'empty record at the end', input: '>a\nA\n>b\n\n', cause: 'EMPTY_SEQUENCE', line: 3 },
   { label: 'header at EOF without newline', input: '>a\nA\n>b', cause: 'EMPTY_SEQUENCE', line: 3 },
   { label: 'NUL byte', input: '>a\nAC\nAC\0GT\n', cause: 'INVALID_BYTE', line: 3, message: /0x00/ },
   { label: 'DEL byte', input: '>a\nAC\x7f\n', cause: 'INVALID_BYTE', line: 2, message: /0x7f/ },
-  { label: 'UTF-8 é (0xc3) in sequence', input: Buffer.from('>a\nAC\nGTé\n', 'utf8'), cause: 'INVALID_BYTE', line: 3, message: /0xc3/ },
-  { label: 'UTF-8 in header', input: Buffer.from('>chré\nAC\n', 'utf8'), cause: 'INVALID_BYTE', line: 1, message: /0xc3 in header/ },
+  {
+    label: 'UTF-8 é (0xc3) in sequence',
+    input: Buffer.from('>a\nAC\nGTé\n', 'utf8'),
+    cause: 'INVALID_BYTE',
+    line: 3,
+    message: /0xc3/,
+  },
+  {
+    label: 'UTF-8 in header',
+    input: Buffer.from('>chré\nAC\n', 'utf8'),
+    cause: 'INVALID_BYTE',
+    line: 1,
+    message: /0xc3 in header/,
+  },
   { label: 'control byte in header', input: '>a\nA\n>b\x01\nA\n', cause: 'INVALID_BYTE', line: 3 },
   { label: 'stray CR in header', input: '>a\rb\nA\n', cause: 'INVALID_BYTE', line: 1, message: /0x0d/ },
-  { label: 'UTF-16 LE with BOM', input: Buffer.from('\ufeff>a\nACGT\n', 'utf16le'), cause: 'INVALID_BYTE', line: 1, message: /0xff/ },
-  { label: 'binary garbage (PNG)', input: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), cause: 'INVALID_BYTE', line: 1, message: /0x89/ },
+  {
+    label: 'UTF-16 LE with BOM',
+    input: Buffer.from('\ufeff>a\nACGT\n', 'utf16le'),
+    cause: 'INVALID_BYTE',
+    line: 1,
+    message: /0xff/,
+  },
+  {
+    label: 'binary garbage (PNG)',
+    input: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]),
+    cause: 'INVALID_BYTE',
+    line: 1,
+    message: /0x89/,
+  },
   { label: 'raw gzip bytes', input: Buffer.from([0x1f, 0x8b, 0x08, 0x00]), cause: 'INVALID_BYTE', line: 1, message: /0x1f/ },
-  { label: 'binary after a header', input: Buffer.concat([Buffer.from('>a\nACGT\n'), Buffer.from([0x41, 0xfe, 0x00, 0x12])]), cause: 'INVALID_BYTE', line: 3, message: /0xfe/ },
+  {
+    label: 'binary after a header',
+    input: Buffer.concat([Buffer.from('>a\nACGT\n'), Buffer.from([0x41, 0xfe, 0x00, 0x12])]),
+    cause: 'INVALID_BYTE',
+    line: 3,
+    message: /0xfe/,
+  },
   { label: 'header too long', input: `>${'x'.repeat(MAX_HEADER_BYTES + 1)}\nA\n`, cause: 'HEADER_TOO_LONG', line: 1 },
 ];
 

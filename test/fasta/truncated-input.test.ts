@@ -32,7 +32,11 @@ t.test('truncated compressed input is refused and changes nothing', async (t) =>
   const tmp = makeTempDir('refget-trunc-');
   t.teardown(tmp.remove);
   const fasta = join(tmp.dir, 'g.fa');
-  writeGenome(fasta, seed, [{ name: 'a', length: 150_000 }, { name: 'b', length: 120_000, nRun: 2000 }, { name: 'c', length: 90 }]);
+  writeGenome(fasta, seed, [
+    { name: 'a', length: 150_000 },
+    { name: 'b', length: 120_000, nRun: 2000 },
+    { name: 'c', length: 90 },
+  ]);
   const store = join(tmp.dir, 'store');
   await runIngest([fasta], { store, collectionName: 'seed' }); // a store with something in it
   const before = byteSnapshot(store);
@@ -47,7 +51,11 @@ t.test('truncated compressed input is refused and changes nothing', async (t) =>
   const gz = execFileSync('gzip', ['-c', fasta]);
   for (let i = 0; i < 20; i++) {
     const cut = 1 + Math.floor(rand() * (gz.length - 2));
-    await refused(gz.subarray(0, cut), `gzip cut at ${cut} of ${gz.length}`, /cut\.fa\.gz.*(corrupt or truncated gzip|truncated)/);
+    await refused(
+      gz.subarray(0, cut),
+      `gzip cut at ${cut} of ${gz.length}`,
+      /cut\.fa\.gz.*(corrupt or truncated gzip|truncated)/,
+    );
   }
   t.same(byteSnapshot(store), before, 'store byte-identical after the gzip cuts');
 
@@ -56,12 +64,19 @@ t.test('truncated compressed input is refused and changes nothing', async (t) =>
     return;
   }
   const bgz = execFileSync('bgzip', ['-c', fasta]);
-  t.ok(bgz.subarray(-28).equals(Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex')), 'bgzip ends with the EOF block');
+  t.ok(
+    bgz.subarray(-28).equals(Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex')),
+    'bgzip ends with the EOF block',
+  );
   const ends = bgzfBlockEnds(bgz);
   t.ok(ends.length >= 5, `${ends.length} BGZF blocks`);
   t.equal(ends.at(-1), bgz.length, 'the blocks tile the file');
   for (const end of ends.slice(0, -1)) {
-    await refused(bgz.subarray(0, end), `bgzip cut after the block ending at ${end}`, /cut\.fa\.gz: truncated BGZF file \(no end-of-file block/);
+    await refused(
+      bgz.subarray(0, end),
+      `bgzip cut after the block ending at ${end}`,
+      /cut\.fa\.gz: truncated BGZF file \(no end-of-file block/,
+    );
   }
   for (let i = 0; i < 10; i++) {
     const cut = 1 + Math.floor(rand() * (bgz.length - 2));
@@ -72,7 +87,10 @@ t.test('truncated compressed input is refused and changes nothing', async (t) =>
   // The same through stdin (the CLI, a pipe): refused, exit 1, one line.
   const cutFile = join(tmp.dir, 'stdin.fa.gz');
   writeFileSync(cutFile, bgz.subarray(0, ends[2]!));
-  const cli = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'ingest', '--store', store, '-'], { input: readFileSync(cutFile), encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'ingest', '--store', store, '-'], {
+    input: readFileSync(cutFile),
+    encoding: 'utf8',
+  });
   t.equal(cli.status, 1, 'stdin: exit 1');
   t.match(cli.stderr, /^refget: stdin: truncated BGZF file/);
   t.same(byteSnapshot(store), before, 'store byte-identical after the stdin cut');
@@ -97,12 +115,16 @@ t.test('a file that changes while it is read is refused', async (t) => {
     const session = IngestSession.open(store);
     let grown = false;
     try {
-      await t.rejects(ingestFiles(session, [fasta], {
-        onProgress: () => {
-          if (!grown) appendFileSync(fasta, '>late\nACGT\n');
-          grown = true;
-        },
-      }), { message: /g\.fa(\.gz)?: the file changed while it was read/ }, compressed ? 'gzip file' : 'plain file');
+      await t.rejects(
+        ingestFiles(session, [fasta], {
+          onProgress: () => {
+            if (!grown) appendFileSync(fasta, '>late\nACGT\n');
+            grown = true;
+          },
+        }),
+        { message: /g\.fa(\.gz)?: the file changed while it was read/ },
+        compressed ? 'gzip file' : 'plain file',
+      );
     } finally {
       session.rollback();
     }

@@ -19,7 +19,10 @@ export interface ExpectedIds {
 }
 
 /** test/fixtures/refget/expected-ids.json: every identifier form of I, VI and NC. */
-export const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'refget', 'expected-ids.json'), 'utf8')) as Record<Name, ExpectedIds>;
+export const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'refget', 'expected-ids.json'), 'utf8')) as Record<
+  Name,
+  ExpectedIds
+>;
 
 export const REFGET_JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-ascii';
 /** What the GA4GH compliance suite sends to JSON endpoints. */
@@ -34,8 +37,14 @@ export type Test = Parameters<Parameters<typeof t.test>[0]>[0];
  * A refget JSON error: status, content type, CORS, `{error, message}`, no stack anywhere, and
  * none of the success document's top-level key (`absentKey`) in the body.
  */
-export function assertJsonError(t: Test, res: LightMyRequestResponse, status: number, code: string, msg: string,
-  absentKey: { key: string; label: string }): Record<string, unknown> {
+export function assertJsonError(
+  t: Test,
+  res: LightMyRequestResponse,
+  status: number,
+  code: string,
+  msg: string,
+  absentKey: { key: string; label: string },
+): Record<string, unknown> {
   t.equal(res.statusCode, status, `${msg}: status ${status}`);
   t.equal(res.headers['content-type'], REFGET_JSON_TYPE, `${msg}: error content-type`);
   t.equal(res.headers['access-control-allow-origin'], '*', `${msg}: CORS`);

@@ -14,7 +14,9 @@ import type { ServerConfig } from '../../src/config.js';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const SAMPLE = fileURLToPath(new URL('../../data/sample/', import.meta.url));
 
-interface Teardown { teardown(fn: () => unknown): void }
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
 
 export function tempDir(t: Teardown, prefix = 'refget-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -31,16 +33,34 @@ export async function sampleStore(t: Teardown): Promise<string> {
 
 export function testConfig(storeDir: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
-    host: '127.0.0.1', port: 0, storeDir, circularSupported: true, subsequenceLimit: null,
-    logLevel: 'silent', prettyLogs: false, maxListLimit: 100_000, maxBatchIds: 1000, ...overrides,
+    host: '127.0.0.1',
+    port: 0,
+    storeDir,
+    circularSupported: true,
+    subsequenceLimit: null,
+    logLevel: 'silent',
+    prettyLogs: false,
+    maxListLimit: 100_000,
+    maxBatchIds: 1000,
+    ...overrides,
   };
 }
 
 /** buildApp over a store directory; closed (with its store) at teardown. */
-export async function buildTestApp(t: Teardown, storeDir: string, overrides: Partial<ServerConfig> = {}): Promise<FastifyInstance> {
+export async function buildTestApp(
+  t: Teardown,
+  storeDir: string,
+  overrides: Partial<ServerConfig> = {},
+): Promise<FastifyInstance> {
   const store = SequenceStore.open(storeDir);
   // No overload guard: test files do heavy synchronous work in the app's own process.
-  const app = await buildApp({ store, config: testConfig(storeDir, overrides), logger: false, closeStore: true, overload: false });
+  const app = await buildApp({
+    store,
+    config: testConfig(storeDir, overrides),
+    logger: false,
+    closeStore: true,
+    overload: false,
+  });
   t.teardown(() => app.close());
   return app;
 }

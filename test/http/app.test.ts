@@ -16,7 +16,11 @@ const NC_MD5 = '3332ed720ac7eaa9b3655c06f6b9e196';
 const I_GA4GH = 'SQ.lZyxiD_ByprhOUzrR1o1bq0ezO_1gkrn';
 
 /** Header list values compared case-insensitively as sets of tokens. */
-const tokens = (v: unknown): string[] => String(v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+const tokens = (v: unknown): string[] =>
+  String(v ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
 
 /** The error body contract: JSON, refget JSON type, string error + message, no stack or internals. */
 function assertErrorBody(t: Test, res: Res, status: number, msg: string): Record<string, unknown> {
@@ -48,7 +52,8 @@ const linearApp = await buildTestApp(t, storeDir, { circularSupported: false });
 const brokenApp = await buildTestApp(t, storeDir);
 brokenApp.store.close();
 // A collection digest that exists, for the seqcol CORS checks.
-const someCollection = (JSON.parse((await app.inject({ url: '/list/collection?page_size=1' })).body) as { results: string[] }).results[0] ?? '';
+const someCollection =
+  (JSON.parse((await app.inject({ url: '/list/collection?page_size=1' })).body) as { results: string[] }).results[0] ?? '';
 
 t.test('R14: Access-Control-Allow-Origin: * on every kind of response', async (t) => {
   const requests: { opts: InjectOptions; status: number; app?: FastifyInstance }[] = [
@@ -88,18 +93,29 @@ t.test('R14: Access-Control-Allow-Origin: * on every kind of response', async (t
 });
 
 t.test('R14: preflight allows Range (and the other request headers a client needs)', async (t) => {
-  for (const url of [`/sequence/${I_MD5}`, `/sequence/${I_GA4GH}/metadata`, '/sequence/service-info', '/comparison/abc', '/anything']) {
+  for (const url of [
+    `/sequence/${I_MD5}`,
+    `/sequence/${I_GA4GH}/metadata`,
+    '/sequence/service-info',
+    '/comparison/abc',
+    '/anything',
+  ]) {
     const res = await app.inject({
       method: 'OPTIONS',
       url,
-      headers: { origin: ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'range, if-none-match' },
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'range, if-none-match',
+      },
     });
     t.equal(res.statusCode, 204, `${url}: preflight 204`);
     t.equal(res.headers['access-control-allow-origin'], '*', `${url}: ACAO`);
     const methods = tokens(res.headers['access-control-allow-methods']);
     for (const m of ['get', 'head', 'post']) t.ok(methods.includes(m), `${url}: allows ${m}`);
     const allowed = tokens(res.headers['access-control-allow-headers']);
-    for (const h of ['range', 'if-range', 'accept', 'if-none-match', 'content-type']) t.ok(allowed.includes(h), `${url}: allows ${h}`);
+    for (const h of ['range', 'if-range', 'accept', 'if-none-match', 'content-type'])
+      t.ok(allowed.includes(h), `${url}: allows ${h}`);
     t.ok(Number(res.headers['access-control-max-age']) > 0, `${url}: preflight is cacheable`);
     t.equal(res.rawPayload.length, 0, `${url}: empty preflight body`);
   }
@@ -137,21 +153,93 @@ t.test('every kind of failure answers {"error","message"} without a stack trace'
   const cases: { label: string; opts: InjectOptions; status: number; code?: string; app?: FastifyInstance }[] = [
     { label: 'bad start (AppError 400)', opts: { url: `/sequence/${I_MD5}?start=abc` }, status: 400, code: 'INVALID_PARAMETER' },
     { label: 'start > L', opts: { url: `/sequence/${I_MD5}?start=999999` }, status: 400, code: 'INVALID_PARAMETER' },
-    { label: 'bad Range', opts: { url: `/sequence/${I_MD5}`, headers: { range: 'bytes=1-2,4-5' } }, status: 400, code: 'INVALID_RANGE' },
-    { label: 'Range + start', opts: { url: `/sequence/${I_MD5}?start=1`, headers: { range: 'bytes=1-2' } }, status: 400, code: 'RANGE_WITH_QUERY' },
+    {
+      label: 'bad Range',
+      opts: { url: `/sequence/${I_MD5}`, headers: { range: 'bytes=1-2,4-5' } },
+      status: 400,
+      code: 'INVALID_RANGE',
+    },
+    {
+      label: 'Range + start',
+      opts: { url: `/sequence/${I_MD5}?start=1`, headers: { range: 'bytes=1-2' } },
+      status: 400,
+      code: 'RANGE_WITH_QUERY',
+    },
     { label: 'repeated start', opts: { url: `/sequence/${I_MD5}?start=1&start=2` }, status: 400 },
     { label: 'unknown id', opts: { url: '/sequence/some1111garbage1111ID' }, status: 404, code: 'SEQUENCE_NOT_FOUND' },
-    { label: 'unknown id metadata', opts: { url: '/sequence/some1111garbage1111ID/metadata' }, status: 404, code: 'SEQUENCE_NOT_FOUND' },
+    {
+      label: 'unknown id metadata',
+      opts: { url: '/sequence/some1111garbage1111ID/metadata' },
+      status: 404,
+      code: 'SEQUENCE_NOT_FOUND',
+    },
     { label: 'unknown collection', opts: { url: '/collection/nope' }, status: 404 },
-    { label: 'bad Accept', opts: { url: `/sequence/${I_MD5}`, headers: { accept: 'embl/some_json' } }, status: 406, code: 'NOT_ACCEPTABLE' },
-    { label: 'bad Accept metadata', opts: { url: `/sequence/${I_MD5}/metadata`, headers: { accept: 'embl/some_json' } }, status: 406, code: 'NOT_ACCEPTABLE' },
+    {
+      label: 'bad Accept',
+      opts: { url: `/sequence/${I_MD5}`, headers: { accept: 'embl/some_json' } },
+      status: 406,
+      code: 'NOT_ACCEPTABLE',
+    },
+    {
+      label: 'bad Accept metadata',
+      opts: { url: `/sequence/${I_MD5}/metadata`, headers: { accept: 'embl/some_json' } },
+      status: 406,
+      code: 'NOT_ACCEPTABLE',
+    },
     { label: 'limit exceeded', opts: { url: `/sequence/${I_MD5}?start=0` }, status: 416, code: 'RANGE_NOT_SATISFIABLE' },
-    { label: 'unsatisfiable Range', opts: { url: `/sequence/${NC_MD5}`, headers: { range: 'bytes=9999-99999' } }, status: 416, code: 'RANGE_NOT_SATISFIABLE' },
-    { label: 'no circular support', opts: { url: `/sequence/${NC_MD5}?start=20&end=4` }, status: 501, code: 'CIRCULAR_UNSUPPORTED', app: linearApp },
-    { label: 'malformed JSON body', opts: { method: 'POST', url: `/comparison/${someCollection}`, headers: { 'content-type': 'application/json' }, payload: '{"names": [' }, status: 400 },
-    { label: 'body of the wrong type', opts: { method: 'POST', url: `/comparison/${someCollection}`, headers: { 'content-type': 'application/json' }, payload: '[1,2]' }, status: 400 },
-    { label: 'unsupported body media type', opts: { method: 'POST', url: `/comparison/${someCollection}`, headers: { 'content-type': 'application/xml' }, payload: '<a/>' }, status: 415 },
-    { label: 'body too large', opts: { method: 'POST', url: `/comparison/${someCollection}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ names: ['x'.repeat(5 << 20)] }) }, status: 413 },
+    {
+      label: 'unsatisfiable Range',
+      opts: { url: `/sequence/${NC_MD5}`, headers: { range: 'bytes=9999-99999' } },
+      status: 416,
+      code: 'RANGE_NOT_SATISFIABLE',
+    },
+    {
+      label: 'no circular support',
+      opts: { url: `/sequence/${NC_MD5}?start=20&end=4` },
+      status: 501,
+      code: 'CIRCULAR_UNSUPPORTED',
+      app: linearApp,
+    },
+    {
+      label: 'malformed JSON body',
+      opts: {
+        method: 'POST',
+        url: `/comparison/${someCollection}`,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"names": [',
+      },
+      status: 400,
+    },
+    {
+      label: 'body of the wrong type',
+      opts: {
+        method: 'POST',
+        url: `/comparison/${someCollection}`,
+        headers: { 'content-type': 'application/json' },
+        payload: '[1,2]',
+      },
+      status: 400,
+    },
+    {
+      label: 'unsupported body media type',
+      opts: {
+        method: 'POST',
+        url: `/comparison/${someCollection}`,
+        headers: { 'content-type': 'application/xml' },
+        payload: '<a/>',
+      },
+      status: 415,
+    },
+    {
+      label: 'body too large',
+      opts: {
+        method: 'POST',
+        url: `/comparison/${someCollection}`,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ names: ['x'.repeat(5 << 20)] }),
+      },
+      status: 413,
+    },
     { label: 'store failure (500)', opts: { url: `/sequence/${I_MD5}` }, status: 500, app: brokenApp },
     { label: 'store failure metadata (500)', opts: { url: `/sequence/${I_MD5}/metadata` }, status: 500, app: brokenApp },
     { label: 'store failure seqcol (500)', opts: { url: '/list/collection' }, status: 500, app: brokenApp },
@@ -164,7 +252,11 @@ t.test('every kind of failure answers {"error","message"} without a stack trace'
       t.equal(body.message, 'Internal Server Error', `${c.label}: a 5xx says nothing about internals`);
       t.notMatch(res.body, /database|sqlite|connection|TypeError/i, `${c.label}: the cause stays in the log`);
     }
-    t.equal(res.headers['cache-control'], res.statusCode >= 500 ? 'no-store' : undefined, `${c.label}: errors are not cacheable (5xx: no-store)`);
+    t.equal(
+      res.headers['cache-control'],
+      res.statusCode >= 500 ? 'no-store' : undefined,
+      `${c.label}: errors are not cacheable (5xx: no-store)`,
+    );
     t.notOk(res.headers.etag, `${c.label}: no ETag on an error`);
   }
 });
@@ -197,7 +289,10 @@ t.test('OpenAPI document at /openapi.json covers refget and seqcol', async (t) =
   const doc = JSON.parse(res.body) as {
     openapi?: string;
     info?: { title?: string; version?: string };
-    paths?: Record<string, Record<string, { tags?: string[]; parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>>;
+    paths?: Record<
+      string,
+      Record<string, { tags?: string[]; parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>
+    >;
   };
   t.match(doc.openapi, /^3\./, 'OpenAPI 3.x');
   t.type(doc.info?.title, 'string', 'info.title');
@@ -216,7 +311,10 @@ t.test('OpenAPI document at /openapi.json covers refget and seqcol', async (t) =
   ];
   for (const [path, method] of expected) t.ok(paths[path]?.[method], `${method.toUpperCase()} ${path} documented`);
   t.notOk(paths['/openapi.json'], '/openapi.json itself is hidden');
-  t.notOk(Object.keys(paths).some((p) => p.startsWith('/docs')), '/docs is not an API path');
+  t.notOk(
+    Object.keys(paths).some((p) => p.startsWith('/docs')),
+    '/docs is not an API path',
+  );
 
   const seq = paths['/sequence/{id}']?.get;
   t.same(seq?.tags, ['refget'], 'sequence route tagged refget');

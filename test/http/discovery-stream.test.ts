@@ -12,7 +12,11 @@ const SEQUENCES = 2000;
 const PER_SEQUENCE = 100;
 const ALIASES = SEQUENCES * PER_SEQUENCE; // 200,000
 
-interface SeqInfo { md5: string; ga4gh: string; length: number }
+interface SeqInfo {
+  md5: string;
+  ga4gh: string;
+  length: number;
+}
 
 /** Distinct short sequences: the index in base 4, so every one differs. */
 function sequenceOf(i: number): string {
@@ -54,7 +58,13 @@ function expectedTsv(keep: (k: number) => boolean = () => true): { md5: string; 
   return { md5: hash.digest('hex'), bytes, rows };
 }
 
-interface Fetched { status: number; headers: Record<string, string | string[] | undefined>; md5: string; bytes: number; lines: number }
+interface Fetched {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  md5: string;
+  bytes: number;
+  lines: number;
+}
 
 /**
  * GET with node:http, hashing and counting lines as the body arrives (never holding it). A 503
@@ -84,7 +94,9 @@ function fetchOnce(url: string): Promise<Fetched> {
       });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, md5: hash.digest('hex'), bytes, lines }));
       res.on('error', reject);
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -142,17 +154,27 @@ t.test('200,000 aliases stream with bounded server memory', async (t) => {
   t.equal(res.md5, expected.md5, 'every row, in order, as generated');
   const mb = (n: number): string => (n / 1e6).toFixed(1);
   const rssGrowth = rssPeak - rssBefore;
-  t.comment(`body ${mb(res.bytes)} MB in ${ms} ms; server process RSS ${mb(rssBefore)} → peak ${mb(rssPeak)} MB (+${mb(rssGrowth)} MB), heap used ${mb(heapBefore)} → peak ${mb(heapPeak)} MB`);
-  t.ok(rssGrowth < res.bytes / 2, `RSS grew by ${mb(rssGrowth)} MB while streaming ${mb(res.bytes)} MB (limit: half the body; buffering it costs ~170 MB)`);
+  t.comment(
+    `body ${mb(res.bytes)} MB in ${ms} ms; server process RSS ${mb(rssBefore)} → peak ${mb(rssPeak)} MB (+${mb(rssGrowth)} MB), heap used ${mb(heapBefore)} → peak ${mb(heapPeak)} MB`,
+  );
+  t.ok(
+    rssGrowth < res.bytes / 2,
+    `RSS grew by ${mb(rssGrowth)} MB while streaming ${mb(res.bytes)} MB (limit: half the body; buffering it costs ~170 MB)`,
+  );
 
   // HEAD of the streamed listing: headers and total at once, without reading the rows.
   const headBegan = Date.now();
-  const head = await retry503(() => new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
-    request(`${base}/aliases?limit=0&format=tsv`, { method: 'HEAD' }, (r) => {
-      r.resume();
-      r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers }));
-    }).on('error', reject).end();
-  }));
+  const head = await retry503(
+    () =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        request(`${base}/aliases?limit=0&format=tsv`, { method: 'HEAD' }, (r) => {
+          r.resume();
+          r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers }));
+        })
+          .on('error', reject)
+          .end();
+      }),
+  );
   t.equal(head.status, 200);
   t.equal(head.headers['x-total-count'], String(ALIASES), 'HEAD has the total');
   t.comment(`HEAD answered in ${Date.now() - headBegan} ms`);
@@ -169,7 +191,11 @@ t.test('200,000 aliases stream with bounded server memory', async (t) => {
   const page = await retry503(() => app.inject({ url: '/aliases?offset=123457&limit=4321' }));
   const json = page.json() as { total: number; results: { alias: string }[] };
   t.equal(json.total, ALIASES);
-  t.same(json.results.map((r) => r.alias), pageAliases, 'offset 123457, 4321 rows');
+  t.same(
+    json.results.map((r) => r.alias),
+    pageAliases,
+    'offset 123457, 4321 rows',
+  );
   const tail = await retry503(() => app.inject({ url: `/aliases?offset=${ALIASES - 1500}&limit=0&format=csv` }));
   t.equal(tail.body.split('\r\n').length, 1 + 1500 + 1, 'the last 1500 rows, then the end');
 });

@@ -17,20 +17,39 @@ import type { ServerConfig } from '../../src/config.js';
 import { FIXTURES, buildTestApp, sampleStore, tempDir, testConfig } from '../helpers/sample-store.js';
 import { BROWSER_ACCEPT, EXPECTED, SUITE_JSON_ACCEPT, type Test } from '../helpers/refget-expected.js';
 
-interface Raw { status: number; headers: IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }
-interface Probe { method?: string; path: string; headers?: OutgoingHttpHeaders; body?: string; fast: boolean; keepAlive?: boolean }
+interface Raw {
+  status: number;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Buffer;
+}
+interface Probe {
+  method?: string;
+  path: string;
+  headers?: OutgoingHttpHeaders;
+  body?: string;
+  fast: boolean;
+  keepAlive?: boolean;
+}
 
 function send(port: number, probe: Probe): Promise<Raw> {
   return new Promise((resolve, reject) => {
     // A connection of its own each time; keep-alive ones stay open, so their Keep-Alive header shows.
     const agent = probe.keepAlive === true ? new Agent({ keepAlive: true }) : false;
-    const req = request({ host: '127.0.0.1', port, method: probe.method ?? 'GET', path: probe.path, headers: probe.headers ?? {}, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => { if (agent) agent.destroy(); });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: probe.method ?? 'GET', path: probe.path, headers: probe.headers ?? {}, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (agent) agent.destroy();
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(probe.body);
   });
@@ -44,10 +63,15 @@ async function listen(app: FastifyInstance): Promise<number> {
 }
 
 /** Every header but Date, as sent (name and value pairs, in order). */
-const withoutDate = (raw: string[]): string[] => raw.filter((_, i) => i % 2 === 1 ? raw[i - 1]!.toLowerCase() !== 'date' : raw[i]!.toLowerCase() !== 'date');
+const withoutDate = (raw: string[]): string[] =>
+  raw.filter((_, i) => (i % 2 === 1 ? raw[i - 1]!.toLowerCase() !== 'date' : raw[i]!.toLowerCase() !== 'date'));
 
 /** Two apps over one store directory, one with the fast path and one without, both listening. */
-async function pair(t: Test, storeDir: string, overrides: Partial<ServerConfig> = {}): Promise<{ fast: FastifyInstance; slow: FastifyInstance; fastPort: number; slowPort: number }> {
+async function pair(
+  t: Test,
+  storeDir: string,
+  overrides: Partial<ServerConfig> = {},
+): Promise<{ fast: FastifyInstance; slow: FastifyInstance; fastPort: number; slowPort: number }> {
   const fast = await buildTestApp(t, storeDir, overrides);
   const slow = await buildTestApp(t, storeDir, { ...overrides, fastPath: false });
   t.ok(fast.fastPath, 'the default app has a fast path');
@@ -133,10 +157,31 @@ t.test('plain GETs are answered by the fast path exactly as Fastify answers them
     { path: sq('service-info'), fast: false },
     { path: sq(`${I.md5}/`), fast: false },
     { path: `/Sequence/${I.md5}`, fast: false },
-    { method: 'POST', path: sq(`${I.md5}?start=0&end=10`), headers: { 'content-type': 'application/json' }, body: '{}', fast: false },
-    { method: 'OPTIONS', path: sq(I.md5), headers: { origin: 'https://example.org', 'access-control-request-method': 'GET' }, fast: false },
-    { path: sq(`${I.md5}?start=0&end=10`), headers: { 'content-type': 'text/plain', 'content-length': '1' }, body: 'x', fast: false },
-    { path: sq(`${I.md5}?start=0&end=10`), headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, body: 'x', fast: false },
+    {
+      method: 'POST',
+      path: sq(`${I.md5}?start=0&end=10`),
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      fast: false,
+    },
+    {
+      method: 'OPTIONS',
+      path: sq(I.md5),
+      headers: { origin: 'https://example.org', 'access-control-request-method': 'GET' },
+      fast: false,
+    },
+    {
+      path: sq(`${I.md5}?start=0&end=10`),
+      headers: { 'content-type': 'text/plain', 'content-length': '1' },
+      body: 'x',
+      fast: false,
+    },
+    {
+      path: sq(`${I.md5}?start=0&end=10`),
+      headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+      body: 'x',
+      fast: false,
+    },
   ]);
 });
 
@@ -185,23 +230,54 @@ t.test('metrics count fast-path requests as Fastify counts them', async (t) => {
     { path: sq('00000000000000000000000000000000'), fast: false },
   ];
   const answers = await compare(t, apps, probes);
-  const counters = async (port: number): Promise<string[]> => (await send(port, { path: '/metrics', fast: false })).body.toString()
-    .split('\n').filter((l) => /^refget_http_(requests_total|response_body_bytes_total|request_duration_seconds_count)\{/.test(l) && l.includes('/sequence/'));
+  const counters = async (port: number): Promise<string[]> =>
+    (await send(port, { path: '/metrics', fast: false })).body
+      .toString()
+      .split('\n')
+      .filter(
+        (l) =>
+          /^refget_http_(requests_total|response_body_bytes_total|request_duration_seconds_count)\{/.test(l) &&
+          l.includes('/sequence/'),
+      );
   const fromFast = await counters(apps.fastPort);
-  t.same(fromFast, await counters(apps.slowPort), 'request counts, durations observed and body bytes by route and status are equal');
-  t.ok(fromFast.includes('refget_http_requests_total{method="GET",route="/sequence/:id",status="206"} 1'), 'the Range request is counted as a 206');
+  t.same(
+    fromFast,
+    await counters(apps.slowPort),
+    'request counts, durations observed and body bytes by route and status are equal',
+  );
+  t.ok(
+    fromFast.includes('refget_http_requests_total{method="GET",route="/sequence/:id",status="206"} 1'),
+    'the Range request is counted as a 206',
+  );
   // What the client received on the sequence route (the three bodies and the 404's JSON).
   const sequenceBytes = answers.filter((_, i) => !probes[i]!.path.endsWith('/metadata')).reduce((n, a) => n + a.body.length, 0);
-  t.ok(fromFast.includes(`refget_http_response_body_bytes_total{route="/sequence/:id"} ${sequenceBytes}`), `body bytes of the sequence route: ${sequenceBytes}, as received`);
+  t.ok(
+    fromFast.includes(`refget_http_response_body_bytes_total{route="/sequence/:id"} ${sequenceBytes}`),
+    `body bytes of the sequence route: ${sequenceBytes}, as received`,
+  );
 });
 
 t.test('each fast-path request is logged at info as Fastify logs it, and not at all at warn', async (t) => {
   const storeDir = await sampleStore(t);
-  const build = async (fastPath: boolean, level: string): Promise<{ app: FastifyInstance; lines: Record<string, unknown>[]; port: number }> => {
+  const build = async (
+    fastPath: boolean,
+    level: string,
+  ): Promise<{ app: FastifyInstance; lines: Record<string, unknown>[]; port: number }> => {
     const lines: Record<string, unknown>[] = [];
-    const stream = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
+    const stream = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+        cb();
+      },
+    });
     const store = SequenceStore.open(storeDir);
-    const app = await buildApp({ store, config: testConfig(storeDir, { fastPath, logLevel: level }), logger: { level, stream }, closeStore: true, overload: false });
+    const app = await buildApp({
+      store,
+      config: testConfig(storeDir, { fastPath, logLevel: level }),
+      logger: { level, stream },
+      closeStore: true,
+      overload: false,
+    });
     t.teardown(() => app.close());
     return { app, lines, port: await listen(app) };
   };
@@ -214,12 +290,28 @@ t.test('each fast-path request is logged at info as Fastify logs it, and not at 
   }
   t.equal(fast.app.fastPath!.answered, 2, 'both requests took the fast path');
   const requests = (lines: Record<string, unknown>[]): Record<string, unknown>[] => lines.filter((l) => l.msg === 'request');
-  const shape = (l: Record<string, unknown>): unknown => ({ keys: Object.keys(l).filter((k) => k !== 'time' && k !== 'pid'), level: l.level, method: l.method, url: l.url, status: l.status });
-  t.same(requests(fast.lines).map(shape), requests(slow.lines).map(shape), 'the same log lines (keys, level, method, url, status)');
+  const shape = (l: Record<string, unknown>): unknown => ({
+    keys: Object.keys(l).filter((k) => k !== 'time' && k !== 'pid'),
+    level: l.level,
+    method: l.method,
+    url: l.url,
+    status: l.status,
+  });
+  t.same(
+    requests(fast.lines).map(shape),
+    requests(slow.lines).map(shape),
+    'the same log lines (keys, level, method, url, status)',
+  );
   t.equal(requests(fast.lines).length, 2, 'one line per request');
   const ids = requests(fast.lines).map((l) => l.reqId);
-  t.ok(ids.every((id) => typeof id === 'string' && /^req-[0-9a-z]+$/.test(id)) && new Set(ids).size === 2, 'distinct request ids in Fastify\'s format');
-  t.ok(requests(fast.lines).every((l) => typeof l.ms === 'number' && l.ms >= 0), 'durations in ms');
+  t.ok(
+    ids.every((id) => typeof id === 'string' && /^req-[0-9a-z]+$/.test(id)) && new Set(ids).size === 2,
+    "distinct request ids in Fastify's format",
+  );
+  t.ok(
+    requests(fast.lines).every((l) => typeof l.ms === 'number' && l.ms >= 0),
+    'durations in ms',
+  );
 
   const quiet = await build(true, 'warn');
   await send(quiet.port, { path, fast: true });
@@ -229,7 +321,10 @@ t.test('each fast-path request is logged at info as Fastify logs it, and not at 
   const debug = await build(true, 'debug');
   await send(debug.port, { path, fast: false });
   t.equal(debug.app.fastPath!.answered, 0, 'at debug every request goes through Fastify (which logs more)');
-  t.ok(debug.lines.some((l) => l.msg === 'sequence'), 'with its debug line');
+  t.ok(
+    debug.lines.some((l) => l.msg === 'sequence'),
+    'with its debug line',
+  );
 });
 
 t.test('private collections (a tokens file) turn the fast path off', async (t) => {
@@ -246,8 +341,13 @@ t.test('FastPath answers only once started, not while overloaded, and not after 
   t.teardown(() => store.close());
   const fast = new FastPath(store, testConfig(storeDir));
   let fallbacks = 0;
-  const server = fastPathServer(fast)((_req, res) => { fallbacks++; res.writeHead(599).end('fallback'); },
-    { keepAliveTimeout: 1234, requestTimeout: 5678, connectionTimeout: 9012 });
+  const server = fastPathServer(fast)(
+    (_req, res) => {
+      fallbacks++;
+      res.writeHead(599).end('fallback');
+    },
+    { keepAliveTimeout: 1234, requestTimeout: 5678, connectionTimeout: 9012 },
+  );
   t.equal(server.keepAliveTimeout, 1234, 'keepAliveTimeout as Fastify would set it');
   t.equal(server.requestTimeout, 5678, 'requestTimeout as Fastify would set it');
   t.equal(server.timeout, 9012, 'connectionTimeout as the socket timeout, as Fastify sets it');
@@ -258,11 +358,20 @@ t.test('FastPath answers only once started, not while overloaded, and not after 
   const probe: Probe = { path: sq(`${I.md5}?start=0&end=4`), fast: true };
   // The expected bases come from the FASTA in test/fixtures, not from the store.
   const fasta = readFileSync(join(FIXTURES, 'refget', 'I.faa'), 'utf8');
-  const firstBases = fasta.slice(fasta.indexOf('\n') + 1).replace(/\s/g, '').slice(0, 4);
+  const firstBases = fasta
+    .slice(fasta.indexOf('\n') + 1)
+    .replace(/\s/g, '')
+    .slice(0, 4);
 
   t.equal((await send(port, probe)).status, 599, 'not started: Fastify answers');
   let overloaded = true;
-  fast.start({ corsHeaders: [], tallies: new RequestTallies([1]), overloaded: () => overloaded, log: undefined, genReqId: () => 'x' });
+  fast.start({
+    corsHeaders: [],
+    tallies: new RequestTallies([1]),
+    overloaded: () => overloaded,
+    log: undefined,
+    genReqId: () => 'x',
+  });
   t.equal((await send(port, probe)).status, 599, 'overloaded: Fastify answers (its guard sends the 503)');
   overloaded = false;
   const answer = await send(port, probe);

@@ -49,14 +49,30 @@ const letters = (n: number, seed: number): string => {
 
 t.test('every block size gives the same FASTA, also across two ranges', async (t) => {
   const header = '>SQ.abc md5:0123 ucsc:chrX\n';
-  for (const [a, b] of [[0, 0], [1, 0], [59, 0], [60, 0], [61, 0], [119, 1], [1000, 333], [4321, 60], [0, 125]] as const) {
+  for (const [a, b] of [
+    [0, 0],
+    [1, 0],
+    [59, 0],
+    [60, 0],
+    [61, 0],
+    [119, 1],
+    [1000, 333],
+    [4321, 60],
+    [0, 125],
+  ] as const) {
     const first = letters(a, a + 1);
     const second = letters(b, b + 7);
     const expected = expectedFasta(header, first + second);
     t.equal(expected.length, header.length + fastaLength(a + b), `[${a}, ${b}]: fastaLength agrees with the line rule`);
     for (const blockSize of [MIN_FASTA_BLOCK, MIN_FASTA_BLOCK + 1, 31, 61, 62, 63, 64, 100, 121, 122, 1000, 1 << 16]) {
       for (const step of [Infinity, 7]) {
-        const reader = new FastaBlockReader(header, concatBlockReaders([memoryReader(Buffer.from(first, 'latin1'), step), memoryReader(Buffer.from(second, 'latin1'), step)]));
+        const reader = new FastaBlockReader(
+          header,
+          concatBlockReaders([
+            memoryReader(Buffer.from(first, 'latin1'), step),
+            memoryReader(Buffer.from(second, 'latin1'), step),
+          ]),
+        );
         const got = await drain(reader, blockSize);
         if (got !== expected) {
           t.fail(`[${a}, ${b}] block ${blockSize} step ${step}`, { got: got.slice(0, 200), expected: expected.slice(0, 200) });

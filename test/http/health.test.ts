@@ -25,7 +25,9 @@ function storeCopy(t: Test): string {
 }
 
 function packFiles(dir: string): string[] {
-  return readdirSync(packsDir(dir)).filter((f) => f.endsWith('.pack')).map((f) => join(packsDir(dir), f));
+  return readdirSync(packsDir(dir))
+    .filter((f) => f.endsWith('.pack'))
+    .map((f) => join(packsDir(dir), f));
 }
 
 function assertStatus(t: Test, res: LightMyRequestResponse, status: number, body: Record<string, unknown>, msg: string): void {
@@ -92,40 +94,55 @@ t.test('/readyz: 503 for a missing pack', async (t) => {
 });
 
 const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
-t.test('/readyz: 200 for a store on a read-only mount (a container serving -v data:/data:ro)', { skip: canMount ? false : 'bind mounts need root' }, async (t) => {
-  const dir = tempDir(t);
-  const store = join(dir, 'store');
-  await runIngest([join(SAMPLE, 'I.faa')], { store });
-  const ro = join(dir, 'ro');
-  mkdirSync(ro);
-  const mount = spawnSync('mount', ['--bind', store, ro], { encoding: 'utf8' });
-  t.equal(mount.status, 0, `bind mount ${mount.stderr.trim()}`);
-  try {
-    const remount = spawnSync('mount', ['-o', 'remount,bind,ro', ro], { encoding: 'utf8' });
-    t.equal(remount.status, 0, 'remounted read-only');
-    const app = await buildApp({ store: SequenceStore.open(ro), config: testConfig(ro), logger: false, closeStore: true, overload: false });
+t.test(
+  '/readyz: 200 for a store on a read-only mount (a container serving -v data:/data:ro)',
+  { skip: canMount ? false : 'bind mounts need root' },
+  async (t) => {
+    const dir = tempDir(t);
+    const store = join(dir, 'store');
+    await runIngest([join(SAMPLE, 'I.faa')], { store });
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    const mount = spawnSync('mount', ['--bind', store, ro], { encoding: 'utf8' });
+    t.equal(mount.status, 0, `bind mount ${mount.stderr.trim()}`);
     try {
-      assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'read-only store');
-      const res = await app.inject({ url: '/sequence/6681ac2f62509cfc220d78751b8dc524?start=0&end=10' });
-      t.equal(res.statusCode, 200, 'and serves sequences');
+      const remount = spawnSync('mount', ['-o', 'remount,bind,ro', ro], { encoding: 'utf8' });
+      t.equal(remount.status, 0, 'remounted read-only');
+      const app = await buildApp({
+        store: SequenceStore.open(ro),
+        config: testConfig(ro),
+        logger: false,
+        closeStore: true,
+        overload: false,
+      });
+      try {
+        assertStatus(t, await app.inject({ url: '/readyz' }), 200, { status: 'ok' }, 'read-only store');
+        const res = await app.inject({ url: '/sequence/6681ac2f62509cfc220d78751b8dc524?start=0&end=10' });
+        t.equal(res.statusCode, 200, 'and serves sequences');
+      } finally {
+        await app.close();
+      }
     } finally {
-      await app.close();
+      spawnSync('umount', [ro]);
     }
-  } finally {
-    spawnSync('umount', [ro]);
-  }
-});
+  },
+);
 
 t.test('under overload: /readyz says 503, /healthz and /metrics still answer 200', async (t) => {
   const app = await buildApp({
-    store: SequenceStore.open(storeDir), config: testConfig(storeDir), logger: false, closeStore: true,
+    store: SequenceStore.open(storeDir),
+    config: testConfig(storeDir),
+    logger: false,
+    closeStore: true,
     overload: { maxEventLoopDelayMs: 50, sampleIntervalMs: 100 },
   });
   t.teardown(() => app.close());
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200, 'ready first');
   await sleep(250); // past the guard's warm-up sample (start-up is not overload)
   const until = Date.now() + 1500; // stall the event loop: the next sample's mean lag is far above 50 ms
-  while (Date.now() < until) { /* busy */ }
+  while (Date.now() < until) {
+    /* busy */
+  }
   await sleep(20);
   const ready = await app.inject({ url: '/readyz' });
   t.equal(ready.statusCode, 503, '/readyz: 503 (take this instance out of rotation)');
@@ -140,6 +157,8 @@ t.test('OpenAPI: /healthz, /readyz and /metrics are documented under the operati
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     t.same(doc.paths[path]?.get?.tags, ['operations'], `${path} tagged operations`);
   }
-  const tagged = Object.entries(doc.paths).filter(([, p]) => p.get?.tags?.includes('operations')).map(([path]) => path);
+  const tagged = Object.entries(doc.paths)
+    .filter(([, p]) => p.get?.tags?.includes('operations'))
+    .map(([path]) => path);
   t.same(tagged.sort(), ['/healthz', '/metrics', '/readyz'], 'no other path is tagged operations');
 });

@@ -72,7 +72,11 @@ t.test('§2.4.1 start/end rows on I (L=230218, linear), both circular modes', as
     t.hasStrict(run({ start: '10', end: '11' }, I, cs), ok(10, 11, 1, 'query'), `?start=10&end=11 → 1 byte (${m})`);
     t.hasStrict(run({ start: '230208' }, I, cs), ok(230208, I_LEN, 10, 'query'), `?start=230208 → 10 bytes (${m})`);
     t.hasStrict(run({ end: '5' }, I, cs), ok(0, 5, 5, 'query'), `?end=5 → CCACA (${m})`);
-    t.hasStrict(run({ start: '230217', end: '230218' }, I, cs), ok(230217, 230218, 1, 'query'), `?start=230217&end=230218 → G (${m})`);
+    t.hasStrict(
+      run({ start: '230217', end: '230218' }, I, cs),
+      ok(230217, 230218, 1, 'query'),
+      `?start=230217&end=230218 → G (${m})`,
+    );
     t.hasStrict(run({ start: '0' }, I, cs), ok(0, I_LEN, I_LEN, 'query'), `?start=0 → whole, still 200 query (${m})`);
     // `?&end=230218`: the empty leading pair leaves start undefined.
     t.hasStrict(run({ start: undefined, end: '230218' }, I, cs), ok(0, I_LEN, I_LEN, 'query'), `?&end=230218 (${m})`);
@@ -92,17 +96,37 @@ t.test('§2.4.1 out-of-bounds rows on NC (L=5386, circular), both circular modes
     t.hasStrict(run({ start: '67', end: '5387' }, NC, cs), fail('RANGE_NOT_SATISFIABLE'), `?start=67&end=5387 → 416 (${m})`);
     // Bounds come before the 501 check: 416 even without circular support.
     t.hasStrict(run({ start: '5386', end: '5375' }, NC, cs), fail('RANGE_NOT_SATISFIABLE'), `?start=5386&end=5375 → 416 (${m})`);
-    t.hasStrict(run({ start: '5386', end: '5386' }, NC, cs), fail('RANGE_NOT_SATISFIABLE'), `?start=5386&end=5386 → 416, not empty 200 (${m})`);
+    t.hasStrict(
+      run({ start: '5386', end: '5386' }, NC, cs),
+      fail('RANGE_NOT_SATISFIABLE'),
+      `?start=5386&end=5386 → 416, not empty 200 (${m})`,
+    );
     t.hasStrict(run({ start: '5386', end: '5' }, NC, cs), fail('RANGE_NOT_SATISFIABLE'), `?start=5386&end=5 → 416 (${m})`);
   }
 });
 
 t.test('§2.4.1 start > end rows depend on circular support', async (t) => {
-  t.hasStrict(run({ start: '220218', end: '671' }, I, false), fail('CIRCULAR_UNSUPPORTED'), 'I ?start=220218&end=671, unsupported → 501');
+  t.hasStrict(
+    run({ start: '220218', end: '671' }, I, false),
+    fail('CIRCULAR_UNSUPPORTED'),
+    'I ?start=220218&end=671, unsupported → 501',
+  );
   t.hasStrict(run({ start: '20', end: '4' }, NC, false), fail('CIRCULAR_UNSUPPORTED'), 'NC ?start=20&end=4, unsupported → 501');
-  t.hasStrict(run({ start: '220218', end: '671' }, I, true), fail('RANGE_NOT_SATISFIABLE'), 'I ?start=220218&end=671, supported, I linear → 416');
-  t.hasStrict(run({ start: '5374', end: '5' }, NC, true), ok(5374, 5, 17, 'query', true), 'NC ?start=5374&end=5 → ATCCAACCTGCAGAGTT (17)');
-  t.hasStrict(run({ start: '5374', end: '0' }, NC, true), ok(5374, 0, 12, 'query', true), 'NC ?start=5374&end=0 → ATCCAACCTGCA (12)');
+  t.hasStrict(
+    run({ start: '220218', end: '671' }, I, true),
+    fail('RANGE_NOT_SATISFIABLE'),
+    'I ?start=220218&end=671, supported, I linear → 416',
+  );
+  t.hasStrict(
+    run({ start: '5374', end: '5' }, NC, true),
+    ok(5374, 5, 17, 'query', true),
+    'NC ?start=5374&end=5 → ATCCAACCTGCAGAGTT (17)',
+  );
+  t.hasStrict(
+    run({ start: '5374', end: '0' }, NC, true),
+    ok(5374, 0, 12, 'query', true),
+    'NC ?start=5374&end=0 → ATCCAACCTGCA (12)',
+  );
   t.hasStrict(run({ start: '5380', end: '25' }, NC, true), ok(5380, 25, 31, 'query', true), 'NC ?start=5380&end=25 → 31 bytes');
   // A non-wrapping request on a circular sequence is an ordinary subsequence.
   t.hasStrict(run({ start: '20', end: '24' }, NC, true), ok(20, 24, 4, 'query', false));
@@ -119,10 +143,18 @@ t.test('§2.4.1 bounds mapping bullets', async (t) => {
     t.hasStrict(run({ start: '4294967295' }, I, cs), fail('INVALID_PARAMETER'), `uint32 max start > L → 400 (${m})`);
     t.hasStrict(run({ start: '230218' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `?start=L → 416 (${m})`);
     t.hasStrict(run({ start: '230218', end: '230218' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `start == end == L → 416 (${m})`);
-    t.hasStrict(run({ start: '230218', end: '5' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `start == L > end → 416 before 501 (${m})`);
+    t.hasStrict(
+      run({ start: '230218', end: '5' }, I, cs),
+      fail('RANGE_NOT_SATISFIABLE'),
+      `start == L > end → 416 before 501 (${m})`,
+    );
     t.hasStrict(run({ end: '230219' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `end > L → 416 (${m})`);
     t.hasStrict(run({ start: '0', end: '230219' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `end = L+1 → 416 (${m})`);
-    t.hasStrict(run({ end: '4294967295' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `uint32 max end passes syntax, then 416 (${m})`);
+    t.hasStrict(
+      run({ end: '4294967295' }, I, cs),
+      fail('RANGE_NOT_SATISFIABLE'),
+      `uint32 max end passes syntax, then 416 (${m})`,
+    );
     t.hasStrict(run({ start: '230220', end: '5' }, NC, cs), fail('INVALID_PARAMETER'), `start > L on NC → 400 (${m})`);
     t.hasStrict(run({ start: '5387' }, NC, cs), fail('INVALID_PARAMETER'), `NC start = L+1 → 400 (${m})`);
     t.hasStrict(run({ start: '5385' }, NC, cs), ok(5385, 5386, 1, 'query'), `NC last base (${m})`);
@@ -222,11 +254,19 @@ t.test('§2.4.3 unsatisfiable Range → 416 with details.length (NC, L=5386)', a
     const m = `circularSupported=${cs}`;
     // first > last
     for (const range of ['bytes=5200-19', 'bytes=59-50', 'bytes=5385-5382']) {
-      t.hasStrict(run({ range }, NC, cs), { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: NC_LEN } }, `${range} (${m})`);
+      t.hasStrict(
+        run({ range }, NC, cs),
+        { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: NC_LEN } },
+        `${range} (${m})`,
+      );
     }
     // first ≥ L
     for (const range of ['bytes=5387-5391', 'bytes=5386-5387', 'bytes=9999-99999']) {
-      t.hasStrict(run({ range }, NC, cs), { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: NC_LEN } }, `${range} (${m})`);
+      t.hasStrict(
+        run({ range }, NC, cs),
+        { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: NC_LEN } },
+        `${range} (${m})`,
+      );
     }
     // Range never wraps, even on a circular sequence with circular support.
     t.hasStrict(run({ range: 'bytes=5380-24' }, NC, cs), fail('RANGE_NOT_SATISFIABLE'), `no wrap via Range (${m})`);
@@ -270,7 +310,11 @@ t.test('step 7: no subsequence requested → whole sequence', async (t) => {
 t.test('R13: subsequence limit', async (t) => {
   // Query: a result exactly at the limit passes, one more base is 416.
   t.hasStrict(run({ start: '10', end: '20' }, I, true, 10), ok(10, 20, 10, 'query'));
-  t.hasStrict(run({ start: '10', end: '21' }, I, true, 10), { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: I_LEN, subsequenceLimit: 10 } });
+  t.hasStrict(run({ start: '10', end: '21' }, I, true, 10), {
+    ok: false,
+    code: 'RANGE_NOT_SATISFIABLE',
+    details: { length: I_LEN, subsequenceLimit: 10 },
+  });
   t.hasStrict(run({ start: '230208' }, I, true, 10), ok(230208, I_LEN, 10, 'query'), 'defaulted end counts');
   t.hasStrict(run({ start: '230207' }, I, true, 10), fail('RANGE_NOT_SATISFIABLE'));
   t.hasStrict(run({ start: '0' }, I, true, 10), fail('RANGE_NOT_SATISFIABLE'), '?start=0 is a subsequence request');
@@ -284,7 +328,11 @@ t.test('R13: subsequence limit', async (t) => {
   t.hasStrict(run({ range: 'bytes=0-999999' }, I, true, 230217), fail('RANGE_NOT_SATISFIABLE'));
   // Circular: the wrapped length counts.
   t.hasStrict(run({ start: '5374', end: '5' }, NC, true, 17), ok(5374, 5, 17, 'query', true));
-  t.hasStrict(run({ start: '5374', end: '5' }, NC, true, 16), { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: NC_LEN } });
+  t.hasStrict(run({ start: '5374', end: '5' }, NC, true, 16), {
+    ok: false,
+    code: 'RANGE_NOT_SATISFIABLE',
+    details: { length: NC_LEN },
+  });
   t.hasStrict(run({ start: '5380', end: '25' }, NC, true, 20), fail('RANGE_NOT_SATISFIABLE'), '31 wrapped bases > 20');
   // The whole sequence is never limited.
   t.hasStrict(run({}, I, true, 10), ok(0, I_LEN, I_LEN, 'whole'));
@@ -296,7 +344,11 @@ t.test('R13: subsequence limit', async (t) => {
   for (const limit of [null, 0, -1, 0.5, 270161]) {
     t.hasStrict(run({ start: '0' }, I, true, limit), ok(0, I_LEN, I_LEN, 'query'), `limit ${String(limit)}`);
     t.hasStrict(run({ range: 'bytes=0-999999' }, I, true, limit), ok(0, I_LEN, I_LEN, 'range'), `limit ${String(limit)} (Range)`);
-    t.hasStrict(run({ start: '5380', end: '25' }, NC, true, limit), ok(5380, 25, 31, 'query', true), `limit ${String(limit)} (wrap)`);
+    t.hasStrict(
+      run({ start: '5380', end: '25' }, NC, true, limit),
+      ok(5380, 25, 31, 'query', true),
+      `limit ${String(limit)} (wrap)`,
+    );
   }
 });
 
@@ -333,7 +385,15 @@ t.test('spec §2.4.3 example: Range and start/end select the same bases', async 
   const SEQ = 'CAACAGAGACTGCTGCTGACAGTGGGCGGGGGAGTAGTTTGCTTGGCCCGTGGTTGAGGA';
   const seq = { length: SEQ.length, circular: false };
   const slice = (req: Req): string => {
-    const r = resolveInterval({ start: req.start, end: req.end, range: req.range, length: SEQ.length, circular: false, circularSupported: true, subsequenceLimit: null });
+    const r = resolveInterval({
+      start: req.start,
+      end: req.end,
+      range: req.range,
+      length: SEQ.length,
+      circular: false,
+      circularSupported: true,
+      subsequenceLimit: null,
+    });
     return SEQ.slice(r.start, r.end);
   };
   t.equal(slice({ range: 'bytes=5-14' }), 'GAGACTGCTG');
@@ -345,7 +405,14 @@ t.test('spec §2.4.3 example: Range and start/end select the same bases', async 
 });
 
 t.test('resolveInterval rejects a nonsensical length (programmer error)', async (t) => {
-  const base = { start: undefined, end: undefined, range: undefined, circular: false, circularSupported: true, subsequenceLimit: null };
+  const base = {
+    start: undefined,
+    end: undefined,
+    range: undefined,
+    circular: false,
+    circularSupported: true,
+    subsequenceLimit: null,
+  };
   t.throws(() => resolveInterval({ ...base, length: -1 }), RangeError);
   t.throws(() => resolveInterval({ ...base, length: 1.5 }), RangeError);
   t.throws(() => resolveInterval({ ...base, length: Number.NaN }), RangeError);
@@ -353,7 +420,15 @@ t.test('resolveInterval rejects a nonsensical length (programmer error)', async 
 
 t.test('contentRange / unsatisfiedContentRange (R9)', async (t) => {
   const r = (range: string, seq: { length: number; circular: boolean }) =>
-    resolveInterval({ start: undefined, end: undefined, range, length: seq.length, circular: seq.circular, circularSupported: true, subsequenceLimit: null });
+    resolveInterval({
+      start: undefined,
+      end: undefined,
+      range,
+      length: seq.length,
+      circular: seq.circular,
+      circularSupported: true,
+      subsequenceLimit: null,
+    });
   t.equal(contentRange(r('bytes=10-19', I), I_LEN), 'bytes 10-19/230218');
   t.equal(contentRange(r('bytes=0-0', I), I_LEN), 'bytes 0-0/230218');
   t.equal(contentRange(r('bytes=0-999999', I), I_LEN), 'bytes 0-230217/230218', 'reports the clamped last byte');
@@ -362,6 +437,10 @@ t.test('contentRange / unsatisfiedContentRange (R9)', async (t) => {
   t.equal(contentRange(r('bytes=5380-99999', NC), NC_LEN), 'bytes 5380-5385/5386');
   t.equal(unsatisfiedContentRange(NC_LEN), 'bytes */5386');
   t.equal(unsatisfiedContentRange(0), 'bytes */0');
-  t.throws(() => contentRange({ start: 5374, end: 5, kind: 'query', wraps: true }, NC_LEN), RangeError, 'a wrap is not one byte range');
+  t.throws(
+    () => contentRange({ start: 5374, end: 5, kind: 'query', wraps: true }, NC_LEN),
+    RangeError,
+    'a wrap is not one byte range',
+  );
   t.throws(() => contentRange({ start: 10, end: 10, kind: 'query', wraps: false }, I_LEN), RangeError, 'empty');
 });

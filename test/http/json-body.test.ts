@@ -15,7 +15,8 @@ t.test('jsonDepth', async (t) => {
 
 t.test('POST bodies that are too deep, invalid or too large', async (t) => {
   const app = await buildTestApp(t, await sampleStore(t));
-  const post = (url: string, payload: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+  const post = (url: string, payload: string) =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
   for (const url of ['/comparison/XZlrcEGi6mlopZ2uD8ObHkQB1d0oDwKk', '/sequence/metadata']) {
     const deep = await post(url, `${'['.repeat(400_000)}${']'.repeat(400_000)}`);
     t.equal(deep.statusCode, 400, `${url}: 400,000 nested arrays`);
@@ -29,6 +30,9 @@ t.test('POST bodies that are too deep, invalid or too large', async (t) => {
     t.equal(big.statusCode, 413, `${url}: over 4 MiB`);
     t.notMatch(big.body, /\n\s+at /, 'no stack');
   }
-  const ok = await post('/comparison/XZlrcEGi6mlopZ2uD8ObHkQB1d0oDwKk', JSON.stringify({ names: ['a'], lengths: [1], sequences: ['SQ.x'] }));
+  const ok = await post(
+    '/comparison/XZlrcEGi6mlopZ2uD8ObHkQB1d0oDwKk',
+    JSON.stringify({ names: ['a'], lengths: [1], sequences: ['SQ.x'] }),
+  );
   t.equal(ok.statusCode, 200, 'a normal body still works');
 });

@@ -5,7 +5,10 @@ import { Readable } from 'node:stream';
 import { csvField, chooseListingFormat, listingBody, tsvField, type RowShape } from '../../src/http/listing-format.js';
 import { AppError } from '../../src/errors.js';
 
-interface Row { id: number; text: string }
+interface Row {
+  id: number;
+  text: string;
+}
 const shape: RowShape<Row> = {
   columns: ['id', 'text'],
   cells: (r) => [r.id, r.text],
@@ -13,7 +16,10 @@ const shape: RowShape<Row> = {
 };
 
 /** Batches of `size` rows up to `count`, counting how many batches were asked for. */
-function source(count: number, size: number): { it: Generator<Row[], void, undefined>; pulled: () => number; returned: () => boolean } {
+function source(
+  count: number,
+  size: number,
+): { it: Generator<Row[], void, undefined>; pulled: () => number; returned: () => boolean } {
   let pulled = 0;
   let returned = true;
   const it = (function* () {
@@ -67,7 +73,11 @@ t.test('format choice: ?format= wins, else Accept, default JSON', async (t) => {
   t.equal(chooseListingFormat(undefined, 'text/csv'), 'csv');
   t.equal(chooseListingFormat(undefined, 'text/tab-separated-values'), 'tsv');
   t.equal(chooseListingFormat('tsv', 'text/csv'), 'tsv');
-  t.throws(() => chooseListingFormat('TSV', undefined), new AppError('INVALID_PARAMETER', 'format must be one of json, tsv, csv'), 'case matters');
+  t.throws(
+    () => chooseListingFormat('TSV', undefined),
+    new AppError('INVALID_PARAMETER', 'format must be one of json, tsv, csv'),
+    'case matters',
+  );
   t.throws(() => chooseListingFormat(undefined, 'image/png'), { code: 'NOT_ACCEPTABLE' });
 });
 
@@ -75,10 +85,24 @@ t.test('short listings are one string; the JSON is the whole document', async (t
   for (const count of [0, 1, 5, 9, 10]) {
     const body = listingBody('json', shape, { total: count, limit: 0, offset: 0 }, source(count, 5).it);
     t.type(body, 'string', `${count} rows: done within two batches of 5 → string`);
-    t.same(JSON.parse(body as string), { total: count, limit: 0, offset: 0, results: Array.from({ length: count }, (_, i) => ({ id: i, text: `row ${i}` })) });
+    t.same(JSON.parse(body as string), {
+      total: count,
+      limit: 0,
+      offset: 0,
+      results: Array.from({ length: count }, (_, i) => ({ id: i, text: `row ${i}` })),
+    });
   }
-  const extra = listingBody('json', shape, { total: 1, limit: 1, offset: 0, extra: { collection: { digest: 'x' } } }, source(1, 5).it);
-  t.same(JSON.parse(extra as string), { collection: { digest: 'x' }, total: 1, limit: 1, offset: 0, results: [{ id: 0, text: 'row 0' }] }, 'extra members first');
+  const extra = listingBody(
+    'json',
+    shape,
+    { total: 1, limit: 1, offset: 0, extra: { collection: { digest: 'x' } } },
+    source(1, 5).it,
+  );
+  t.same(
+    JSON.parse(extra as string),
+    { collection: { digest: 'x' }, total: 1, limit: 1, offset: 0, results: [{ id: 0, text: 'row 0' }] },
+    'extra members first',
+  );
   t.equal(listingBody('tsv', shape, { total: 0, limit: 0, offset: 0 }, source(0, 5).it), 'id\ttext\n', 'empty TSV: header only');
   t.equal(listingBody('csv', shape, { total: 1, limit: 0, offset: 0 }, source(1, 5).it), 'id,text\r\n0,row 0\r\n');
 });
@@ -121,6 +145,8 @@ t.test('a reader that stops early stops the batches; an error in a batch destroy
   const broken = listingBody('json', shape, { total: 4, limit: 0, offset: 0 }, failing) as Readable;
   await t.rejects(readAll(broken), /disk gone/);
   // An error in the first batches happens before any header is sent: the caller sees it.
-  const early = (function* (): Generator<Row[], void, undefined> { throw new Error('at once'); })();
+  const early = (function* (): Generator<Row[], void, undefined> {
+    throw new Error('at once');
+  })();
   t.throws(() => listingBody('json', shape, { total: 0, limit: 0, offset: 0 }, early), /at once/);
 });

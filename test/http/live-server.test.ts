@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
 
-interface Fetched { status: number; headers: Record<string, string | string[] | undefined>; md5: string; bytes: number }
+interface Fetched {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  md5: string;
+  bytes: number;
+}
 
 /** GET with node:http, hashing the body as it arrives (never holding it). */
 function fetchDigest(url: string, headers: Record<string, string> = {}): Promise<Fetched> {
@@ -17,10 +22,15 @@ function fetchDigest(url: string, headers: Record<string, string> = {}): Promise
     request(url, { headers }, (res) => {
       const hash = createHash('md5');
       let bytes = 0;
-      res.on('data', (c: Buffer) => { hash.update(c); bytes += c.length; });
+      res.on('data', (c: Buffer) => {
+        hash.update(c);
+        bytes += c.length;
+      });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, md5: hash.digest('hex'), bytes }));
       res.on('error', reject);
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -57,7 +67,9 @@ t.test('a 200 Mbp sequence streams with Content-Length and flat server memory', 
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 20);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 20);
   const res = await fetchDigest(`http://127.0.0.1:${address.port}/sequence/${md5}`, { accept: '*/*' });
   clearInterval(sampler);
   t.equal(res.status, 200);
@@ -93,5 +105,8 @@ t.test('a running server sees sequences ingested after it started', async (t) =>
   const again = await fetchDigest(`http://127.0.0.1:${address.port}/sequence/${md5}`);
   t.equal(again.status, 200, 'the id that was 404 before the ingest is found now (no stale cache)');
   const info = await app.inject({ url: '/service-info' });
-  t.ok((info.json() as { refget: { identifier_types: string[] } }).refget.identifier_types.includes('lab'), 'new naming authority advertised');
+  t.ok(
+    (info.json() as { refget: { identifier_types: string[] } }).refget.identifier_types.includes('lab'),
+    'new naming authority advertised',
+  );
 });

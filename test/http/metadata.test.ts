@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { assertJsonError, EXPECTED, NAMES, type ExpectedIds, type Name, type Test, REFGET_JSON_TYPE as JSON_TYPE, SUITE_JSON_ACCEPT, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
+import {
+  assertJsonError,
+  EXPECTED,
+  NAMES,
+  type ExpectedIds,
+  type Name,
+  type Test,
+  REFGET_JSON_TYPE as JSON_TYPE,
+  SUITE_JSON_ACCEPT,
+  BROWSER_ACCEPT,
+} from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 type Headers = Record<string, string>;
@@ -34,7 +44,8 @@ function idForms(name: Name): [string, string][] {
   ];
 }
 
-const swapCase = (s: string): string => s.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
+const swapCase = (s: string): string =>
+  s.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 
 function get(app: FastifyInstance, url: string, headers: Headers = {}): Promise<Res> {
   return app.inject({ method: 'GET', url, headers });
@@ -88,8 +99,16 @@ const linearApp = await buildTestApp(t, storeDir, { circularSupported: false, su
 
 // A second store: an alias naming two sequences (300). (Aliases are printable ASCII: a non-ASCII
 // one is refused at ingest, test/ingest/aliases-corpus.test.ts.)
-const ACGT = { md5: 'f1f8f4bf413b16ad135722aa4591043e', ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2', trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36' };
-const NNNN = { md5: 'ef95bc05180af51bfd945e93b2bbba8e', ga4gh: 'SQ.OjvYcaDLJAbI_obSPKkxIKNHkBCXC2dM', trunc512: '3a3bd871a0cb2406c8fe86d23ca93120a3479010970b674c' };
+const ACGT = {
+  md5: 'f1f8f4bf413b16ad135722aa4591043e',
+  ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2',
+  trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36',
+};
+const NNNN = {
+  md5: 'ef95bc05180af51bfd945e93b2bbba8e',
+  ga4gh: 'SQ.OjvYcaDLJAbI_obSPKkxIKNHkBCXC2dM',
+  trunc512: '3a3bd871a0cb2406c8fe86d23ca93120a3479010970b674c',
+};
 const extraStore = await (async () => {
   const dir = tempDir(t, 'refget-metadata-');
   const fasta = join(dir, 'extra.fa');
@@ -111,7 +130,7 @@ t.test('§2.5 / R12: metadata of every sample sequence, through every identifier
   }
 });
 
-t.test('§2.5: the suite\'s metadata requests (its JSON Accept list; insdc id)', async (t) => {
+t.test("§2.5: the suite's metadata requests (its JSON Accept list; insdc id)", async (t) => {
   const e = ids('I');
   for (const id of [e.md5, e.trunc512, `ga4gh:${e.ga4gh}`, 'insdc:BK006935.2']) {
     const m = okMetadata(t, await get(app, `/sequence/${id}/metadata`, { accept: SUITE_JSON_ACCEPT }), id);
@@ -119,11 +138,14 @@ t.test('§2.5: the suite\'s metadata requests (its JSON Accept list; insdc id)',
     t.ok(m.trunc512, `${id}: trunc512 truthy (it is advertised in algorithms)`);
     t.ok(m.ga4gh, `${id}: ga4gh truthy`);
     t.ok(Array.isArray(m.aliases), `${id}: aliases key`);
-    t.ok((m.aliases as { naming_authority: string }[]).some((a) => a.naming_authority === 'insdc'), `${id}: an insdc alias`);
+    t.ok(
+      (m.aliases as { naming_authority: string }[]).some((a) => a.naming_authority === 'insdc'),
+      `${id}: an insdc alias`,
+    );
   }
 });
 
-t.test('§2.5: metadata does not depend on the server\'s circular mode or limit', async (t) => {
+t.test("§2.5: metadata does not depend on the server's circular mode or limit", async (t) => {
   for (const name of NAMES) {
     const a = await get(app, `/sequence/${ids(name).md5}/metadata`);
     const b = await get(linearApp, `/sequence/${ids(name).md5}/metadata`);
@@ -167,8 +189,18 @@ t.test('§2.2 / R12: JSON Accept rules', async (t) => {
     t.same(body.available, [JSON_TYPE], `${accept}: the one available type`);
   }
   // ?accept= overrides the header, both ways.
-  okMetadata(t, await get(app, `${url}?accept=application/json`, { accept: 'text/plain' }), '?accept=application/json over text/plain');
-  assertError(t, await get(app, `${url}?accept=text/plain`, { accept: 'application/json' }), 406, 'NOT_ACCEPTABLE', '?accept=text/plain');
+  okMetadata(
+    t,
+    await get(app, `${url}?accept=application/json`, { accept: 'text/plain' }),
+    '?accept=application/json over text/plain',
+  );
+  assertError(
+    t,
+    await get(app, `${url}?accept=text/plain`, { accept: 'application/json' }),
+    406,
+    'NOT_ACCEPTABLE',
+    '?accept=text/plain',
+  );
 });
 
 t.test('§2.7 / R5: unknown and malformed ids → 404 (checked before Accept)', async (t) => {
@@ -187,7 +219,13 @@ t.test('§2.7 / R5: unknown and malformed ids → 404 (checked before Accept)', 
   for (const id of bad) {
     assertError(t, await get(app, `/sequence/${encodeURIComponent(id)}/metadata`), 404, 'SEQUENCE_NOT_FOUND', id);
   }
-  assertError(t, await get(app, '/sequence/some1111garbage1111ID/metadata', { accept: 'embl/some_json' }), 404, 'SEQUENCE_NOT_FOUND', 'garbage + bad accept');
+  assertError(
+    t,
+    await get(app, '/sequence/some1111garbage1111ID/metadata', { accept: 'embl/some_json' }),
+    404,
+    'SEQUENCE_NOT_FOUND',
+    'garbage + bad accept',
+  );
 });
 
 t.test('trailing slash and HEAD', async (t) => {
@@ -208,10 +246,14 @@ t.test('§2.7: an alias naming two sequences → 300 with both candidates', asyn
     const candidates = (body.candidates as { ga4gh: string; md5: string; length: number }[])
       .map((c) => ({ ga4gh: c.ga4gh, md5: c.md5, length: c.length }))
       .sort((a, b) => a.md5.localeCompare(b.md5));
-    t.same(candidates, [
-      { ga4gh: ACGT.ga4gh, md5: ACGT.md5, length: 4 },
-      { ga4gh: NNNN.ga4gh, md5: NNNN.md5, length: 4 },
-    ].sort((a, b) => a.md5.localeCompare(b.md5)), `${url}: candidates with spec digests`);
+    t.same(
+      candidates,
+      [
+        { ga4gh: ACGT.ga4gh, md5: ACGT.md5, length: 4 },
+        { ga4gh: NNNN.ga4gh, md5: NNNN.md5, length: 4 },
+      ].sort((a, b) => a.md5.localeCompare(b.md5)),
+      `${url}: candidates with spec digests`,
+    );
   }
 });
 
@@ -224,8 +266,14 @@ t.test('§2.2: JSON is us-ascii: non-ASCII request text echoed in an error is \\
     t.equal(m.length, 4);
     t.equal(m.circular, false);
     t.same(
-      [...(m.aliases as { alias: string; naming_authority: string }[])].sort((a, b) => `${a.naming_authority}:${a.alias}`.localeCompare(`${b.naming_authority}:${b.alias}`)),
-      [{ alias: 'ONE', naming_authority: 'ensembl' }, { alias: 'chr_e', naming_authority: 'ucsc' }, { alias: 'dup', naming_authority: 'ucsc' }],
+      [...(m.aliases as { alias: string; naming_authority: string }[])].sort((a, b) =>
+        `${a.naming_authority}:${a.alias}`.localeCompare(`${b.naming_authority}:${b.alias}`),
+      ),
+      [
+        { alias: 'ONE', naming_authority: 'ensembl' },
+        { alias: 'chr_e', naming_authority: 'ucsc' },
+        { alias: 'dup', naming_authority: 'ucsc' },
+      ],
       `${id}: every alias`,
     );
   }

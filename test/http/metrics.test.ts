@@ -71,7 +71,11 @@ t.test('Prometheus text format with the refget and process metrics', async (t) =
   for (const line of res.body.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     // NaN (prom-client writes "Nan") is a valid value: Go's ParseFloat, which Prometheus uses, takes any case.
-    t.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (nan|[-+]?inf|[-+]?[0-9.]+(e[-+]?[0-9]+)?)$/i, `sample line: ${line.slice(0, 60)}`);
+    t.match(
+      line,
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (nan|[-+]?inf|[-+]?[0-9.]+(e[-+]?[0-9]+)?)$/i,
+      `sample line: ${line.slice(0, 60)}`,
+    );
   }
 });
 
@@ -96,7 +100,10 @@ t.test('request counter and latency histogram move by exactly the requests made,
   t.equal(delta(before, after, latencyCount('GET', SEQ, 404)), 3, 'histogram count for 404s');
   const inf = key('refget_http_request_duration_seconds_bucket', { le: '+Inf', method: 'GET', route: SEQ, status: '200' });
   t.equal(after.get(inf), after.get(latencyCount('GET', SEQ, 200)), '+Inf bucket = count');
-  t.ok((after.get(key('refget_http_request_duration_seconds_sum', { method: 'GET', route: SEQ, status: '200' })) ?? 0) > 0, 'some time was spent');
+  t.ok(
+    (after.get(key('refget_http_request_duration_seconds_sum', { method: 'GET', route: SEQ, status: '200' })) ?? 0) > 0,
+    'some time was spent',
+  );
 
   const text = (await app.inject({ url: '/metrics' })).body;
   t.notMatch(text, /no-such-sequence|\/no\/such\/route|x7|y8/, 'raw URLs never become labels');
@@ -151,7 +158,11 @@ t.test('store gauges are read at scrape time: an ingest shows up without a resta
   await runIngest([join(SAMPLE, 'I.faa')], { store });
   const app = await buildTestApp(t, store);
   const onDisk = (): number => {
-    const files = [join(store, 'index.sqlite3'), join(store, 'index.sqlite3-wal'), ...readdirSync(join(store, 'packs')).map((f) => join(store, 'packs', f))];
+    const files = [
+      join(store, 'index.sqlite3'),
+      join(store, 'index.sqlite3-wal'),
+      ...readdirSync(join(store, 'packs')).map((f) => join(store, 'packs', f)),
+    ];
     return files.reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   };
   const before = await scrape(app);

@@ -9,7 +9,10 @@ import { sampleStore, testConfig } from '../helpers/sample-store.js';
 t.test('a stalled event loop answers 503 + Retry-After, then recovers', async (t) => {
   const dir = await sampleStore(t);
   const app = await buildApp({
-    store: SequenceStore.open(dir), config: testConfig(dir), logger: false, closeStore: true,
+    store: SequenceStore.open(dir),
+    config: testConfig(dir),
+    logger: false,
+    closeStore: true,
     overload: { maxEventLoopDelayMs: 50, sampleIntervalMs: 100 },
   });
   t.teardown(() => app.close());
@@ -17,7 +20,9 @@ t.test('a stalled event loop answers 503 + Retry-After, then recovers', async (t
   await sleep(250); // past the guard's warm-up sample (start-up is not overload)
   // Stall the loop for 1.5 s: the mean lag over the next 100 ms sample is far above 50 ms.
   const until = Date.now() + 1500;
-  while (Date.now() < until) { /* busy: nothing else runs */ }
+  while (Date.now() < until) {
+    /* busy: nothing else runs */
+  }
   await sleep(20);
   const stalled = await app.inject({ url: '/sequence/6681ac2f62509cfc220d78751b8dc524?start=0&end=10' });
   t.equal(stalled.statusCode, 503);

@@ -25,7 +25,14 @@ const OTHER = 'CATCATCATCATCAT';
 const UNKNOWN_TEXT = 'NOTSTOREDANYWHERE';
 const UNKNOWN = md5(UNKNOWN_TEXT);
 
-interface Fixture { store: string; publicOnly: string; dir: string; pub: string; priv1: string; priv2: string }
+interface Fixture {
+  store: string;
+  publicOnly: string;
+  dir: string;
+  pub: string;
+  priv1: string;
+  priv2: string;
+}
 
 const FILES: [file: string, name: string, authority: string, text: string][] = [
   ['pub.fa', 'public', 'ex', `>shared\n${SHARED}\n>pubonly\n${PUBONLY}\n`],
@@ -55,12 +62,26 @@ function tokensFile(dir: string, text: string, name = 'tokens.tsv', mode = 0o600
   return path;
 }
 
-const bearer = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+const bearer = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { authorization: `Bearer ${token}` };
 
-interface Answer { status: number; type: string | undefined; cache: string | undefined; body: string }
+interface Answer {
+  status: number;
+  type: string | undefined;
+  cache: string | undefined;
+  body: string;
+}
 async function answer(app: FastifyInstance, opts: InjectOptions, token?: string): Promise<Answer> {
-  const res = await app.inject({ ...opts, headers: { ...(opts.headers as Record<string, string> | undefined), ...bearer(token) } });
-  return { status: res.statusCode, type: res.headers['content-type'] as string | undefined, cache: res.headers['cache-control'] as string | undefined, body: res.body };
+  const res = await app.inject({
+    ...opts,
+    headers: { ...(opts.headers as Record<string, string> | undefined), ...bearer(token) },
+  });
+  return {
+    status: res.statusCode,
+    type: res.headers['content-type'] as string | undefined,
+    cache: res.headers['cache-control'] as string | undefined,
+    body: res.body,
+  };
 }
 
 t.test('private collections', async (t) => {
@@ -75,17 +96,29 @@ t.test('private collections', async (t) => {
   t.test('every endpoint answers a private id exactly as an unknown id of the same form', async (t) => {
     // [private value, unknown value of the same form]
     const sequenceIds: [string, string][] = [
-      [md5(SECRET), UNKNOWN], [`md5:${md5(SECRET)}`, `md5:${UNKNOWN}`],
-      [`SQ.${ga4gh(SECRET)}`, `SQ.${ga4gh(UNKNOWN_TEXT)}`], [`ga4gh:SQ.${ga4gh(SECRET)}`, `ga4gh:SQ.${ga4gh(UNKNOWN_TEXT)}`],
-      [trunc512(SECRET), trunc512(UNKNOWN_TEXT)], [`trunc512:${trunc512(SECRET)}`, `trunc512:${trunc512(UNKNOWN_TEXT)}`],
+      [md5(SECRET), UNKNOWN],
+      [`md5:${md5(SECRET)}`, `md5:${UNKNOWN}`],
+      [`SQ.${ga4gh(SECRET)}`, `SQ.${ga4gh(UNKNOWN_TEXT)}`],
+      [`ga4gh:SQ.${ga4gh(SECRET)}`, `ga4gh:SQ.${ga4gh(UNKNOWN_TEXT)}`],
+      [trunc512(SECRET), trunc512(UNKNOWN_TEXT)],
+      [`trunc512:${trunc512(SECRET)}`, `trunc512:${trunc512(UNKNOWN_TEXT)}`],
       [md5(OTHER), md5('X' + UNKNOWN_TEXT)],
-      ['ex:secret', 'ex:nosuch'], ['EX:secret', 'EX:nosuch'],
+      ['ex:secret', 'ex:nosuch'],
+      ['EX:secret', 'EX:nosuch'],
       // a private name of a public sequence, and a private authority
-      ['ex:hidden_name', 'ex:nosuch_name'], ['privauth:other', 'nosuchauth:other'],
+      ['ex:hidden_name', 'ex:nosuch_name'],
+      ['privauth:other', 'nosuchauth:other'],
     ];
     const unknownDigest = randomBytes(24).toString('base64url');
-    const collections: [string, string][] = [[f.priv1, unknownDigest], ['private1', 'nosuchcol'], [f.priv2, randomBytes(24).toString('base64url')]];
-    const attributes: [string, string][] = [[l1.lengths!, randomBytes(24).toString('base64url')], [l1.names!, randomBytes(24).toString('base64url')]];
+    const collections: [string, string][] = [
+      [f.priv1, unknownDigest],
+      ['private1', 'nosuchcol'],
+      [f.priv2, randomBytes(24).toString('base64url')],
+    ];
+    const attributes: [string, string][] = [
+      [l1.lengths!, randomBytes(24).toString('base64url')],
+      [l1.names!, randomBytes(24).toString('base64url')],
+    ];
     const requests: [string, (v: string) => InjectOptions][] = [
       ['GET sequence', (v) => ({ url: `/sequence/${v}` })],
       ['GET sequence start/end', (v) => ({ url: `/sequence/${v}?start=1&end=5` })],
@@ -103,7 +136,10 @@ t.test('private collections', async (t) => {
       ['GET collections by name', (v) => ({ url: `/collections?name=${v}` })],
       ['GET comparison a', (v) => ({ url: `/comparison/${v}/${f.pub}` })],
       ['GET comparison b', (v) => ({ url: `/comparison/${f.pub}/${v}` })],
-      ['POST comparison', (v) => ({ method: 'POST', url: `/comparison/${v}`, payload: { names: ['x'], lengths: [1], sequences: ['SQ.x'] } })],
+      [
+        'POST comparison',
+        (v) => ({ method: 'POST', url: `/comparison/${v}`, payload: { names: ['x'], lengths: [1], sequences: ['SQ.x'] } }),
+      ],
     ];
     const attributeRequests: [string, (v: string) => InjectOptions][] = [
       ['GET attribute', (v) => ({ url: `/attribute/collection/lengths/${v}` })],
@@ -114,7 +150,9 @@ t.test('private collections', async (t) => {
     let compared = 0;
     for (const token of [undefined, 'tok-b', 'tok-a']) {
       const groups: [[string, string][], [string, (v: string) => InjectOptions][]][] = [
-        [sequenceIds, requests], [collections, collectionRequests], [attributes, attributeRequests],
+        [sequenceIds, requests],
+        [collections, collectionRequests],
+        [attributes, attributeRequests],
       ];
       for (const [values, reqs] of groups) {
         for (const [secret, unknown] of values) {
@@ -144,26 +182,50 @@ t.test('private collections', async (t) => {
       }
     };
     const urls = [
-      '/aliases', '/aliases?format=tsv', '/aliases?prefix=h', '/aliases?naming_authority=privauth', '/naming-authorities',
-      '/naming-authorities?format=csv', '/collections', '/collections?format=tsv', '/list/collection',
-      '/list/attributes/lengths', '/list/attributes/names', '/list/attributes/sequences',
-      `/collections/public/sequences`, '/collections/public/sequences?format=tsv', `/collection/${f.pub}?level=2`,
-      `/sequence/${md5(SHARED)}/metadata`, `/sequence/ex:shared/metadata`, `/sequence/ex:hidden_name`,
-      `/sequence/${md5(SHARED)}?accept=text/x-fasta`, '/service-info',
+      '/aliases',
+      '/aliases?format=tsv',
+      '/aliases?prefix=h',
+      '/aliases?naming_authority=privauth',
+      '/naming-authorities',
+      '/naming-authorities?format=csv',
+      '/collections',
+      '/collections?format=tsv',
+      '/list/collection',
+      '/list/attributes/lengths',
+      '/list/attributes/names',
+      '/list/attributes/sequences',
+      `/collections/public/sequences`,
+      '/collections/public/sequences?format=tsv',
+      `/collection/${f.pub}?level=2`,
+      `/sequence/${md5(SHARED)}/metadata`,
+      `/sequence/ex:shared/metadata`,
+      `/sequence/ex:hidden_name`,
+      `/sequence/${md5(SHARED)}?accept=text/x-fasta`,
+      '/service-info',
     ];
     for (const token of [undefined, 'tok-b']) {
       for (const url of urls) {
-        if (token === 'tok-b' && /privauth|attributes|\/collections(\?|$)|list\/collection|naming-authorities|service-info|^\/aliases(\?format=tsv)?$/.test(url)) continue;
+        if (
+          token === 'tok-b' &&
+          /privauth|attributes|\/collections(\?|$)|list\/collection|naming-authorities|service-info|^\/aliases(\?format=tsv)?$/.test(
+            url,
+          )
+        )
+          continue;
         const seen = await answer(app, { url }, token);
         const reference = await answer(publicApp, { url });
-        t.same({ status: seen.status, type: seen.type, body: strip(seen.body) }, { status: reference.status, type: reference.type, body: strip(reference.body) },
-          `${url} (token ${token ?? 'none'})`);
+        t.same(
+          { status: seen.status, type: seen.type, body: strip(seen.body) },
+          { status: reference.status, type: reference.type, body: strip(reference.body) },
+          `${url} (token ${token ?? 'none'})`,
+        );
       }
     }
     const metric = (body: string, name: string): string | undefined => body.split('\n').find((l) => l.startsWith(`${name} `));
     const seen = (await get('/metrics')).body;
     const reference = (await publicApp.inject({ url: '/metrics' })).body;
-    for (const name of ['refget_store_sequences', 'refget_store_collections']) t.equal(metric(seen, name), metric(reference, name), `${name} counts public records only`);
+    for (const name of ['refget_store_sequences', 'refget_store_collections'])
+      t.equal(metric(seen, name), metric(reference, name), `${name} counts public records only`);
     t.equal(metric(seen, 'refget_store_size_bytes'), 'refget_store_size_bytes 0', 'no size: it would tell how much is private');
   });
 
@@ -174,29 +236,50 @@ t.test('private collections', async (t) => {
     t.match(seq.headers['cache-control'], /^private,/, 'a response to a token is not for shared caches');
     t.match((await get(`/sequence/${md5(SHARED)}`)).headers['cache-control'], /^public,/, 'public without a token');
     t.equal((await get('/sequence/ex:hidden_name', 'tok-a')).body, SHARED, 'the private name of a shared sequence, granted');
-    const aliasesOf = async (token?: string) => ((await get(`/sequence/${md5(SHARED)}/metadata`, token)).json() as { metadata: { aliases: { alias: string }[] } })
-      .metadata.aliases.map((a) => a.alias);
+    const aliasesOf = async (token?: string) =>
+      (
+        (await get(`/sequence/${md5(SHARED)}/metadata`, token)).json() as { metadata: { aliases: { alias: string }[] } }
+      ).metadata.aliases.map((a) => a.alias);
     t.same(await aliasesOf(), ['shared'], 'the shared sequence without a token: public names only');
     t.same(await aliasesOf('tok-b'), ['shared'], 'with a token for another collection: the same');
     t.same(await aliasesOf('tok-a'), ['hidden_name', 'shared'], 'with the grant: the private name too');
-    t.match((await get(`/sequence/${md5(SHARED)}?accept=text/x-fasta`, 'tok-a')).body, /^>SQ\.\S+ md5:\S+ ex:hidden_name ex:shared\n/);
+    t.match(
+      (await get(`/sequence/${md5(SHARED)}?accept=text/x-fasta`, 'tok-a')).body,
+      /^>SQ\.\S+ md5:\S+ ex:hidden_name ex:shared\n/,
+    );
     t.equal((await get(`/sequence/${md5(OTHER)}/metadata`, 'tok-b')).statusCode, 200, 'granted by digest');
     t.equal((await get(`/collection/${f.priv1}`, 'tok-all')).statusCode, 200, '* grants every private collection');
-    const authorities = async (token?: string) => ((await get('/naming-authorities', token)).json() as { results: { naming_authority: string; alias_count: number }[] }).results
-      .map((r) => [r.naming_authority, r.alias_count]);
+    const authorities = async (token?: string) =>
+      (
+        (await get('/naming-authorities', token)).json() as { results: { naming_authority: string; alias_count: number }[] }
+      ).results.map((r) => [r.naming_authority, r.alias_count]);
     t.same(await authorities(), [['ex', 2]], 'no token: the private authority is absent, counts are public');
-    t.same(await authorities('tok-all'), [['ex', 4], ['privauth', 1]]);
+    t.same(await authorities('tok-all'), [
+      ['ex', 4],
+      ['privauth', 1],
+    ]);
   });
 
   t.test('a token that is not in the file is 401 on every path alike', async (t) => {
-    for (const url of ['/service-info', `/sequence/${md5(SHARED)}`, `/sequence/${UNKNOWN}`, `/sequence/${md5(SECRET)}`, `/collection/${f.pub}`, '/collections']) {
+    for (const url of [
+      '/service-info',
+      `/sequence/${md5(SHARED)}`,
+      `/sequence/${UNKNOWN}`,
+      `/sequence/${md5(SECRET)}`,
+      `/collection/${f.pub}`,
+      '/collections',
+    ]) {
       for (const authorization of ['Bearer nope', 'Basic dG9rLWE6', 'Bearer', 'tok-a']) {
         const res = await app.inject({ url, headers: { authorization } });
         t.equal(res.statusCode, 401, `${url} with '${authorization}'`);
         t.equal(res.headers['www-authenticate'], 'Bearer');
       }
     }
-    t.equal((await app.inject({ url: '/service-info', headers: { authorization: 'bearer tok-a' } })).statusCode, 200, 'scheme is case-insensitive');
+    t.equal(
+      (await app.inject({ url: '/service-info', headers: { authorization: 'bearer tok-a' } })).statusCode,
+      200,
+      'scheme is case-insensitive',
+    );
   });
 });
 
@@ -204,16 +287,34 @@ t.test('a collection name cannot be moved silently; a moved name keeps its colle
   const f = await privateStore(t);
   const decoy = join(f.dir, 'decoy.fa');
   writeFileSync(decoy, '>decoy\nAAAACCCCGGGG\n');
-  await t.rejects(runIngest([decoy], { store: f.store, collectionName: 'private1' }),
-    { message: /collection name 'private1' already names collection .*pass --reassign-name/ }, 'reuse refused');
+  await t.rejects(
+    runIngest([decoy], { store: f.store, collectionName: 'private1' }),
+    { message: /collection name 'private1' already names collection .*pass --reassign-name/ },
+    'reuse refused',
+  );
   const moved = await runIngest([decoy], { store: f.store, collectionName: 'private1', reassignName: true });
   const tokens = tokensFile(f.dir, 'tok-a\tprivate1\n');
   const app = await buildTestApp(t, f.store, { tokensFile: tokens });
-  t.equal((await app.inject({ url: `/collection/${f.priv1}` })).statusCode, 404, 'the collection the line was written for stays private');
-  t.equal((await app.inject({ url: `/collection/${moved.collections[0]!.digest}` })).statusCode, 404, 'the name\'s new collection is private too');
-  t.equal((await app.inject({ url: `/collection/${f.priv1}`, headers: bearer('tok-a') })).statusCode, 200, 'the grant covers both');
-  t.equal((await app.inject({ url: '/collections/private1/sequences', headers: bearer('tok-a') })).json().collection.digest, moved.collections[0]!.digest,
-    'the name now refers to the new collection');
+  t.equal(
+    (await app.inject({ url: `/collection/${f.priv1}` })).statusCode,
+    404,
+    'the collection the line was written for stays private',
+  );
+  t.equal(
+    (await app.inject({ url: `/collection/${moved.collections[0]!.digest}` })).statusCode,
+    404,
+    "the name's new collection is private too",
+  );
+  t.equal(
+    (await app.inject({ url: `/collection/${f.priv1}`, headers: bearer('tok-a') })).statusCode,
+    200,
+    'the grant covers both',
+  );
+  t.equal(
+    (await app.inject({ url: '/collections/private1/sequences', headers: bearer('tok-a') })).json().collection.digest,
+    moved.collections[0]!.digest,
+    'the name now refers to the new collection',
+  );
 });
 
 t.test('without a tokens file everything is public and Authorization is ignored', async (t) => {
@@ -244,11 +345,27 @@ t.test('tokens-file mistakes stop the app at start, naming file and line; it fai
     await t.rejects(buildTestApp(t, f.store, { tokensFile: file }), { name: 'ConfigError', message }, JSON.stringify(text));
   }
   const allPublic = await buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-all\t*\n'), allowAllPublic: true });
-  t.equal((await allPublic.inject({ url: `/sequence/${md5(SECRET)}` })).statusCode, 200, '--allow-all-public: an explicit choice');
-  await t.rejects(buildTestApp(t, f.store, { tokensFile: join(f.dir, 'missing.tsv') }), { name: 'ConfigError', message: /cannot read tokens file/ });
+  t.equal(
+    (await allPublic.inject({ url: `/sequence/${md5(SECRET)}` })).statusCode,
+    200,
+    '--allow-all-public: an explicit choice',
+  );
+  await t.rejects(buildTestApp(t, f.store, { tokensFile: join(f.dir, 'missing.tsv') }), {
+    name: 'ConfigError',
+    message: /cannot read tokens file/,
+  });
 
-  for (const [mode, message] of [[0o644, /mode 644: other users may read or write it; run 'chmod 600 .*tokens\.tsv'/], [0o604, /other users/], [0o660, /mode 660: its group may write it/], [0o666, /other users/]] as const) {
-    await t.rejects(buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-a\tprivate1\n', 'tokens.tsv', mode) }), { name: 'ConfigError', message }, `mode ${mode.toString(8)}`);
+  for (const [mode, message] of [
+    [0o644, /mode 644: other users may read or write it; run 'chmod 600 .*tokens\.tsv'/],
+    [0o604, /other users/],
+    [0o660, /mode 660: its group may write it/],
+    [0o666, /other users/],
+  ] as const) {
+    await t.rejects(
+      buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-a\tprivate1\n', 'tokens.tsv', mode) }),
+      { name: 'ConfigError', message },
+      `mode ${mode.toString(8)}`,
+    );
   }
   const groupRead = await buildTestApp(t, f.store, { tokensFile: tokensFile(f.dir, 'tok-a\tprivate1\n', 'tokens.tsv', 0o640) });
   t.equal((await groupRead.inject({ url: `/sequence/${md5(SECRET)}` })).statusCode, 404, 'mode 640 is accepted');

@@ -3,8 +3,9 @@
 import t from 'tap';
 import { RequestTallies } from '../../src/http/request-tallies.js';
 
-const values = (m: { get: () => { values: { labels: Record<string, string | number>; value: number; metricName?: string }[] } }) =>
-  m.get().values.map((v) => `${v.metricName ?? '-'}${JSON.stringify(v.labels)}=${v.value}`);
+const values = (m: {
+  get: () => { values: { labels: Record<string, string | number>; value: number; metricName?: string }[] };
+}) => m.get().values.map((v) => `${v.metricName ?? '-'}${JSON.stringify(v.labels)}=${v.value}`);
 
 t.test('histogram buckets are cumulative, bounds inclusive; sum and count per label set', async (t) => {
   const tallies = new RequestTallies([0.1, 1]);

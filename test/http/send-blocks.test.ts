@@ -38,7 +38,9 @@ async function serve(t: Test, store: string): Promise<{ app: FastifyInstance; ba
 }
 
 const open = (url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> =>
-  new Promise((resolve, reject) => { request(url, { headers }, resolve).on('error', reject).end(); });
+  new Promise((resolve, reject) => {
+    request(url, { headers }, resolve).on('error', reject).end();
+  });
 
 const seq = sequence();
 const dir = tempDir(t);
@@ -104,7 +106,9 @@ t.test('a read error after the first block cuts the connection: the body is shor
   t.equal(res.headers['content-length'], String(LENGTH));
   let bytes = 0;
   const error = await new Promise<Error | undefined>((resolve) => {
-    res.on('data', (c: Buffer) => { bytes += c.length; });
+    res.on('data', (c: Buffer) => {
+      bytes += c.length;
+    });
     res.on('error', resolve);
     res.on('end', () => resolve(undefined));
   });

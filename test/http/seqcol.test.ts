@@ -12,7 +12,10 @@ interface Expected {
   level1: Record<string, string>;
   level2: Record<string, unknown[]>;
 }
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<string, Expected>;
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'seqcol/test_fasta/test_fasta_digests.json'), 'utf8')) as Record<
+  string,
+  Expected
+>;
 const comparisonDir = join(FIXTURES, 'seqcol/comparison');
 
 t.test('seqcol endpoints', async (t) => {
@@ -50,12 +53,19 @@ t.test('seqcol endpoints', async (t) => {
       const bLevel2 = (await app.inject({ url: `/collection/${fixture.digests.b}` })).json();
       const post = await app.inject({ method: 'POST', url: `/comparison/${fixture.digests.a}`, payload: bLevel2 });
       t.equal(post.statusCode, 200, `${f} POST`);
-      t.equal(canonicalJson(post.json()), canonicalJson({ ...fixture, digests: { a: fixture.digests.a, b: null } }), `${f} POST body`);
+      t.equal(
+        canonicalJson(post.json()),
+        canonicalJson({ ...fixture, digests: { a: fixture.digests.a, b: null } }),
+        `${f} POST body`,
+      );
     }
   });
 
   t.test('list/collection: paging from 0, total, AND filters', async (t) => {
-    const all = (await app.inject({ url: '/list/collection' })).json() as { results: string[]; pagination: { page: number; page_size: number; total: number } };
+    const all = (await app.inject({ url: '/list/collection' })).json() as {
+      results: string[];
+      pagination: { page: number; page_size: number; total: number };
+    };
     const digests = Object.values(expected).map((e) => e.top_level_digest);
     for (const d of digests) t.ok(all.results.includes(d), `${d} listed`);
     t.same(all.pagination, { page: 0, page_size: 100, total: all.results.length });
@@ -66,11 +76,25 @@ t.test('seqcol endpoints', async (t) => {
     t.same(past.results, [], 'past the end: empty page, same total');
     const base = expected['base.fa']!;
     const byNames = (await app.inject({ url: `/list/collection?names=${base.level1.names}` })).json() as typeof all;
-    t.same(byNames.results.sort(), Object.values(expected).filter((e) => e.level1.names === base.level1.names).map((e) => e.top_level_digest).sort());
-    const and = (await app.inject({ url: `/list/collection?names=${base.level1.names}&lengths=${base.level1.lengths}&sequences=${base.level1.sequences}` })).json() as typeof all;
+    t.same(
+      byNames.results.sort(),
+      Object.values(expected)
+        .filter((e) => e.level1.names === base.level1.names)
+        .map((e) => e.top_level_digest)
+        .sort(),
+    );
+    const and = (
+      await app.inject({
+        url: `/list/collection?names=${base.level1.names}&lengths=${base.level1.lengths}&sequences=${base.level1.sequences}`,
+      })
+    ).json() as typeof all;
     t.same(and.results, [base.top_level_digest], 'AND of three filters');
-    const snlp = (await app.inject({ url: `/list/collection?sorted_name_length_pairs=${base.level1.sorted_name_length_pairs}` })).json() as typeof all;
-    const sameCoordinates = Object.values(expected).filter((e) => e.level1.sorted_name_length_pairs === base.level1.sorted_name_length_pairs);
+    const snlp = (
+      await app.inject({ url: `/list/collection?sorted_name_length_pairs=${base.level1.sorted_name_length_pairs}` })
+    ).json() as typeof all;
+    const sameCoordinates = Object.values(expected).filter(
+      (e) => e.level1.sorted_name_length_pairs === base.level1.sorted_name_length_pairs,
+    );
     t.ok(sameCoordinates.length >= 2, 'the fixtures have several collections with the same name-length pairs');
     t.same(snlp.results.sort(), sameCoordinates.map((e) => e.top_level_digest).sort(), 'filter on a transient attribute digest');
     const none = (await app.inject({ url: `/list/collection?names=${base.level1.names}&lengths=nope` })).json() as typeof all;
@@ -84,12 +108,18 @@ t.test('seqcol endpoints', async (t) => {
       t.equal(res.statusCode, 200, attr);
       t.same(res.json(), base.level2[attr], `${attr} level 2`);
     }
-    const transient = await app.inject({ url: `/attribute/collection/sorted_name_length_pairs/${base.level1.sorted_name_length_pairs}` });
+    const transient = await app.inject({
+      url: `/attribute/collection/sorted_name_length_pairs/${base.level1.sorted_name_length_pairs}`,
+    });
     t.equal(transient.statusCode, 404, 'transient attribute is not served');
     t.equal((await app.inject({ url: '/attribute/collection/names/unknowndigest' })).statusCode, 404);
     t.equal((await app.inject({ url: `/attribute/collection/bogus/${base.level1.names}` })).statusCode, 404);
-    const lengths = (await app.inject({ url: '/list/attributes/lengths' })).json() as { results: string[]; pagination: { total: number } };
-    for (const e of Object.values(expected)) t.ok(lengths.results.includes(e.level1.lengths!), `lengths of ${e.top_level_digest} listed`);
+    const lengths = (await app.inject({ url: '/list/attributes/lengths' })).json() as {
+      results: string[];
+      pagination: { total: number };
+    };
+    for (const e of Object.values(expected))
+      t.ok(lengths.results.includes(e.level1.lengths!), `lengths of ${e.top_level_digest} listed`);
     t.equal(new Set(lengths.results).size, lengths.results.length, 'distinct level-1 digests');
     t.equal(lengths.pagination.total, lengths.results.length);
   });
@@ -115,7 +145,16 @@ t.test('seqcol endpoints', async (t) => {
       ['POST', `/comparison/${base}`, 400, '{"names": ['],
     ];
     for (const [method, url, status, payload] of cases) {
-      const res = await app.inject({ method: method as 'GET' | 'POST', url, ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } }) });
+      const res = await app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        ...(payload === undefined
+          ? {}
+          : {
+              payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+              headers: { 'content-type': 'application/json' },
+            }),
+      });
       t.equal(res.statusCode, status, `${method} ${url} ${payload === undefined ? '' : JSON.stringify(payload)}`);
       const body = res.json() as { error: string; message: string };
       t.type(body.error, 'string');
@@ -125,7 +164,10 @@ t.test('seqcol endpoints', async (t) => {
   });
 
   t.test('service-info carries the seqcol schema', async (t) => {
-    const info = (await app.inject({ url: '/service-info' })).json() as { seqcol: { schema: { properties: Record<string, unknown> } }; type: Record<string, string> };
+    const info = (await app.inject({ url: '/service-info' })).json() as {
+      seqcol: { schema: { properties: Record<string, unknown> } };
+      type: Record<string, string>;
+    };
     for (const attr of ['lengths', 'names', 'sequences', 'name_length_pairs', 'sorted_name_length_pairs', 'sorted_sequences']) {
       t.ok(attr in info.seqcol.schema.properties, `schema has ${attr}`);
     }
@@ -135,7 +177,14 @@ t.test('seqcol endpoints', async (t) => {
   t.test('the OpenAPI document lists the seqcol paths', async (t) => {
     const doc = (await app.inject({ url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
     t.match(doc.openapi, /^3\./);
-    for (const p of ['/collection/{digest}', '/comparison/{a}/{b}', '/comparison/{a}', '/list/collection', '/attribute/collection/{attr}/{digest}', '/list/attributes/{attr}']) {
+    for (const p of [
+      '/collection/{digest}',
+      '/comparison/{a}/{b}',
+      '/comparison/{a}',
+      '/list/collection',
+      '/attribute/collection/{attr}/{digest}',
+      '/list/attributes/{attr}',
+    ]) {
       t.ok(p in doc.paths, p);
     }
   });

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore, FIXTURES, tempDir } from '../helpers/sample-store.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { EXPECTED, NAMES, type ExpectedIds, type Name, type Test, REFGET_JSON_TYPE as JSON_TYPE, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
+import {
+  EXPECTED,
+  NAMES,
+  type ExpectedIds,
+  type Name,
+  type Test,
+  REFGET_JSON_TYPE as JSON_TYPE,
+  BROWSER_ACCEPT,
+} from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 type Headers = Record<string, string>;
@@ -26,7 +34,12 @@ const SUITE_RANGE_ACCEPT = 'text/vnd.ga4gh.refget.v1.0.0+plain';
 /** The sequence of a single-record FASTA file, normalised as the spec says (§2.8). */
 function fastaSequence(file: string): string {
   const text = readFileSync(file, 'latin1');
-  return text.split(/\r?\n/).filter((l) => !l.startsWith('>')).join('').replace(/[^A-Za-z]/g, '').toUpperCase();
+  return text
+    .split(/\r?\n/)
+    .filter((l) => !l.startsWith('>'))
+    .join('')
+    .replace(/[^A-Za-z]/g, '')
+    .toUpperCase();
 }
 
 const SEQ = {
@@ -67,7 +80,8 @@ function idForms(name: Name): string[] {
 }
 
 /** Swap the case of every letter: a base64url digest with its case changed names nothing. */
-const swapCase = (s: string): string => s.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
+const swapCase = (s: string): string =>
+  s.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 
 // ---------------------------------------------------------------------------------------------
 // Assertions.
@@ -84,8 +98,13 @@ function sameBody(t: Test, actual: string, expected: string, msg: string): void 
   }
   let i = 0;
   while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
-  t.fail(msg, { actualLength: actual.length, expectedLength: expected.length, firstDifferenceAt: i,
-    actualAround: actual.slice(Math.max(0, i - 10), i + 20), expectedAround: expected.slice(Math.max(0, i - 10), i + 20) });
+  t.fail(msg, {
+    actualLength: actual.length,
+    expectedLength: expected.length,
+    firstDifferenceAt: i,
+    actualAround: actual.slice(Math.max(0, i - 10), i + 20),
+    expectedAround: expected.slice(Math.max(0, i - 10), i + 20),
+  });
 }
 
 interface SeqExpect {
@@ -122,7 +141,11 @@ function assertError(t: Test, res: Res, status: number, code?: string, msg = '')
   t.equal(res.statusCode, status, `${p}status ${status}`);
   t.equal(res.headers['content-type'], JSON_TYPE, `${p}error content-type`);
   t.equal(res.headers['access-control-allow-origin'], '*', `${p}CORS on error`);
-  t.equal(res.headers['cache-control'], status >= 500 ? 'no-store' : undefined, `${p}errors are not marked immutable (5xx: no-store)`);
+  t.equal(
+    res.headers['cache-control'],
+    status >= 500 ? 'no-store' : undefined,
+    `${p}errors are not marked immutable (5xx: no-store)`,
+  );
   t.notOk(res.headers.etag, `${p}no etag on error`);
   let body: Record<string, unknown> = {};
   try {
@@ -181,7 +204,11 @@ function toFasta(name: string, seq: string, width = 70): string {
   return `${lines.join('\n')}\n`;
 }
 
-const ACGT = { md5: 'f1f8f4bf413b16ad135722aa4591043e', ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2', trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36' };
+const ACGT = {
+  md5: 'f1f8f4bf413b16ad135722aa4591043e',
+  ga4gh: 'SQ.aKF498dAxcJAqme6QYQ7EZ07-fiw8Kw2',
+  trunc512: '68a178f7c740c5c240aa67ba41843b119d3bf9f8b0f0ac36',
+};
 const NNNN = { md5: 'ef95bc05180af51bfd945e93b2bbba8e', ga4gh: 'SQ.OjvYcaDLJAbI_obSPKkxIKNHkBCXC2dM' };
 const BIG_LEN = 2_500_000; // > the 1 MiB buffer limit: exercises the block and streaming paths
 
@@ -270,12 +297,23 @@ t.test('§2.7 / R4 / R5: unknown, malformed and case-changed ids are 404, never 
     assertError(t, res, 404, 'SEQUENCE_NOT_FOUND', id.slice(0, 60));
   }
   // A bad id with a bad Accept is still 404 (the id is resolved first, spec §2.4.5).
-  assertError(t, await get(circularApp, '/sequence/Garbagechecksum', { accept: 'embl/some_json' }), 404, 'SEQUENCE_NOT_FOUND', 'garbage + bad accept');
+  assertError(
+    t,
+    await get(circularApp, '/sequence/Garbagechecksum', { accept: 'embl/some_json' }),
+    404,
+    'SEQUENCE_NOT_FOUND',
+    'garbage + bad accept',
+  );
 });
 
 t.test('§2.4.5 step 1: a trailing slash is ignored', async (t) => {
   assertSequence(t, await get(circularApp, `${path('NC')}/`), { status: 200, body: SEQ.NC, acceptRanges: 'bytes' }, 'NC/');
-  assertSequence(t, await get(circularApp, `${path('I')}/?start=10&end=20`), { status: 200, body: 'CCCACACACC', acceptRanges: 'none' }, 'I/?start&end');
+  assertSequence(
+    t,
+    await get(circularApp, `${path('I')}/?start=10&end=20`),
+    { status: 200, body: 'CCCACACACC', acceptRanges: 'none' },
+    'I/?start&end',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -304,11 +342,20 @@ t.test('§2.2 / R6: acceptable Accept headers give the default type', async (t) 
   ];
   for (const accept of accepts) {
     const headers: Headers = accept === undefined ? {} : { accept };
-    assertSequence(t, await get(circularApp, path('NC'), headers), { status: 200, body: SEQ.NC, acceptRanges: 'bytes' }, `Accept: ${String(accept)}`);
+    assertSequence(
+      t,
+      await get(circularApp, path('NC'), headers),
+      { status: 200, body: SEQ.NC, acceptRanges: 'bytes' },
+      `Accept: ${String(accept)}`,
+    );
   }
   // With a subsequence too (the suite sends its list on start/end requests).
-  assertSequence(t, await get(circularApp, `${path('I')}?start=10&end=20`, { accept: SUITE_SEQ_ACCEPT }),
-    { status: 200, body: 'CCCACACACC', acceptRanges: 'none' }, 'suite accept + start/end');
+  assertSequence(
+    t,
+    await get(circularApp, `${path('I')}?start=10&end=20`, { accept: SUITE_SEQ_ACCEPT }),
+    { status: 200, body: 'CCCACACACC', acceptRanges: 'none' },
+    'suite accept + start/end',
+  );
 });
 
 t.test('§2.2 / R7: unacceptable Accept headers → 406', async (t) => {
@@ -328,19 +375,55 @@ t.test('§2.2 / R7: unacceptable Accept headers → 406', async (t) => {
     t.ok(Array.isArray(body.available), `${accept}: lists the available types`);
   }
   // 406 wins over the interval checks (Accept is step 3 of §2.4.5).
-  assertError(t, await get(circularApp, `${path('I')}?start=abc`, { accept: 'embl/some_json' }), 406, 'NOT_ACCEPTABLE', 'bad accept + bad start');
-  assertError(t, await get(circularApp, path('I'), { accept: 'embl/some_json', range: 'bytes=5-1' }), 406, 'NOT_ACCEPTABLE', 'bad accept + bad range');
+  assertError(
+    t,
+    await get(circularApp, `${path('I')}?start=abc`, { accept: 'embl/some_json' }),
+    406,
+    'NOT_ACCEPTABLE',
+    'bad accept + bad start',
+  );
+  assertError(
+    t,
+    await get(circularApp, path('I'), { accept: 'embl/some_json', range: 'bytes=5-1' }),
+    406,
+    'NOT_ACCEPTABLE',
+    'bad accept + bad range',
+  );
 });
 
 t.test('§2.2: ?accept= overrides the Accept header', async (t) => {
-  assertSequence(t, await get(circularApp, `${path('NC')}?accept=text/plain`, { accept: 'application/json' }),
-    { status: 200, body: SEQ.NC, acceptRanges: 'bytes' }, '?accept=text/plain over application/json');
-  assertSequence(t, await get(circularApp, `${path('NC')}?accept=text%2Fplain`, { accept: 'text/x-fasta' }),
-    { status: 200, body: SEQ.NC, acceptRanges: 'bytes' }, '?accept=text/plain over text/x-fasta');
-  assertSequence(t, await get(circularApp, `${path('I')}?accept=text/plain&start=10&end=20`, { accept: 'embl/some_json' }),
-    { status: 200, body: 'CCCACACACC', acceptRanges: 'none' }, '?accept with start/end');
-  assertError(t, await get(circularApp, `${path('NC')}?accept=application/json`), 406, 'NOT_ACCEPTABLE', '?accept=application/json');
-  assertError(t, await get(circularApp, `${path('NC')}?accept=embl/some_json`, { accept: 'text/plain' }), 406, 'NOT_ACCEPTABLE', '?accept wins even when it is worse');
+  assertSequence(
+    t,
+    await get(circularApp, `${path('NC')}?accept=text/plain`, { accept: 'application/json' }),
+    { status: 200, body: SEQ.NC, acceptRanges: 'bytes' },
+    '?accept=text/plain over application/json',
+  );
+  assertSequence(
+    t,
+    await get(circularApp, `${path('NC')}?accept=text%2Fplain`, { accept: 'text/x-fasta' }),
+    { status: 200, body: SEQ.NC, acceptRanges: 'bytes' },
+    '?accept=text/plain over text/x-fasta',
+  );
+  assertSequence(
+    t,
+    await get(circularApp, `${path('I')}?accept=text/plain&start=10&end=20`, { accept: 'embl/some_json' }),
+    { status: 200, body: 'CCCACACACC', acceptRanges: 'none' },
+    '?accept with start/end',
+  );
+  assertError(
+    t,
+    await get(circularApp, `${path('NC')}?accept=application/json`),
+    406,
+    'NOT_ACCEPTABLE',
+    '?accept=application/json',
+  );
+  assertError(
+    t,
+    await get(circularApp, `${path('NC')}?accept=embl/some_json`, { accept: 'text/plain' }),
+    406,
+    'NOT_ACCEPTABLE',
+    '?accept wins even when it is worse',
+  );
   const fasta = await get(circularApp, `${path('NC')}?accept=text/x-fasta`);
   t.equal(fasta.statusCode, 200);
   t.equal(fasta.headers['content-type'], FASTA_TYPE, '?accept=text/x-fasta gives FASTA');
@@ -411,15 +494,30 @@ t.test('§2.2: text/x-fasta → FASTA, 60-column lines, applied after range sele
   const fa = await get(circularApp, path('I'), { accept: 'text/x-fasta' });
   t.not(fa.headers.etag, plain.headers.etag, 'FASTA and plain ETags differ');
   // Errors are the same with FASTA.
-  assertError(t, await get(circularApp, `${path('I')}?start=abc`, { accept: 'text/x-fasta' }), 400, 'INVALID_PARAMETER', 'fasta + bad start');
-  assert416(t, await get(circularApp, path('NC'), { accept: 'text/x-fasta', range: 'bytes=5386-5390' }), NC_LEN, 'fasta + unsatisfiable range');
+  assertError(
+    t,
+    await get(circularApp, `${path('I')}?start=abc`, { accept: 'text/x-fasta' }),
+    400,
+    'INVALID_PARAMETER',
+    'fasta + bad start',
+  );
+  assert416(
+    t,
+    await get(circularApp, path('NC'), { accept: 'text/x-fasta', range: 'bytes=5386-5390' }),
+    NC_LEN,
+    'fasta + unsatisfiable range',
+  );
 });
 
 t.test('responses that depend on Accept say so with Vary: Accept (shared caches, immutable bodies)', async (t) => {
   for (const headers of [{}, { accept: 'text/x-fasta' }] as Headers[]) {
     const res = await get(circularApp, path('NC'), headers);
     t.equal(res.statusCode, 200);
-    t.match(String(res.headers.vary ?? ''), /(?:^|,\s*)accept(?:\s*,|$)/i, `Vary lists Accept (${headers.accept ?? 'no Accept'})`);
+    t.match(
+      String(res.headers.vary ?? ''),
+      /(?:^|,\s*)accept(?:\s*,|$)/i,
+      `Vary lists Accept (${headers.accept ?? 'no Accept'})`,
+    );
   }
 });
 
@@ -427,7 +525,12 @@ t.test('responses that depend on Accept say so with Vary: Accept (shared caches,
 // §2.4.1 start/end (R8), both circular modes.
 
 type Outcome = { status: 200; body: string } | { status: 400 | 416 | 501 };
-interface QueryRow { name: Name; query: string; supported: Outcome; unsupported: Outcome }
+interface QueryRow {
+  name: Name;
+  query: string;
+  supported: Outcome;
+  unsupported: Outcome;
+}
 
 const ok = (body: string): Outcome => ({ status: 200, body });
 const both = (o: Outcome): Pick<QueryRow, 'supported' | 'unsupported'> => ({ supported: o, unsupported: o });
@@ -480,7 +583,12 @@ const QUERY_ROWS: QueryRow[] = [
   { name: 'NC', query: 'start=5374&end=5', supported: ok('ATCCAACCTGCAGAGTT'), unsupported: { status: 501 } },
   { name: 'NC', query: 'start=5374&end=0', supported: ok('ATCCAACCTGCA'), unsupported: { status: 501 } },
   { name: 'NC', query: 'start=5380&end=25', supported: ok('CCTGCAGAGTTTTATCGCTTCCATGACGCAG'), unsupported: { status: 501 } },
-  { name: 'NC', query: 'start=5385&end=5384', supported: ok(SEQ.NC.slice(5385) + SEQ.NC.slice(0, 5384)), unsupported: { status: 501 } },
+  {
+    name: 'NC',
+    query: 'start=5385&end=5384',
+    supported: ok(SEQ.NC.slice(5385) + SEQ.NC.slice(0, 5384)),
+    unsupported: { status: 501 },
+  },
 ];
 
 const ERROR_CODE: Record<400 | 416 | 501, string[]> = {
@@ -503,7 +611,8 @@ t.test('§2.4.1 / R8: start/end rows, both circular modes', async (t) => {
       } else {
         const body = assertError(t, res, expected.status, undefined, label);
         t.ok(ERROR_CODE[expected.status].includes(String(body.error)), `${label}: error code ${String(body.error)}`);
-        if (expected.status === 416) t.equal(res.headers['content-range'], `bytes */${SEQ[row.name].length}`, `${label}: content-range`);
+        if (expected.status === 416)
+          t.equal(res.headers['content-range'], `bytes */${SEQ[row.name].length}`, `${label}: content-range`);
         t.notOk(res.headers['accept-ranges'], `${label}: no accept-ranges on error`);
       }
     }
@@ -522,7 +631,11 @@ t.test('§2.3: start/end never gives 206, even for the whole sequence', async (t
 // §2.4.3 Range (R9, R10).
 
 type RangeOutcome = { status: 206; first: number; last: number } | { status: 400 | 416 };
-interface RangeRow { name: Name; range: string; expect: RangeOutcome }
+interface RangeRow {
+  name: Name;
+  range: string;
+  expect: RangeOutcome;
+}
 
 const RANGE_ROWS: RangeRow[] = [
   { name: 'I', range: 'bytes=10-19', expect: { status: 206, first: 10, last: 19 } },
@@ -563,12 +676,17 @@ t.test('§2.4.3 / R9: Range rows (suite Accept: v1.0.0 only), both circular mode
       const len = SEQ[row.name].length;
       if (row.expect.status === 206) {
         const { first, last } = row.expect;
-        assertSequence(t, res, {
-          status: 206,
-          body: SEQ[row.name].slice(first, last + 1),
-          acceptRanges: 'bytes',
-          contentRange: `bytes ${first}-${last}/${len}`,
-        }, label);
+        assertSequence(
+          t,
+          res,
+          {
+            status: 206,
+            body: SEQ[row.name].slice(first, last + 1),
+            acceptRanges: 'bytes',
+            contentRange: `bytes ${first}-${last}/${len}`,
+          },
+          label,
+        );
       } else if (row.expect.status === 416) {
         const body = assertError(t, res, 416, 'RANGE_NOT_SATISFIABLE', label);
         t.ok(body, label);
@@ -580,8 +698,12 @@ t.test('§2.4.3 / R9: Range rows (suite Accept: v1.0.0 only), both circular mode
     }
   }
   // The spec's literal examples on I.
-  assertSequence(t, await get(circularApp, path('I'), { range: 'bytes=10-19' }),
-    { status: 206, body: 'CCCACACACC', acceptRanges: 'bytes', contentRange: `bytes 10-19/${I_LEN}` }, 'spec bytes=10-19');
+  assertSequence(
+    t,
+    await get(circularApp, path('I'), { range: 'bytes=10-19' }),
+    { status: 206, body: 'CCCACACACC', acceptRanges: 'bytes', contentRange: `bytes 10-19/${I_LEN}` },
+    'spec bytes=10-19',
+  );
   // Range bytes=a-b equals ?start=a&end=b+1.
   const viaRange = await get(circularApp, path('VI'), { range: 'bytes=1000-1999' });
   const viaQuery = await get(circularApp, `${path('VI')}?start=1000&end=2000`);
@@ -594,7 +716,12 @@ t.test('§2.4.3 / R9: Range rows (suite Accept: v1.0.0 only), both circular mode
 t.test('§2.4.3: Range + any Accept the suite or a browser sends', async (t) => {
   for (const accept of [SUITE_RANGE_ACCEPT, SUITE_SEQ_ACCEPT, '*/*', BROWSER_ACCEPT, 'text/plain']) {
     const res = await get(circularApp, path('I'), { accept, range: 'bytes=10-19' });
-    assertSequence(t, res, { status: 206, body: 'CCCACACACC', acceptRanges: 'bytes', contentRange: `bytes 10-19/${I_LEN}` }, accept);
+    assertSequence(
+      t,
+      res,
+      { status: 206, body: 'CCCACACACC', acceptRanges: 'bytes', contentRange: `bytes 10-19/${I_LEN}` },
+      accept,
+    );
   }
 });
 
@@ -609,7 +736,13 @@ t.test('§2.4.5 step 4 / R10: Range together with start or end → 400', async (
       assertError(t, res, 400, 'RANGE_WITH_QUERY', `${mode.label} Range + ?${q}`);
     }
     // Even when the Range alone would be 416.
-    assertError(t, await get(mode.app, `${path('NC')}?start=1`, { range: 'bytes=9999-99999' }), 400, 'RANGE_WITH_QUERY', `${mode.label} 416 range + start`);
+    assertError(
+      t,
+      await get(mode.app, `${path('NC')}?start=1`, { range: 'bytes=9999-99999' }),
+      400,
+      'RANGE_WITH_QUERY',
+      `${mode.label} 416 range + start`,
+    );
   }
 });
 
@@ -678,13 +811,20 @@ t.test('ETag, Cache-Control and If-None-Match → 304', async (t) => {
   t.equal(revalidated.statusCode, 304, 'If-None-Match with the representation ETag + Range → 304');
   t.notOk(revalidated.headers['content-range'], '304 has no content-range');
   // start/end selects a different representation (a different URL, a different body).
-  t.not((await get(circularApp, `${path('I')}?start=0&end=10`)).headers.etag, whole.headers.etag, 'start/end ETag differs from the whole');
+  t.not(
+    (await get(circularApp, `${path('I')}?start=0&end=10`)).headers.etag,
+    whole.headers.etag,
+    'start/end ETag differs from the whole',
+  );
   // The ETag identifies the sequence, not the spelling of its id.
   const byMd5 = await get(circularApp, path('VI'));
   const byAlias = await get(circularApp, path('VI', 'insdc:CP036473.1'));
   t.equal(byAlias.headers.etag, byMd5.headers.etag, 'same ETag whatever the id form');
-  t.equal((await get(circularApp, path('VI', ids('VI').ga4gh), { 'if-none-match': String(byMd5.headers.etag) })).statusCode, 304,
-    'ETag from the md5 URL validates the SQ. URL');
+  t.equal(
+    (await get(circularApp, path('VI', ids('VI').ga4gh), { 'if-none-match': String(byMd5.headers.etag) })).statusCode,
+    304,
+    'ETag from the md5 URL validates the SQ. URL',
+  );
   // Different sequences never share an ETag.
   t.not((await get(circularApp, path('I'))).headers.etag, byMd5.headers.etag);
 });
@@ -698,7 +838,15 @@ t.test('HEAD: same status and headers as GET, no body', async (t) => {
     { url: path('NC'), headers: { accept: 'text/x-fasta' } },
     { url: `${path('I')}?start=10&end=10`, headers: {} },
   ];
-  const compared = ['content-type', 'content-length', 'accept-ranges', 'content-range', 'etag', 'cache-control', 'access-control-allow-origin'];
+  const compared = [
+    'content-type',
+    'content-length',
+    'accept-ranges',
+    'content-range',
+    'etag',
+    'cache-control',
+    'access-control-allow-origin',
+  ];
   for (const c of cases) {
     const g = await get(circularApp, c.url, c.headers);
     const h = await circularApp.inject({ method: 'HEAD', url: c.url, headers: c.headers });
@@ -724,15 +872,37 @@ t.test('HEAD: same status and headers as GET, no body', async (t) => {
 t.test('R13: subsequenceLimit 1000 → 416 beyond it (start/end and Range); the whole sequence is unaffected', async (t) => {
   assertSequence(t, await get(limitApp, path('I')), { status: 200, body: SEQ.I, acceptRanges: 'bytes' }, 'whole I');
   assertSequence(t, await get(limitApp, path('VI')), { status: 200, body: SEQ.VI, acceptRanges: 'bytes' }, 'whole VI');
-  assertSequence(t, await get(limitApp, `${path('I')}?start=0&end=1000`), { status: 200, body: SEQ.I.slice(0, 1000), acceptRanges: 'none' }, '1000 bases');
-  assertSequence(t, await get(limitApp, `${path('I')}?start=229218`), { status: 200, body: SEQ.I.slice(229218), acceptRanges: 'none' }, 'last 1000 via start only');
-  assertSequence(t, await get(limitApp, path('I'), { range: 'bytes=5-1004' }),
-    { status: 206, body: SEQ.I.slice(5, 1005), acceptRanges: 'bytes', contentRange: `bytes 5-1004/${I_LEN}` }, 'Range of 1000');
-  assertSequence(t, await get(limitApp, path('I'), { range: 'bytes=229500-999999' }),
-    { status: 206, body: SEQ.I.slice(229500), acceptRanges: 'bytes', contentRange: `bytes 229500-${I_LEN - 1}/${I_LEN}` }, 'clamped Range under the limit');
+  assertSequence(
+    t,
+    await get(limitApp, `${path('I')}?start=0&end=1000`),
+    { status: 200, body: SEQ.I.slice(0, 1000), acceptRanges: 'none' },
+    '1000 bases',
+  );
+  assertSequence(
+    t,
+    await get(limitApp, `${path('I')}?start=229218`),
+    { status: 200, body: SEQ.I.slice(229218), acceptRanges: 'none' },
+    'last 1000 via start only',
+  );
+  assertSequence(
+    t,
+    await get(limitApp, path('I'), { range: 'bytes=5-1004' }),
+    { status: 206, body: SEQ.I.slice(5, 1005), acceptRanges: 'bytes', contentRange: `bytes 5-1004/${I_LEN}` },
+    'Range of 1000',
+  );
+  assertSequence(
+    t,
+    await get(limitApp, path('I'), { range: 'bytes=229500-999999' }),
+    { status: 206, body: SEQ.I.slice(229500), acceptRanges: 'bytes', contentRange: `bytes 229500-${I_LEN - 1}/${I_LEN}` },
+    'clamped Range under the limit',
+  );
   // Wrapped length L - start + end counts.
-  assertSequence(t, await get(limitApp, `${path('NC')}?start=5000&end=614`),
-    { status: 200, body: SEQ.NC.slice(5000) + SEQ.NC.slice(0, 614), acceptRanges: 'none' }, 'wrap of exactly 1000');
+  assertSequence(
+    t,
+    await get(limitApp, `${path('NC')}?start=5000&end=614`),
+    { status: 200, body: SEQ.NC.slice(5000) + SEQ.NC.slice(0, 614), acceptRanges: 'none' },
+    'wrap of exactly 1000',
+  );
 
   const over: { url: string; headers: Headers; len: number }[] = [
     { url: `${path('I')}?start=0&end=1001`, headers: {}, len: I_LEN },
@@ -744,7 +914,13 @@ t.test('R13: subsequenceLimit 1000 → 416 beyond it (start/end and Range); the 
     { url: path('NC'), headers: { range: 'bytes=0-5385' }, len: NC_LEN },
   ];
   for (const o of over) {
-    const body = assertError(t, await get(limitApp, o.url, o.headers), 416, 'RANGE_NOT_SATISFIABLE', `${o.url} ${o.headers.range ?? ''}`);
+    const body = assertError(
+      t,
+      await get(limitApp, o.url, o.headers),
+      416,
+      'RANGE_NOT_SATISFIABLE',
+      `${o.url} ${o.headers.range ?? ''}`,
+    );
     t.equal(body.subsequenceLimit, 1000, 'the limit is named in the error');
   }
   // The same requests are fine without a limit.
@@ -755,23 +931,42 @@ t.test('R13: subsequenceLimit 1000 → 416 beyond it (start/end and Range); the 
 });
 
 t.test('§2.3 / §2.7: an alias naming two sequences → 300 with the candidates', async (t) => {
-  for (const url of ['/sequence/ucsc:dup', '/sequence/ucsc%3Adup', '/sequence/UCSC:dup', '/sequence/ucsc:dup?start=0&end=1', '/sequence/ucsc:dup/metadata']) {
+  for (const url of [
+    '/sequence/ucsc:dup',
+    '/sequence/ucsc%3Adup',
+    '/sequence/UCSC:dup',
+    '/sequence/ucsc:dup?start=0&end=1',
+    '/sequence/ucsc:dup/metadata',
+  ]) {
     const res = await get(extraApp, url);
     const body = assertError(t, res, 300, 'AMBIGUOUS_ALIAS', url);
     const candidates = body.candidates as { ga4gh: string; md5: string; length: number }[];
     t.ok(Array.isArray(candidates), `${url}: candidates listed`);
     t.same(
       [...candidates].sort((a, b) => a.ga4gh.localeCompare(b.ga4gh)),
-      [{ ga4gh: ACGT.ga4gh, md5: ACGT.md5, length: 4 }, { ga4gh: NNNN.ga4gh, md5: NNNN.md5, length: 4 }]
-        .sort((a, b) => a.ga4gh.localeCompare(b.ga4gh)),
+      [
+        { ga4gh: ACGT.ga4gh, md5: ACGT.md5, length: 4 },
+        { ga4gh: NNNN.ga4gh, md5: NNNN.md5, length: 4 },
+      ].sort((a, b) => a.ga4gh.localeCompare(b.ga4gh)),
       `${url}: both candidates, with spec digests`,
     );
     t.notOk(res.headers.location, `${url}: no Location (no single preferred choice)`);
   }
   // A unique alias of the same store resolves.
-  assertSequence(t, await get(extraApp, '/sequence/ucsc:chrOne'), { status: 200, body: 'ACGT', acceptRanges: 'bytes' }, 'ucsc:chrOne');
+  assertSequence(
+    t,
+    await get(extraApp, '/sequence/ucsc:chrOne'),
+    { status: 200, body: 'ACGT', acceptRanges: 'bytes' },
+    'ucsc:chrOne',
+  );
   // 300 beats 406: the id is resolved first.
-  assertError(t, await get(extraApp, '/sequence/ucsc:dup', { accept: 'embl/some_json' }), 300, 'AMBIGUOUS_ALIAS', 'ambiguous + bad accept');
+  assertError(
+    t,
+    await get(extraApp, '/sequence/ucsc:dup', { accept: 'embl/some_json' }),
+    300,
+    'AMBIGUOUS_ALIAS',
+    'ambiguous + bad accept',
+  );
 });
 
 t.test('§2.8: served bytes are the normalised sequence; spec digests resolve', async (t) => {
@@ -779,7 +974,12 @@ t.test('§2.8: served bytes are the normalised sequence; spec digests resolve', 
     assertSequence(t, await get(extraApp, `/sequence/${id}`), { status: 200, body: 'ACGT', acceptRanges: 'bytes' }, id);
   }
   assertSequence(t, await get(extraApp, `/sequence/${NNNN.ga4gh}`), { status: 200, body: 'NNNN', acceptRanges: 'bytes' }, 'NNNN');
-  assertSequence(t, await get(extraApp, `/sequence/${NNNN.md5}?start=1&end=3`), { status: 200, body: 'NN', acceptRanges: 'none' }, 'NN');
+  assertSequence(
+    t,
+    await get(extraApp, `/sequence/${NNNN.md5}?start=1&end=3`),
+    { status: 200, body: 'NN', acceptRanges: 'none' },
+    'NN',
+  );
 });
 
 t.test('long sequences stream with Content-Length (whole, start/end, wrap, Range, FASTA)', async (t) => {
@@ -787,11 +987,24 @@ t.test('long sequences stream with Content-Length (whole, start/end, wrap, Range
   t.equal(big.length, BIG_LEN);
   const id = '/sequence/refseq:NC_BIG.1';
   assertSequence(t, await get(extraApp, id), { status: 200, body: big, acceptRanges: 'bytes' }, 'whole');
-  assertSequence(t, await get(extraApp, `${id}?start=500&end=2200000`), { status: 200, body: big.slice(500, 2_200_000), acceptRanges: 'none' }, 'start/end');
-  assertSequence(t, await get(extraApp, `${id}?start=1000000&end=900000`),
-    { status: 200, body: big.slice(1_000_000) + big.slice(0, 900_000), acceptRanges: 'none' }, 'circular wrap across two streams');
-  assertSequence(t, await get(extraApp, id, { range: 'bytes=3-99999999' }),
-    { status: 206, body: big.slice(3), acceptRanges: 'bytes', contentRange: `bytes 3-${BIG_LEN - 1}/${BIG_LEN}` }, 'Range');
+  assertSequence(
+    t,
+    await get(extraApp, `${id}?start=500&end=2200000`),
+    { status: 200, body: big.slice(500, 2_200_000), acceptRanges: 'none' },
+    'start/end',
+  );
+  assertSequence(
+    t,
+    await get(extraApp, `${id}?start=1000000&end=900000`),
+    { status: 200, body: big.slice(1_000_000) + big.slice(0, 900_000), acceptRanges: 'none' },
+    'circular wrap across two streams',
+  );
+  assertSequence(
+    t,
+    await get(extraApp, id, { range: 'bytes=3-99999999' }),
+    { status: 206, body: big.slice(3), acceptRanges: 'bytes', contentRange: `bytes 3-${BIG_LEN - 1}/${BIG_LEN}` },
+    'Range',
+  );
   const fa = await get(extraApp, `${id}?start=1000000&end=900000`, { accept: 'text/x-fasta' });
   t.equal(fa.statusCode, 200);
   t.equal(fa.headers['content-type'], FASTA_TYPE);
@@ -799,7 +1012,11 @@ t.test('long sequences stream with Content-Length (whole, start/end, wrap, Range
   const lines = fa.body.split('\n');
   t.equal(lines.pop(), '');
   t.match(lines.shift(), /^>SQ\./);
-  t.equal(lines.findIndex((l, i) => (i < lines.length - 1 ? l.length !== 60 : l.length < 1 || l.length > 60)), -1, '60 columns');
+  t.equal(
+    lines.findIndex((l, i) => (i < lines.length - 1 ? l.length !== 60 : l.length < 1 || l.length > 60)),
+    -1,
+    '60 columns',
+  );
   sameBody(t, lines.join(''), big.slice(1_000_000) + big.slice(0, 900_000), 'streamed FASTA sequence');
   const head = await extraApp.inject({ method: 'HEAD', url: id });
   t.equal(head.headers['content-length'], String(BIG_LEN), 'HEAD content-length of a streamed sequence');

@@ -4,7 +4,13 @@
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, sampleStore } from '../helpers/sample-store.js';
-import { assertJsonError, type Test, REFGET_JSON_TYPE as JSON_TYPE, SUITE_JSON_ACCEPT, BROWSER_ACCEPT } from '../helpers/refget-expected.js';
+import {
+  assertJsonError,
+  type Test,
+  REFGET_JSON_TYPE as JSON_TYPE,
+  SUITE_JSON_ACCEPT,
+  BROWSER_ACCEPT,
+} from '../helpers/refget-expected.js';
 
 type Res = LightMyRequestResponse;
 type Headers = Record<string, string>;
@@ -76,8 +82,10 @@ function assertDocument(t: Test, info: ServiceInfo, circular: boolean, limit: nu
   t.same(service?.algorithms, refget?.algorithms, `${msg}: service.algorithms = refget.algorithms`);
   t.ok(service !== undefined && 'subsequence_limit' in service, `${msg}: service.subsequence_limit key`);
   t.equal(service?.subsequence_limit, limit, `${msg}: service.subsequence_limit`);
-  t.ok(isStringArray(service?.supported_api_versions) && (service.supported_api_versions as string[]).length > 0,
-    `${msg}: service.supported_api_versions`);
+  t.ok(
+    isStringArray(service?.supported_api_versions) && (service.supported_api_versions as string[]).length > 0,
+    `${msg}: service.supported_api_versions`,
+  );
 
   // seqcol block.
   const schema = info.seqcol?.schema;
@@ -85,8 +93,12 @@ function assertDocument(t: Test, info: ServiceInfo, circular: boolean, limit: nu
   for (const attr of ['names', 'lengths', 'sequences']) {
     t.ok(schema?.properties !== undefined && attr in schema.properties, `${msg}: schema has ${attr}`);
   }
-  t.same([...(schema?.required as string[] ?? [])].sort(), ['lengths', 'names', 'sequences'], `${msg}: schema.required`);
-  t.same([...(schema?.ga4gh?.inherent as string[] ?? [])].sort(), ['names', 'sequences'], `${msg}: inherent = names, sequences`);
+  t.same([...((schema?.required as string[]) ?? [])].sort(), ['lengths', 'names', 'sequences'], `${msg}: schema.required`);
+  t.same(
+    [...((schema?.ga4gh?.inherent as string[]) ?? [])].sort(),
+    ['names', 'sequences'],
+    `${msg}: inherent = names, sequences`,
+  );
 }
 
 const storeDir = await sampleStore(t);
@@ -126,7 +138,11 @@ t.test('§2.2 / R1: JSON Accept headers the suite and browsers send → 200', as
   ];
   for (const path of PATHS) {
     for (const accept of accepts) {
-      const info = okInfo(t, await get(circularApp, path, accept === undefined ? {} : { accept }), `${path} Accept: ${String(accept)}`);
+      const info = okInfo(
+        t,
+        await get(circularApp, path, accept === undefined ? {} : { accept }),
+        `${path} Accept: ${String(accept)}`,
+      );
       t.ok(info.refget && info.service, `${path} ${String(accept)}: both version blocks (the suite picks v2)`);
     }
   }
@@ -134,18 +150,34 @@ t.test('§2.2 / R1: JSON Accept headers the suite and browsers send → 200', as
 
 t.test('§2.2 / R2: non-JSON Accept → 406', async (t) => {
   for (const path of PATHS) {
-    for (const accept of ['text/plain', 'embl/some_json', 'text/vnd.ga4gh.refget.v2.0.0+plain', 'text/html', 'application/json;q=0']) {
+    for (const accept of [
+      'text/plain',
+      'embl/some_json',
+      'text/vnd.ga4gh.refget.v2.0.0+plain',
+      'text/html',
+      'application/json;q=0',
+    ]) {
       assertError(t, await get(circularApp, path, { accept }), 406, 'NOT_ACCEPTABLE', `${path} Accept: ${accept}`);
     }
     assertError(t, await get(circularApp, `${path}?accept=text/plain`), 406, 'NOT_ACCEPTABLE', `${path}?accept=text/plain`);
-    okInfo(t, await get(circularApp, `${path}?accept=application/json`, { accept: 'text/plain' }), `${path}?accept=application/json over text/plain`);
+    okInfo(
+      t,
+      await get(circularApp, `${path}?accept=application/json`, { accept: 'text/plain' }),
+      `${path}?accept=application/json over text/plain`,
+    );
   }
 });
 
 t.test('§2.4.5 step 1: /sequence/service-info is not a sequence id; trailing slash; HEAD', async (t) => {
   okInfo(t, await get(circularApp, '/sequence/service-info/'), 'trailing slash (v1 OpenAPI form)');
   okInfo(t, await get(circularApp, '/service-info/'), '/service-info/');
-  assertError(t, await get(circularApp, '/sequence/service-info/metadata'), 404, 'SEQUENCE_NOT_FOUND', 'service-info/metadata is an id lookup');
+  assertError(
+    t,
+    await get(circularApp, '/sequence/service-info/metadata'),
+    404,
+    'SEQUENCE_NOT_FOUND',
+    'service-info/metadata is an id lookup',
+  );
   for (const path of PATHS) {
     const h = await circularApp.inject({ method: 'HEAD', url: path });
     t.equal(h.statusCode, 200, `HEAD ${path}`);
@@ -177,7 +209,14 @@ t.test('§2.6: identifier_types lists the naming authorities of the store', asyn
   const info = okInfo(t, await get(circularApp, '/service-info'), 'service-info');
   const types = info.refget?.identifier_types as string[];
   t.same(types, [...new Set(types)], 'no duplicates');
-  t.ok(types.every((x) => x === x.toLowerCase()), 'lower-case authorities (identifiers.org prefixes)');
+  t.ok(
+    types.every((x) => x === x.toLowerCase()),
+    'lower-case authorities (identifiers.org prefixes)',
+  );
   // Every advertised identifier type resolves the insdc alias the suite then requests.
-  t.equal((await get(circularApp, '/sequence/insdc:BK006935.2/metadata', { accept: SUITE_JSON_ACCEPT })).statusCode, 200, 'insdc metadata resolves');
+  t.equal(
+    (await get(circularApp, '/sequence/insdc:BK006935.2/metadata', { accept: SUITE_JSON_ACCEPT })).statusCode,
+    200,
+    'insdc metadata resolves',
+  );
 });

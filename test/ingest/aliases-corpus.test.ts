@@ -8,7 +8,8 @@ import { runIngest } from '../../src/cli/ingest-command.js';
 import { byteSnapshot, makeTempDir } from '../../scripts/reliability/lib/common.js';
 
 const GOOD_HEAD = Buffer.from('# name\tnaming_authority\talias\nrec\tinsdc\tAB000001.1\n');
-const row = (...parts: (string | Buffer)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+const row = (...parts: (string | Buffer)[]): Buffer =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
 
 const CORPUS: [label: string, content: Buffer, cause: RegExp][] = [
   ['NUL in an alias', row(GOOD_HEAD, 'rec\tx\tab\0cd\n'), /:3: byte 0x00 at column 9/],
@@ -17,7 +18,11 @@ const CORPUS: [label: string, content: Buffer, cause: RegExp][] = [
   ['Latin-1 é', row(GOOD_HEAD, 'rec\tx\tcaf\xe9\n'), /:3: byte 0xe9 at column 10/],
   ['UTF-8 é', row(GOOD_HEAD, 'rec\tx\tcaf', Buffer.from([0xc3, 0xa9]), '\n'), /:3: byte 0xc3 at column 10/],
   ['DEL', row(GOOD_HEAD, 'rec\tx\tab\x7f\n'), /:3: byte 0x7f/],
-  ['a 1 MiB alias', row(GOOD_HEAD, 'rec\tx\t', 'A'.repeat(1 << 20), '\n'), /:3: the alias is 1048576 characters long; the limit is 255/],
+  [
+    'a 1 MiB alias',
+    row(GOOD_HEAD, 'rec\tx\t', 'A'.repeat(1 << 20), '\n'),
+    /:3: the alias is 1048576 characters long; the limit is 255/,
+  ],
   ['a 256-character alias', row(GOOD_HEAD, 'rec\tx\t', 'A'.repeat(256), '\n'), /:3: the alias is 256 characters long/],
   ['a space inside an alias', row(GOOD_HEAD, 'rec\tx\tab cd\n'), /:3: the alias contains a space at position 3/],
   ['authority md5', row(GOOD_HEAD, 'rec\tmd5\tabc\n'), /:3: 'md5' is reserved/],
@@ -26,8 +31,16 @@ const CORPUS: [label: string, content: Buffer, cause: RegExp][] = [
   ['authority with a colon', row(GOOD_HEAD, 'rec\ta:b\tabc\n'), /:3: a naming authority may use only letters/],
   ['a 65-character authority', row(GOOD_HEAD, 'rec\t', 'a'.repeat(65), '\tabc\n'), /:3: a naming authority may use only/],
   ['two fields', row(GOOD_HEAD, 'rec\tinsdc\n'), /:3: expected 3 tab-separated fields/],
-  ['assembly report with a control byte', row('# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\nrec\tCM0\x01\tNC_1\n'), /:2: byte 0x01 at column 8/],
-  ['assembly report with a long accession', row('# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\nrec\t', 'C'.repeat(300), '\tNC_1\n'), /:2: the GenBank-Accn is 300 characters long/],
+  [
+    'assembly report with a control byte',
+    row('# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\nrec\tCM0\x01\tNC_1\n'),
+    /:2: byte 0x01 at column 8/,
+  ],
+  [
+    'assembly report with a long accession',
+    row('# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\nrec\t', 'C'.repeat(300), '\tNC_1\n'),
+    /:2: the GenBank-Accn is 300 characters long/,
+  ],
 ];
 
 t.test('malformed alias files are refused and change nothing', async (t) => {
@@ -42,15 +55,25 @@ t.test('malformed alias files are refused and change nothing', async (t) => {
     const file = join(tmp.dir, 'aliases.tsv');
     writeFileSync(file, content);
     let message = '';
-    await t.rejects(runIngest([fasta], { store, aliases: file }).catch((err: Error) => { message = err.message; throw err; }),
-      { code: 'ALIASES_FORMAT' }, label);
+    await t.rejects(
+      runIngest([fasta], { store, aliases: file }).catch((err: Error) => {
+        message = err.message;
+        throw err;
+      }),
+      { code: 'ALIASES_FORMAT' },
+      label,
+    );
     t.match(message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}${cause.source}`), `${label}: file:line: cause`);
     t.ok(/^[\x20-\x7e]+$/.test(message) && message.length < file.length + 200, `${label}: short printable message`);
   }
   t.same(byteSnapshot(store), before, 'the store is byte-identical after every refusal');
 
-  for (const [flag, value, cause] of [['naming authority', 'md5', /--naming-authority: 'md5' is reserved/], ['naming authority', 'a b', /--naming-authority: a naming authority may use only/],
-    ['collection name', 'my name', /--collection-name: a collection name is 1 to 255 printable ASCII/], ['collection name', 'caf\u00e9', /--collection-name/]] as const) {
+  for (const [flag, value, cause] of [
+    ['naming authority', 'md5', /--naming-authority: 'md5' is reserved/],
+    ['naming authority', 'a b', /--naming-authority: a naming authority may use only/],
+    ['collection name', 'my name', /--collection-name: a collection name is 1 to 255 printable ASCII/],
+    ['collection name', 'caf\u00e9', /--collection-name/],
+  ] as const) {
     const opts = flag === 'naming authority' ? { store, namingAuthority: value } : { store, collectionName: value };
     await t.rejects(runIngest([fasta], opts), { message: cause }, `${flag} '${value}'`);
   }
@@ -61,6 +84,9 @@ t.test('malformed alias files are refused and change nothing', async (t) => {
   const loaded = await runIngest([fasta], { store, aliases: crlf });
   t.equal(loaded.aliasesAdded, 2, 'a CRLF TSV loads');
   const report = join(tmp.dir, 'report.txt');
-  writeFileSync(report, '# Assembly name: x\n# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\tUCSC-style-name\nrec\tCM000001.1\tNC_000002.1\tna\n');
+  writeFileSync(
+    report,
+    '# Assembly name: x\n# Sequence-Name\tGenBank-Accn\tRefSeq-Accn\tUCSC-style-name\nrec\tCM000001.1\tNC_000002.1\tna\n',
+  );
   t.equal((await runIngest([fasta], { store, aliases: report })).aliasesAdded, 2, 'an assembly report loads');
 });

@@ -19,7 +19,7 @@ const wrap = (s: string, width = 60): string => s.replace(new RegExp(`(.{${width
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 function genome(seed: number, length: number, iupacEvery = 0): string {
   const rand = rng(seed);
@@ -48,7 +48,10 @@ t.test('small and large records, plain and gzip, read back exactly', async (t) =
   const protein = 'MKVLAAGIVG*LLAWSQ';
   writeFileSync(join(dir, 'a.fa'), `>big some description\n${wrap(big)}\n>small\n${small}\n`);
   writeFileSync(join(dir, 'p.fa.gz'), gzipSync(`>prot\r\n${protein}\r\n`));
-  const summary = await runIngest([join(dir, 'a.fa'), join(dir, 'p.fa.gz')], { store: join(dir, 'store'), namingAuthority: 'Test' });
+  const summary = await runIngest([join(dir, 'a.fa'), join(dir, 'p.fa.gz')], {
+    store: join(dir, 'store'),
+    namingAuthority: 'Test',
+  });
   t.equal(summary.sequencesAdded, 3);
   t.equal(summary.records, 3);
   t.equal(summary.aliasesAdded, 3);
@@ -56,7 +59,11 @@ t.test('small and large records, plain and gzip, read back exactly', async (t) =
 
   const store = SequenceStore.open(join(dir, 'store'));
   t.teardown(() => store.close());
-  for (const [name, text] of [['big', big], ['small', small], ['prot', protein]] as const) {
+  for (const [name, text] of [
+    ['big', big],
+    ['small', small],
+    ['prot', protein],
+  ] as const) {
     const expected = norm(text);
     const [record] = store.lookup({ kind: 'alias', namingAuthority: 'test', alias: name });
     t.ok(record, `${name} found by alias (authority stored lower-case)`);
@@ -64,7 +71,11 @@ t.test('small and large records, plain and gzip, read back exactly', async (t) =
     t.equal(record!.ga4gh, ga4gh(expected), `${name} ga4gh`);
     t.equal(record!.length, expected.length, `${name} length`);
     t.equal((await store.readRange(record!, 0, record!.length)).toString('latin1'), expected, `${name} whole`);
-    t.same(store.lookup({ kind: 'md5', md5: md5(expected) }).map((r) => r.rowId), [record!.rowId], `${name} by md5`);
+    t.same(
+      store.lookup({ kind: 'md5', md5: md5(expected) }).map((r) => r.rowId),
+      [record!.rowId],
+      `${name} by md5`,
+    );
   }
   const [bigRec] = store.lookup({ kind: 'ga4gh', digest: ga4gh(norm(big)) });
   t.equal(bigRec!.encoding, 'twobit', 'nucleotides are 2-bit packed');
@@ -93,7 +104,10 @@ t.test('duplicates within one run, small and large, leave the pack as the unique
   const dir = tempDir(t);
   const small = genome(5, 20_000);
   const large = genome(6, 100_000); // past the 64 KiB up to which the pack writer gathers writes
-  writeFileSync(join(dir, 'dups.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>a2\n${wrap(small.toLowerCase())}\n>b2\n${wrap(large)}\n>c\nACGT\n`);
+  writeFileSync(
+    join(dir, 'dups.fa'),
+    `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>a2\n${wrap(small.toLowerCase())}\n>b2\n${wrap(large)}\n>c\nACGT\n`,
+  );
   writeFileSync(join(dir, 'unique.fa'), `>a\n${wrap(small)}\n>b\n${wrap(large)}\n>c\nACGT\n`);
   const summary = await runIngest([join(dir, 'dups.fa')], { store: join(dir, 's1') });
   t.equal(summary.sequencesAdded, 3);
@@ -103,7 +117,11 @@ t.test('duplicates within one run, small and large, leave the pack as the unique
   t.same(packOf('s1'), packOf('s2'), 'byte-identical packs');
   const store = SequenceStore.open(join(dir, 's1'));
   t.teardown(() => store.close());
-  for (const [name, text] of [['a2', small], ['b2', large], ['c', 'ACGT']] as const) {
+  for (const [name, text] of [
+    ['a2', small],
+    ['b2', large],
+    ['c', 'ACGT'],
+  ] as const) {
     const [rec] = store.lookup({ kind: 'md5', md5: md5(norm(text)) });
     t.ok(store.recordNames(rec!.rowId).includes(name), `${name} is a member`);
     t.equal((await store.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(text));
@@ -125,7 +143,10 @@ t.test('an identical sequence is stored once; a second copy only adds aliases an
   const s = SequenceStore.open(store);
   t.teardown(() => s.close());
   const [rec] = s.lookup({ kind: 'alias', namingAuthority: 'ensembl', alias: '1' });
-  t.same(s.aliasesOf(rec!).map((a) => `${a.namingAuthority}:${a.alias}`), ['ensembl:1', 'ucsc:chr1']);
+  t.same(
+    s.aliasesOf(rec!).map((a) => `${a.namingAuthority}:${a.alias}`),
+    ['ensembl:1', 'ucsc:chr1'],
+  );
   t.same(s.recordNames(rec!.rowId), ['1', 'chr1']);
   t.equal((await s.readRange(rec!, 0, rec!.length)).toString('latin1'), norm(big));
   t.equal(s.collections.list({}, 10, 0).total, 2, 'two collections');
@@ -135,21 +156,27 @@ t.test('--aliases TSV and NCBI assembly report; --circular; naming authorities l
   const dir = tempDir(t);
   const store = join(dir, 'store');
   writeFileSync(join(dir, 'g.fa'), '>NC_000001.11\nACGTACGT\n>NC_012920.1\nGATCACAGG\n');
-  writeFileSync(join(dir, 'r_assembly_report.txt'), [
-    '# Assembly name:  test',
-    '# Sequence-Name\tSequence-Role\tAssigned-Molecule\tAssigned-Molecule-Location/Type\tGenBank-Accn\tRelationship\tRefSeq-Accn\tAssembly-Unit\tSequence-Length\tUCSC-style-name',
-    '1\tassembled-molecule\t1\tChromosome\tCM000663.2\t=\tNC_000001.11\tPrimary Assembly\t8\tchr1',
-    'MT\tassembled-molecule\tMT\tMitochondrion\tJ01415.2\t<>\tNC_012920.1\tnon-nuclear\t9\tchrM',
-    'HSCHR1_CTG1\tunlocalized-scaffold\t1\tChromosome\tKI270706.1\t=\tna\tPrimary Assembly\t175055\tna',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'r_assembly_report.txt'),
+    [
+      '# Assembly name:  test',
+      '# Sequence-Name\tSequence-Role\tAssigned-Molecule\tAssigned-Molecule-Location/Type\tGenBank-Accn\tRelationship\tRefSeq-Accn\tAssembly-Unit\tSequence-Length\tUCSC-style-name',
+      '1\tassembled-molecule\t1\tChromosome\tCM000663.2\t=\tNC_000001.11\tPrimary Assembly\t8\tchr1',
+      'MT\tassembled-molecule\tMT\tMitochondrion\tJ01415.2\t<>\tNC_012920.1\tnon-nuclear\t9\tchrM',
+      'HSCHR1_CTG1\tunlocalized-scaffold\t1\tChromosome\tKI270706.1\t=\tna\tPrimary Assembly\t175055\tna',
+      '',
+    ].join('\n'),
+  );
   await runIngest([join(dir, 'g.fa')], { store, aliases: join(dir, 'r_assembly_report.txt'), circular: ['NC_012920.1'] });
   writeFileSync(join(dir, 'extra.tsv'), `${md5('ACGTACGT')}\tVMC\tGS_x\n`);
   await runIngest([join(dir, 'g.fa')], { store, aliases: join(dir, 'extra.tsv') });
   const s = SequenceStore.open(store);
   t.teardown(() => s.close());
   const [chr1] = s.lookup({ kind: 'alias', namingAuthority: 'insdc', alias: 'CM000663.2' });
-  t.same(s.aliasesOf(chr1!).map((a) => `${a.namingAuthority}:${a.alias}`), ['insdc:CM000663.2', 'refseq:NC_000001.11', 'ucsc:chr1', 'vmc:GS_x']);
+  t.same(
+    s.aliasesOf(chr1!).map((a) => `${a.namingAuthority}:${a.alias}`),
+    ['insdc:CM000663.2', 'refseq:NC_000001.11', 'ucsc:chr1', 'vmc:GS_x'],
+  );
   const [mt] = s.lookup({ kind: 'alias', namingAuthority: 'ucsc', alias: 'chrM' });
   t.equal(mt!.circular, true);
   t.equal(chr1!.circular, false);
@@ -163,12 +190,23 @@ t.test('a record name shared by files names every sequence it had: --circular an
   writeFileSync(join(dir, 'b.fa'), '>chrM\nTTTTCCCC\n');
   writeFileSync(join(dir, 'c.fa'), '>chrM\nGATCACAGG\n'); // the same sequence as a.fa's chrM
   writeFileSync(join(dir, 'm.tsv'), 'chrM\tucsc\tmito\n');
-  await runIngest([join(dir, 'a.fa'), join(dir, 'b.fa'), join(dir, 'c.fa')], { store, circular: ['chrM'], aliases: join(dir, 'm.tsv') });
+  await runIngest([join(dir, 'a.fa'), join(dir, 'b.fa'), join(dir, 'c.fa')], {
+    store,
+    circular: ['chrM'],
+    aliases: join(dir, 'm.tsv'),
+  });
   const s = SequenceStore.open(store);
   t.teardown(() => s.close());
   const mito = s.lookup({ kind: 'alias', namingAuthority: 'ucsc', alias: 'mito' });
-  t.same(mito.map((r) => r.md5).sort(), [md5('GATCACAGG'), md5('TTTTCCCC')].sort(), 'the alias names both chrM sequences, once each');
-  t.ok(mito.every((r) => r.circular), 'both are circular');
+  t.same(
+    mito.map((r) => r.md5).sort(),
+    [md5('GATCACAGG'), md5('TTTTCCCC')].sort(),
+    'the alias names both chrM sequences, once each',
+  );
+  t.ok(
+    mito.every((r) => r.circular),
+    'both are circular',
+  );
   const [chr1] = s.lookup({ kind: 'md5', md5: md5('ACGT') });
   t.equal(chr1!.circular, false, 'chr1 is not');
 });
@@ -181,19 +219,34 @@ t.test('failures leave the store exactly as it was', async (t) => {
   const before = snapshot(store);
   // A large valid record first (its bytes reach the pack), then a malformed one.
   writeFileSync(join(dir, 'bad.fa'), `>b\n${wrap(genome(5, 2_000_000))}\n>c\nAC\u0000GT\n`);
-  await t.rejects(runIngest([join(dir, 'bad.fa')], { store, namingAuthority: 'x' }), { code: 'FASTA_FORMAT', message: /bad\.fa:\d+/ });
+  await t.rejects(runIngest([join(dir, 'bad.fa')], { store, namingAuthority: 'x' }), {
+    code: 'FASTA_FORMAT',
+    message: /bad\.fa:\d+/,
+  });
   t.same(snapshot(store), before, 'bad FASTA: byte-identical store');
   writeFileSync(join(dir, 'dup.fa'), '>a\nAC\n>a\nGT\n');
   await t.rejects(runIngest([join(dir, 'good.fa'), join(dir, 'dup.fa')], { store }), { code: 'FASTA_FORMAT' });
   t.same(snapshot(store), before, 'error in the second file: nothing of the first is kept');
   await t.rejects(runIngest([join(dir, 'missing.fa')], { store }), { code: 'INPUT_ERROR' });
   writeFileSync(join(dir, 'bad.tsv'), 'a\tinsdc\n');
-  await t.rejects(runIngest([join(dir, 'good.fa')], { store, aliases: join(dir, 'bad.tsv') }), { code: 'ALIASES_FORMAT', message: /bad\.tsv:1/ });
+  await t.rejects(runIngest([join(dir, 'good.fa')], { store, aliases: join(dir, 'bad.tsv') }), {
+    code: 'ALIASES_FORMAT',
+    message: /bad\.tsv:1/,
+  });
   writeFileSync(join(dir, 'unknown.tsv'), 'nope\tinsdc\tX1\n');
-  await t.rejects(runIngest([join(dir, 'good.fa')], { store, aliases: join(dir, 'unknown.tsv') }), { code: 'INPUT_ERROR', message: /nope/ });
+  await t.rejects(runIngest([join(dir, 'good.fa')], { store, aliases: join(dir, 'unknown.tsv') }), {
+    code: 'INPUT_ERROR',
+    message: /nope/,
+  });
   await t.rejects(runIngest([join(dir, 'good.fa')], { store, circular: ['nope'] }), { code: 'INPUT_ERROR' });
-  writeFileSync(join(dir, 'trunc.fa.gz'), gzipSync(Array.from({ length: 1000 }, (_, i) => `>t${i}\nACGTACGTACGT\n`).join('')).subarray(0, 200));
-  await t.rejects(runIngest([join(dir, 'trunc.fa.gz')], { store }), { code: 'FASTA_FORMAT', message: /trunc\.fa\.gz:\d+: corrupt or truncated gzip/ });
+  writeFileSync(
+    join(dir, 'trunc.fa.gz'),
+    gzipSync(Array.from({ length: 1000 }, (_, i) => `>t${i}\nACGTACGTACGT\n`).join('')).subarray(0, 200),
+  );
+  await t.rejects(runIngest([join(dir, 'trunc.fa.gz')], { store }), {
+    code: 'FASTA_FORMAT',
+    message: /trunc\.fa\.gz:\d+: corrupt or truncated gzip/,
+  });
   t.same(snapshot(store), before, 'every failure left the store unchanged');
   const report = await runVerify(store);
   t.equal(report.problems.length, 0);
@@ -231,7 +284,10 @@ t.test('verify names sequences with a flipped byte, a truncated or a missing pac
 
   writeFileSync(pack, original.subarray(0, original.length - 10));
   report = await runVerify(store);
-  t.ok(report.problems.some((p) => p.names.includes('two') && /truncated/.test(p.problem)), 'truncation is named');
+  t.ok(
+    report.problems.some((p) => p.names.includes('two') && /truncated/.test(p.problem)),
+    'truncation is named',
+  );
 
   const { rmSync } = await import('node:fs');
   rmSync(pack);

@@ -11,8 +11,8 @@ t.test('HTTP fuzzing', async (t) => {
   t.comment(`seed=${seed} (RELIABILITY_SEED=${seed} to replay; each batch of 1,000 uses seed + batch)`);
   const f = await runHttpFuzz({ seed, requests: 5000 });
   t.same(f.examples, [], 'no mismatch, no 5xx, no transport error');
-  t.equal(f.mismatches, 0, 'every status is in its input\'s class');
-  t.equal(f.fiveHundreds, 0, 'no 5xx (besides the spec\'s 501)');
+  t.equal(f.mismatches, 0, "every status is in its input's class");
+  t.equal(f.fiveHundreds, 0, "no 5xx (besides the spec's 501)");
   t.equal(f.transportErrors, 0);
   t.ok(f.serverUp, 'both servers still answer /healthz');
   t.ok(f.rssMb.growthAfterWarmup < 64, `RSS after warm-up ${f.rssMb.afterWarmup} MB, end ${f.rssMb.end} MB`);

@@ -10,5 +10,6 @@ t.test('served bytes equal the slice of the original FASTA', async (t) => {
   const f = await runServedBytes({ seed, requests: 2000, scale: 1 });
   t.same(f.failures, [], `${f.requests} requests, ${(f.bytesCompared / 1e6).toFixed(1)} MB compared`);
   t.equal(f.mismatches, 0);
-  for (const kind of ['start-end', 'circular-wrap', 'range', 'range-clamped', 'start-only', 'end-only']) t.ok((f.byKind[kind] ?? 0) > 0, `covers ${kind}`);
+  for (const kind of ['start-end', 'circular-wrap', 'range', 'range-clamped', 'start-only', 'end-only'])
+    t.ok((f.byKind[kind] ?? 0) > 0, `covers ${kind}`);
 });

@@ -10,7 +10,10 @@ t.test('verify exit codes and the sequences it names', async (t) => {
   t.teardown(tmp.remove);
   const store = join(tmp.dir, 'store');
   const fasta = join(tmp.dir, 'g.fa');
-  const [one, two] = writeGenome(fasta, 5, [{ name: 'one', length: 40_000 }, { name: 'two', length: 30_000, nRun: 500 }]);
+  const [one, two] = writeGenome(fasta, 5, [
+    { name: 'one', length: 40_000 },
+    { name: 'two', length: 30_000, nRun: 500 },
+  ]);
   t.equal((await runCli(['ingest', '--store', store, fasta])).code, 0, 'ingest');
   const clean = await runCli(['verify', '--store', store]);
   t.equal(clean.code, 0, 'a clean store verifies');

@@ -13,5 +13,9 @@ t.test('failed writes leave the store as it was', { skip: skip ?? false }, async
     t.ok(o.storeUnchanged, `${o.scenario}: byte-identical store`);
     t.equal(o.verifyExit, 0, `${o.scenario}: verify passes`);
   }
-  t.equal(outcomes[0]!.laterIngestExit, 0, "a 400 kbp ingest (100 kB packed) fits afterwards: the failed run's 3 MB were given back");
+  t.equal(
+    outcomes[0]!.laterIngestExit,
+    0,
+    "a 400 kbp ingest (100 kB packed) fits afterwards: the failed run's 3 MB were given back",
+  );
 });

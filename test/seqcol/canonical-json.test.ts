@@ -53,7 +53,11 @@ t.test('object keys sorted by UTF-16 code units, recursively', async (t) => {
       '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
   );
   t.equal(canonicalJson({ '\u00e9': 1, z: 2, '\u00e4': 3 }), '{"z":2,"\u00e4":3,"\u00e9":1}', 'non-ASCII keys after ASCII');
-  t.equal(canonicalJson(Object.assign(Object.create(null) as object, { b: 1, a: 2 })), '{"a":2,"b":1}', 'null-prototype objects are plain');
+  t.equal(
+    canonicalJson(Object.assign(Object.create(null) as object, { b: 1, a: 2 })),
+    '{"a":2,"b":1}',
+    'null-prototype objects are plain',
+  );
 });
 
 t.test('the seqcol level-0 object', async (t) => {

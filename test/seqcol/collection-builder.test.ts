@@ -9,10 +9,18 @@ import { SPEC_LEVELS_EXAMPLE } from '../helpers/seqcol-vectors.js';
 
 const DATA = new URL('../fixtures/seqcol/test_fasta/', import.meta.url);
 
-interface Expected { level1: Record<string, string>; level2: { names: string[]; lengths: number[]; sequences: string[] }; top_level_digest: string }
+interface Expected {
+  level1: Record<string, string>;
+  level2: { names: string[]; lengths: number[]; sequences: string[] };
+  top_level_digest: string;
+}
 
 /** Feeds the builder, keeping (as ingest's staging table does) the values the sorted attributes need. */
-function build(names: readonly string[], lengths: readonly number[], sequences: readonly string[]): ReturnType<SeqcolBuilder['finish']> {
+function build(
+  names: readonly string[],
+  lengths: readonly number[],
+  sequences: readonly string[],
+): ReturnType<SeqcolBuilder['finish']> {
   const builder = new SeqcolBuilder();
   const pairDigests = names.map((name, i) => builder.add(name, lengths[i]!, sequences[i]!));
   return builder.finish([...sequences].sort(), pairDigests.sort());

@@ -18,7 +18,16 @@ t.test('compareElements: the _compare_elements cases', async (t) => {
 
 t.test('compareElements compares by value, objects by content', async (t) => {
   t.strictSame(
-    compareElements([{ name: 'a', length: 1 }, { name: 'b', length: 2 }], [{ length: 1, name: 'a' }, { length: 2, name: 'b' }]),
+    compareElements(
+      [
+        { name: 'a', length: 1 },
+        { name: 'b', length: 2 },
+      ],
+      [
+        { length: 1, name: 'a' },
+        { length: 2, name: 'b' },
+      ],
+    ),
     { count: 2, sameOrder: true },
     'key order of pair objects does not matter',
   );

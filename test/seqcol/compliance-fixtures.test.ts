@@ -66,10 +66,22 @@ t.test('test_fasta: every digest of the six collections', async (t) => {
         t.equal(canonicalJson((got.level2 as unknown as Record<string, unknown>)[attr]), canonicalJson(value), `level 2 ${attr}`);
       }
       // The per-sequence facts match the .checksums sidecar (name, length, ga4gh id, md5).
-      const sidecar = readText(`test_fasta/${file}.checksums`).trim().split('\n').map((l) => l.split('\t'));
-      t.strictSame(sidecar.map((c) => c[0]), got.level2.names);
-      t.strictSame(sidecar.map((c) => Number(c[1])), got.level2.lengths);
-      t.strictSame(sidecar.map((c) => c[2]), got.level2.sequences);
+      const sidecar = readText(`test_fasta/${file}.checksums`)
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
+      t.strictSame(
+        sidecar.map((c) => c[0]),
+        got.level2.names,
+      );
+      t.strictSame(
+        sidecar.map((c) => Number(c[1])),
+        got.level2.lengths,
+      );
+      t.strictSame(
+        sidecar.map((c) => c[2]),
+        got.level2.sequences,
+      );
       // A served level 2, posted back, digests to the same level 0 and level 1.
       const posted = digestLevel2(JSON.parse(JSON.stringify(want.level2)) as Record<string, unknown>);
       t.equal(posted.digest, want.top_level_digest, 'digestLevel2 of the fixture level 2');
@@ -95,7 +107,11 @@ t.test('comparison fixtures: base.fa vs each other collection', async (t) => {
       if (!valid.ok) return;
       const posted = compareCollections(base, { digest: null, level2: valid.level2 });
       const fixtureObj = fixture as { digests: { a: string; b: string | null } };
-      t.equal(canonicalJson(posted), canonicalJson({ ...fixtureObj, digests: { a: fixtureObj.digests.a, b: null } }), 'POST form');
+      t.equal(
+        canonicalJson(posted),
+        canonicalJson({ ...fixtureObj, digests: { a: fixtureObj.digests.a, b: null } }),
+        'POST form',
+      );
     });
   }
 });

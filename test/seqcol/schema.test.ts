@@ -4,7 +4,10 @@ import { INHERENT, LEVEL2_ATTRIBUTES, TRANSIENT, computeSeqcol } from '../../src
 import { SEQCOL_SCHEMA } from '../../src/seqcol/schema.js';
 
 t.test('properties and collated flags', async (t) => {
-  const props = SEQCOL_SCHEMA.properties as Record<string, { type: string; collated: boolean; description: string; items: { type: string } }>;
+  const props = SEQCOL_SCHEMA.properties as Record<
+    string,
+    { type: string; collated: boolean; description: string; items: { type: string } }
+  >;
   t.strictSame(Object.keys(props).sort(), [
     'lengths',
     'name_length_pairs',
@@ -13,7 +16,14 @@ t.test('properties and collated flags', async (t) => {
     'sorted_name_length_pairs',
     'sorted_sequences',
   ]);
-  const collated = { lengths: true, names: true, sequences: true, name_length_pairs: true, sorted_name_length_pairs: false, sorted_sequences: false };
+  const collated = {
+    lengths: true,
+    names: true,
+    sequences: true,
+    name_length_pairs: true,
+    sorted_name_length_pairs: false,
+    sorted_sequences: false,
+  };
   for (const [attr, flag] of Object.entries(collated)) {
     const p = props[attr]!;
     t.equal(p.type, 'array', `${attr} is an array`);

@@ -1,7 +1,14 @@
 // 2-bit codec: property-style round trips against the original text, every start/end near
 // 4-base and exception-run boundaries, streaming chunking independence.
 import t from 'tap';
-import { TwoBitEncoder, decodeTwoBit, serialiseRuns, deserialiseRuns, packedSize, type ExceptionRuns } from '../../src/store/codec/twobit.js';
+import {
+  TwoBitEncoder,
+  decodeTwoBit,
+  serialiseRuns,
+  deserialiseRuns,
+  packedSize,
+  type ExceptionRuns,
+} from '../../src/store/codec/twobit.js';
 import { UNPACK_WINDOW } from '../../src/store/codec/unpack-twobit.js';
 
 /** Small deterministic PRNG so failures reproduce (seed printed in the test name). */
@@ -120,13 +127,18 @@ t.test('every four-letter word of A-Z round-trips; only all-ACGT words avoid exc
   // a normalised sequence can contain (26^4), each at a group boundary.
   const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const words: string[] = [];
-  for (const a of letters) for (const b of letters) for (const c of letters) for (const d of letters) words.push(a + b + c + d, 'ACGT');
+  for (const a of letters)
+    for (const b of letters) for (const c of letters) for (const d of letters) words.push(a + b + c + d, 'ACGT');
   const text = words.join('');
   const { packed, runs } = encode(text, () => 1 << 16);
   t.equal(decode(packed, runs, 0, text.length), text, 'decoded text equals the input');
   // Bases outside A/C/G/T, counted independently of the encoder.
   const exceptionBases = [...text].filter((ch) => !'ACGT'.includes(ch)).length;
-  t.equal([...runs.lengths].reduce((n, l) => n + l, 0), exceptionBases, 'runs cover exactly the non-ACGT bases');
+  t.equal(
+    [...runs.lengths].reduce((n, l) => n + l, 0),
+    exceptionBases,
+    'runs cover exactly the non-ACGT bases',
+  );
 });
 
 t.test('long plain runs pack as the 2-bit reference; a lone exception at any offset of a 64-base block', async (t) => {
@@ -176,7 +188,16 @@ t.test('decoding ranges that cross the unpacking window edges gives the slices o
   const edges = [4 * UNPACK_WINDOW, 8 * UNPACK_WINDOW];
   for (const edge of edges) {
     for (let s = edge - 5; s <= edge + 5; s++) {
-      for (const e of [s, s + 1, edge, edge + 1, edge + 3, edge + 4, edge + 17, Math.min(text.length, s + 4 * UNPACK_WINDOW + 3)]) {
+      for (const e of [
+        s,
+        s + 1,
+        edge,
+        edge + 1,
+        edge + 3,
+        edge + 4,
+        edge + 17,
+        Math.min(text.length, s + 4 * UNPACK_WINDOW + 3),
+      ]) {
         if (e < s || e > text.length) continue;
         t.equal(decode(packed, runs, s, e), text.slice(s, e), `[${s}, ${e})`);
       }

@@ -19,14 +19,20 @@ t.test('schema 1 stores: serve refuses, migrate upgrades, a damaged one is refus
   const tmp = makeTempDir('refget-migrate-');
   t.teardown(tmp.remove);
   const fasta = join(tmp.dir, 'g.fa');
-  const [one, two] = writeGenome(fasta, 11, [{ name: 'one', length: 50_000, nRun: 300 }, { name: 'two', length: 3_000, iupacEvery: 2 }]);
+  const [one, two] = writeGenome(fasta, 11, [
+    { name: 'one', length: 50_000, nRun: 300 },
+    { name: 'two', length: 3_000, iupacEvery: 2 },
+  ]);
   const store = join(tmp.dir, 'store');
   t.equal((await runCli(['ingest', '--store', store, '--naming-authority', 'ex', fasta])).code, 0);
   downgradeToSchema1(store);
 
   const listed = await runCli(['list', '--store', store]);
   t.equal(listed.code, 1, 'a reader refuses an old store');
-  t.match(listed.stderr, /^refget: store .* has schema version 1; this release reads version 2\. Upgrade it once with 'refget migrate --store .*'/);
+  t.match(
+    listed.stderr,
+    /^refget: store .* has schema version 1; this release reads version 2\. Upgrade it once with 'refget migrate --store .*'/,
+  );
   t.equal(listed.stderr.trim().split('\n').length, 1, 'one line');
 
   // A damaged sequence stops the upgrade; nothing changes.
@@ -38,7 +44,10 @@ t.test('schema 1 stores: serve refuses, migrate upgrades, a damaged one is refus
   const before = byteSnapshot(store);
   const refused = await runCli(['migrate', '--store', store]);
   t.equal(refused.code, 1, 'migrate refuses a damaged store');
-  t.match(refused.stderr, `cannot upgrade the store: sequence ${one!.ga4gh} (md5 ${one!.md5}) is damaged (its bases do not match its digests)`);
+  t.match(
+    refused.stderr,
+    `cannot upgrade the store: sequence ${one!.ga4gh} (md5 ${one!.md5}) is damaged (its bases do not match its digests)`,
+  );
   t.same(byteSnapshot(store), before, 'the store is byte-identical after the refusal');
 
   writeFileSync(pack, good);

@@ -34,7 +34,8 @@ export const randInt = (rand: () => number, lo: number, hi: number): number => l
 // ---- digests (node:crypto on the normalised text, independent of the ingest's own code) -----
 
 export const md5Hex = (b: Buffer | string): string => createHash('md5').update(b).digest('hex');
-export const ga4ghOf = (b: Buffer | string): string => `SQ.${createHash('sha512').update(b).digest().subarray(0, 24).toString('base64url')}`;
+export const ga4ghOf = (b: Buffer | string): string =>
+  `SQ.${createHash('sha512').update(b).digest().subarray(0, 24).toString('base64url')}`;
 
 // ---- generated genomes ----------------------------------------------------------------------
 
@@ -52,7 +53,13 @@ export interface RecordSpec {
   lowerFraction?: number;
 }
 
-export interface GeneratedRecord { name: string; length: number; md5: string; ga4gh: string; text?: Buffer }
+export interface GeneratedRecord {
+  name: string;
+  length: number;
+  md5: string;
+  ga4gh: string;
+  text?: Buffer;
+}
 
 const BASES = Buffer.from('ACGT');
 const IUPAC = Buffer.from('RYKMSWBDHVN');
@@ -69,11 +76,17 @@ function* recordBlocks(seed: number, spec: RecordSpec, blockSize = 1 << 20): Gen
     for (let i = 0; i < n; i++) {
       if ((i & 15) === 0) {
         // xorshift32: 16 bases from one 32-bit word
-        x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        x ^= x << 13;
+        x >>>= 0;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
       }
       b[i] = BASES[(x >>> ((i & 15) * 2)) & 3]!;
     }
-    if (spec.iupacEvery) for (let p = pos + ((spec.iupacEvery - (pos % spec.iupacEvery)) % spec.iupacEvery); p < pos + n; p += spec.iupacEvery) b[p - pos] = IUPAC[p % IUPAC.length]!;
+    if (spec.iupacEvery)
+      for (let p = pos + ((spec.iupacEvery - (pos % spec.iupacEvery)) % spec.iupacEvery); p < pos + n; p += spec.iupacEvery)
+        b[p - pos] = IUPAC[p % IUPAC.length]!;
     if (nStart >= 0 && nEnd > pos && nStart < pos + n) b.fill(0x4e, Math.max(0, nStart - pos), Math.min(n, nEnd - pos));
     yield b;
   }
@@ -83,7 +96,12 @@ function* recordBlocks(seed: number, spec: RecordSpec, blockSize = 1 << 20): Gen
  * Writes a FASTA of the given records and returns each record's length, md5 and ga4gh computed
  * from the normalised text with node:crypto (and the text itself with `keepText`).
  */
-export function writeGenome(path: string, seed: number, specs: readonly RecordSpec[], options: { keepText?: boolean } = {}): GeneratedRecord[] {
+export function writeGenome(
+  path: string,
+  seed: number,
+  specs: readonly RecordSpec[],
+  options: { keepText?: boolean } = {},
+): GeneratedRecord[] {
   const fd = openSync(path, 'w');
   const out: GeneratedRecord[] = [];
   const rand = rng(seed);
@@ -104,7 +122,8 @@ export function writeGenome(path: string, seed: number, specs: readonly RecordSp
         const shown = Buffer.from(block);
         if (spec.lowerFraction) {
           for (let s = 0; s < shown.length; s += 65536) {
-            if (rand() < spec.lowerFraction) for (let i = s; i < Math.min(shown.length, s + 65536); i++) shown[i] = shown[i]! | 0x20;
+            if (rand() < spec.lowerFraction)
+              for (let i = s; i < Math.min(shown.length, s + 65536); i++) shown[i] = shown[i]! | 0x20;
           }
         }
         if (width === 0) {
@@ -127,7 +146,9 @@ export function writeGenome(path: string, seed: number, specs: readonly RecordSp
       }
       if (col !== 0 || width === 0) writeSync(fd, eol);
       out.push({
-        name: spec.name, length: spec.length, md5: md5.digest('hex'),
+        name: spec.name,
+        length: spec.length,
+        md5: md5.digest('hex'),
         ga4gh: `SQ.${sha.digest().subarray(0, 24).toString('base64url')}`,
         ...(options.keepText ? { text: Buffer.concat(kept) } : {}),
       });
@@ -163,21 +184,34 @@ export interface CliResult {
   peakRssKb: number;
 }
 
-export interface CliRun { child: ChildProcess; done: Promise<CliResult> }
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+}
 
 /** Starts `refget ARGS…`; `done` resolves when it exits (killed after `timeoutMs`). */
-export function startCli(args: readonly string[], options: { stdin?: 'ignore' | 'pipe'; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function startCli(
+  args: readonly string[],
+  options: { stdin?: 'ignore' | 'pipe'; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): CliRun {
   const began = Date.now();
   const child = spawn(process.execPath, [...cliArgv(), ...args], {
-    cwd: ROOT, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => { if (stdout.length < 1 << 20) stdout += s; });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { if (stderr.length < 1 << 20) stderr += s; });
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    if (stdout.length < 1 << 20) stdout += s;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    if (stderr.length < 1 << 20) stderr += s;
+  });
   let peakRssKb = 0;
-  const sampler = setInterval(() => { peakRssKb = Math.max(peakRssKb, procStatusKb(child.pid, 'VmHWM') ?? 0); }, 25);
+  const sampler = setInterval(() => {
+    peakRssKb = Math.max(peakRssKb, procStatusKb(child.pid, 'VmHWM') ?? 0);
+  }, 25);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
@@ -190,10 +224,15 @@ export function startCli(args: readonly string[], options: { stdin?: 'ignore' | 
   return { child, done };
 }
 
-export const runCli = (args: readonly string[], options: Parameters<typeof startCli>[1] = {}): Promise<CliResult> => startCli(args, options).done;
+export const runCli = (args: readonly string[], options: Parameters<typeof startCli>[1] = {}): Promise<CliResult> =>
+  startCli(args, options).done;
 
 /** Runs async jobs with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -234,7 +273,8 @@ export function byteSnapshot(dir: string): Record<string, string> {
 
 const TABLES: Record<string, string> = {
   packs: 'SELECT id, file, committed_size FROM packs ORDER BY id',
-  sequences: 'SELECT id, ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular FROM sequences ORDER BY id',
+  sequences:
+    'SELECT id, ga4gh, md5, length, encoding, pack_id, offset, byte_length, exception_count, circular FROM sequences ORDER BY id',
   naming_authorities: 'SELECT name FROM naming_authorities ORDER BY name',
   aliases: 'SELECT naming_authority, alias, sequence_id FROM aliases ORDER BY 1, 2, 3',
   collections: 'SELECT id, digest, sequence_count, total_length FROM collections ORDER BY id',
@@ -243,7 +283,12 @@ const TABLES: Record<string, string> = {
   collection_names: 'SELECT name, collection_id FROM collection_names ORDER BY 1',
 };
 
-export interface RowSnapshot { tables: Record<string, { rows: number; md5: string }>; sequences: string[]; aliases: string[]; collections: string[] }
+export interface RowSnapshot {
+  tables: Record<string, { rows: number; md5: string }>;
+  sequences: string[];
+  aliases: string[];
+  collections: string[];
+}
 
 /** What a reader sees: every row of every table (read-only open, as the server does). */
 export function rowSnapshot(storeDir: string): RowSnapshot {
@@ -256,8 +301,8 @@ export function rowSnapshot(storeDir: string): RowSnapshot {
     }
     return {
       tables,
-      sequences: db.prepare('SELECT \'SQ.\' || ga4gh FROM sequences ORDER BY 1').pluck().all() as string[],
-      aliases: db.prepare('SELECT naming_authority || \':\' || alias FROM aliases ORDER BY 1').pluck().all() as string[],
+      sequences: db.prepare("SELECT 'SQ.' || ga4gh FROM sequences ORDER BY 1").pluck().all() as string[],
+      aliases: db.prepare("SELECT naming_authority || ':' || alias FROM aliases ORDER BY 1").pluck().all() as string[],
       collections: db.prepare('SELECT digest FROM collections ORDER BY 1').pluck().all() as string[],
     };
   } finally {
@@ -273,10 +318,15 @@ export function orphanPackBytes(storeDir: string): number {
   try {
     let orphan = 0;
     for (const p of db.prepare('SELECT file, committed_size AS size FROM packs').all() as { file: string; size: number }[]) {
-      try { orphan += Math.max(0, statSync(join(storeDir, 'packs', p.file)).size - p.size); } catch { /* missing: verify reports it */ }
+      try {
+        orphan += Math.max(0, statSync(join(storeDir, 'packs', p.file)).size - p.size);
+      } catch {
+        /* missing: verify reports it */
+      }
     }
     for (const f of safeReaddir(join(storeDir, 'packs'))) {
-      if (!db.prepare('SELECT 1 FROM packs WHERE file = ?').get(f) && f.endsWith('.pack')) orphan += statSync(join(storeDir, 'packs', f)).size;
+      if (!db.prepare('SELECT 1 FROM packs WHERE file = ?').get(f) && f.endsWith('.pack'))
+        orphan += statSync(join(storeDir, 'packs', f)).size;
     }
     return orphan;
   } finally {
@@ -284,7 +334,13 @@ export function orphanPackBytes(storeDir: string): number {
   }
 }
 
-const safeReaddir = (dir: string): string[] => { try { return readdirSync(dir); } catch { return []; } };
+const safeReaddir = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
 
 // ---- a CLI server on 127.0.0.1 --------------------------------------------------------------
 
@@ -300,21 +356,62 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServerChild { port: number; pid: number; child: ChildProcess; stop: () => Promise<void>; alive: () => boolean; stderr: () => string }
+export interface ServerChild {
+  port: number;
+  pid: number;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  alive: () => boolean;
+  stderr: () => string;
+}
 
 /** `refget serve --workers 1` on a free 127.0.0.1 port; resolves once /healthz answers. */
-export async function startServerChild(storeDir: string, flags: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerChild> {
+export async function startServerChild(
+  storeDir: string,
+  flags: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...cliArgv(), 'serve', '--store', storeDir, '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--log-level', 'warn', ...flags], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...cliArgv(),
+      'serve',
+      '--store',
+      storeDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+      '--log-level',
+      'warn',
+      ...flags,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { if (stderr.length < 1 << 20) stderr += s; });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    if (stderr.length < 1 << 20) stderr += s;
+  });
   let exited = false;
   // Never outlive this process (a killed test run must not leave servers behind).
-  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
-  const exit = new Promise<void>((resolve) => child.on('exit', () => { exited = true; process.removeListener('exit', killOnExit); resolve(); }));
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      exited = true;
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`server exited before answering: ${stderr}`);
@@ -322,12 +419,17 @@ export async function startServerChild(storeDir: string, flags: readonly string[
       child.kill('SIGKILL');
       throw new Error(`server did not answer /healthz within 30 s: ${stderr}`);
     }
-    const status = await httpGet(port, '/healthz').then((r) => r.status, () => 0);
+    const status = await httpGet(port, '/healthz').then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    port, pid: child.pid!, child,
+    port,
+    pid: child.pid!,
+    child,
     alive: () => !exited,
     stderr: () => stderr,
     stop: async () => {
@@ -340,10 +442,19 @@ export async function startServerChild(storeDir: string, flags: readonly string[
   };
 }
 
-export interface HttpResult { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 /** One GET on 127.0.0.1 with a fresh connection. */
-export function httpGet(port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<HttpResult> {
+export function httpGet(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers, agent: false, timeout: timeoutMs }, (res) => {
       const parts: Buffer[] = [];
@@ -367,4 +478,6 @@ export function numberFlag(name: string, fallback: number, argv: readonly string
   return fallback;
 }
 
-export const printJson = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value, null, 2)}\n`); };
+export const printJson = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};

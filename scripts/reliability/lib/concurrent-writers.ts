@@ -4,7 +4,17 @@
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ga4ghOf, makeTempDir, orphanPackBytes, ROOT, rowSnapshot, runCli, startCli, writeGenome, type GeneratedRecord } from './common.js';
+import {
+  ga4ghOf,
+  makeTempDir,
+  orphanPackBytes,
+  ROOT,
+  rowSnapshot,
+  runCli,
+  startCli,
+  writeGenome,
+  type GeneratedRecord,
+} from './common.js';
 
 export interface RaceOutcome {
   scenario: string;
@@ -15,7 +25,11 @@ export interface RaceOutcome {
   problems: string[];
 }
 
-async function checkStore(store: string, runs: { ok: boolean; records: readonly GeneratedRecord[] }[], problems: string[]): Promise<number | null> {
+async function checkStore(
+  store: string,
+  runs: { ok: boolean; records: readonly GeneratedRecord[] }[],
+  problems: string[],
+): Promise<number | null> {
   const verify = await runCli(['verify', '--store', store]);
   if (verify.code !== 0) problems.push(`verify exit ${verify.code}: ${verify.stderr.trim()}`);
   const rows = rowSnapshot(store);
@@ -46,8 +60,15 @@ export async function runWriterRace(scenario: 'wait' | 'fail', seed: number, meg
     cpSync(base, store, { recursive: true });
     const longFa = join(tmp.dir, 'long.fa');
     const shortFa = join(tmp.dir, 'short.fa');
-    const longRecs = writeGenome(longFa, seed + 1, Array.from({ length: 4 }, (_, i) => ({ name: `L${i}`, length: Math.round((megabases * 1e6) / 4) })));
-    const shortRecs = writeGenome(shortFa, seed + 2, [{ name: 'S0', length: 5000 }, { name: 'S1', length: 2_000_000 }]);
+    const longRecs = writeGenome(
+      longFa,
+      seed + 1,
+      Array.from({ length: 4 }, (_, i) => ({ name: `L${i}`, length: Math.round((megabases * 1e6) / 4) })),
+    );
+    const shortRecs = writeGenome(shortFa, seed + 2, [
+      { name: 'S0', length: 5000 },
+      { name: 'S1', length: 2_000_000 },
+    ]);
     const longText = readFileSync(longFa);
     const problems: string[] = [];
     const a = startCli(['ingest', '--store', store, '--naming-authority', 'a', '-'], { stdin: 'pipe' });
@@ -60,9 +81,20 @@ export async function runWriterRace(scenario: 'wait' | 'fail', seed: number, meg
     const base0 = statSync(pack).size;
     const t0 = Date.now();
     while (statSync(pack).size === base0 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
-    const b = startCli(['ingest', '--store', store, '--naming-authority', 'b', '--wait', scenario === 'fail' ? '0.2' : '120', shortFa]);
+    const b = startCli([
+      'ingest',
+      '--store',
+      store,
+      '--naming-authority',
+      'b',
+      '--wait',
+      scenario === 'fail' ? '0.2' : '120',
+      shortFa,
+    ]);
     let bDone = false;
-    void b.done.then(() => { bDone = true; });
+    void b.done.then(() => {
+      bDone = true;
+    });
     // Hold the first run open: until the second gave up ('fail'), or ~1.5 s past its start ('wait').
     const holdUntil = Date.now() + (scenario === 'fail' ? 30_000 : 2500);
     while (Date.now() < holdUntil && !(scenario === 'fail' && bDone)) await new Promise((r) => setTimeout(r, 20));
@@ -75,10 +107,25 @@ export async function runWriterRace(scenario: 'wait' | 'fail', seed: number, meg
       if (rb.code !== 0) problems.push(`waiting run exit ${rb.code}: ${rb.stderr.trim()}`);
       if (secondFinishedWhileHeld) problems.push('the second run finished while the first still held the lock');
     }
-    if (scenario === 'fail' && !lockedOut) problems.push(`short run exit ${rb.code} without the lock message: ${rb.stderr.trim()}`);
+    if (scenario === 'fail' && !lockedOut)
+      problems.push(`short run exit ${rb.code} without the lock message: ${rb.stderr.trim()}`);
     if (/unexpected error/.test(ra.stderr + rb.stderr)) problems.push('an unexpected error was reported');
-    const verifyExit = await checkStore(store, [{ ok: ra.code === 0, records: longRecs }, { ok: rb.code === 0, records: shortRecs }], problems);
-    return { scenario, exits: [ra.code, rb.code], waited: scenario === 'wait' && !secondFinishedWhileHeld && rb.code === 0, lockedOut, verifyExit, problems };
+    const verifyExit = await checkStore(
+      store,
+      [
+        { ok: ra.code === 0, records: longRecs },
+        { ok: rb.code === 0, records: shortRecs },
+      ],
+      problems,
+    );
+    return {
+      scenario,
+      exits: [ra.code, rb.code],
+      waited: scenario === 'wait' && !secondFinishedWhileHeld && rb.code === 0,
+      lockedOut,
+      verifyExit,
+      problems,
+    };
   } finally {
     tmp.remove();
   }
@@ -91,13 +138,26 @@ export async function runFreshStoreRace(seed: number, writers = 3): Promise<Race
     const store = join(tmp.dir, 'store');
     const at = Date.now() + 1500;
     const seqs = Array.from({ length: writers }, (_, i) => `ACGT${'GATTACA'.repeat(i + 1)}${seed % 1000}`.replace(/[0-9]/g, 'N'));
-    const outs = await Promise.all(seqs.map((seq) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import=tsx', join(ROOT, 'scripts/reliability/lib/open-at.ts'), store, String(at), seq], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-      child.stderr.setEncoding('utf8').on('data', (s: string) => { out += s; });
-      child.on('close', (code) => resolve({ code, out }));
-    })));
+    const outs = await Promise.all(
+      seqs.map(
+        (seq) =>
+          new Promise<{ code: number | null; out: string }>((resolve) => {
+            const child = spawn(
+              process.execPath,
+              ['--import=tsx', join(ROOT, 'scripts/reliability/lib/open-at.ts'), store, String(at), seq],
+              { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+            );
+            let out = '';
+            child.stdout.setEncoding('utf8').on('data', (s: string) => {
+              out += s;
+            });
+            child.stderr.setEncoding('utf8').on('data', (s: string) => {
+              out += s;
+            });
+            child.on('close', (code) => resolve({ code, out }));
+          }),
+      ),
+    );
     const problems = outs.filter((o) => o.code !== 0).map((o) => o.out.trim());
     const records = seqs.map((s, i) => ({ name: `w${i}`, length: s.length, md5: '', ga4gh: ga4ghOf(s) }));
     const verifyExit = await checkStore(store, [{ ok: true, records }], problems);

@@ -40,8 +40,18 @@ export interface CorruptionFigures {
   seconds: number;
 }
 
-interface Row { id: number; md5: string; ga4gh: string; pack_id: number; offset: number; byte_length: number }
-interface Rec extends GeneratedRecord { text: Buffer; circular: boolean }
+interface Row {
+  id: number;
+  md5: string;
+  ga4gh: string;
+  pack_id: number;
+  offset: number;
+  byte_length: number;
+}
+interface Rec extends GeneratedRecord {
+  text: Buffer;
+  circular: boolean;
+}
 
 type Kind = 'pack-flip' | 'index-flip' | 'pack-truncate' | 'pack-delete';
 
@@ -50,26 +60,46 @@ export async function runCorruption(options: { seed: number; trials: number }): 
   const rand = rng(options.seed);
   const tmp = makeTempDir('refget-corrupt-');
   const f: CorruptionFigures = {
-    seed: options.seed, trials: 0, byKind: {}, requests: 0, ok2xx: 0, wrong2xx: 0, errors5xx: 0, notFound: 0, cut: 0,
-    refusedAtOpen: 0, verifyMismatches: 0, verifyMissed: 0, readyMissed: 0, failures: [], seconds: 0,
+    seed: options.seed,
+    trials: 0,
+    byKind: {},
+    requests: 0,
+    ok2xx: 0,
+    wrong2xx: 0,
+    errors5xx: 0,
+    notFound: 0,
+    cut: 0,
+    refusedAtOpen: 0,
+    verifyMismatches: 0,
+    verifyMissed: 0,
+    readyMissed: 0,
+    failures: [],
+    seconds: 0,
   };
   try {
     const fasta = join(tmp.dir, 'g.fa');
-    const generated = writeGenome(fasta, options.seed, [
-      { name: 'big', length: 1_200_000, nRun: 5000 }, // streamed when whole (> 1 MiB)
-      { name: 'iupac', length: 40_000, iupacEvery: 97 },
-      { name: 'raw', length: 9_000, iupacEvery: 2 }, // too many exceptions: stored raw
-      { name: 'circ', length: 5_386 },
-      { name: 'tiny', length: 7 },
-    ], { keepText: true });
+    const generated = writeGenome(
+      fasta,
+      options.seed,
+      [
+        { name: 'big', length: 1_200_000, nRun: 5000 }, // streamed when whole (> 1 MiB)
+        { name: 'iupac', length: 40_000, iupacEvery: 97 },
+        { name: 'raw', length: 9_000, iupacEvery: 2 }, // too many exceptions: stored raw
+        { name: 'circ', length: 5_386 },
+        { name: 'tiny', length: 7 },
+      ],
+      { keepText: true },
+    );
     const recs: Rec[] = generated.map((g) => ({ ...g, text: g.text!, circular: g.name === 'circ' }));
     const base = join(tmp.dir, 'base');
     await runIngest([fasta], { store: base, circular: ['circ'] });
     const db = new Database(join(base, 'index.sqlite3'), { readonly: true });
     const rows = db.prepare('SELECT id, md5, ga4gh, pack_id, offset, byte_length FROM sequences ORDER BY id').all() as Row[];
     // Pages of the sequence table and of its md5 and ga4gh indexes (SQLite's dbstat table).
-    const pages = db.prepare(`SELECT pageno FROM dbstat WHERE name IN ('sequences', 'sequences_md5', 'sqlite_autoindex_sequences_1')`)
-      .pluck().all() as number[];
+    const pages = db
+      .prepare(`SELECT pageno FROM dbstat WHERE name IN ('sequences', 'sequences_md5', 'sqlite_autoindex_sequences_1')`)
+      .pluck()
+      .all() as number[];
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.close();
     const packFile = join(base, 'packs', '000001.pack');
@@ -126,7 +156,9 @@ export async function runCorruption(options: { seed: number; trials: number }): 
       }
       if (damaged !== undefined && (named === undefined || [...damaged].sort().join() !== [...named].sort().join())) {
         f.verifyMismatches++;
-        f.failures.push(`${label}: verify named [${named === undefined ? 'nothing: refused' : [...named].join(', ')}], damaged [${[...damaged].join(', ')}]`);
+        f.failures.push(
+          `${label}: verify named [${named === undefined ? 'nothing: refused' : [...named].join(', ')}], damaged [${[...damaged].join(', ')}]`,
+        );
       }
       rmSync(dir, { recursive: true, force: true });
     }
@@ -137,13 +169,20 @@ export async function runCorruption(options: { seed: number; trials: number }): 
   return f;
 }
 
-interface Probe { path: string; headers: Record<string, string>; check: (status: number, body: Buffer) => boolean }
+interface Probe {
+  path: string;
+  headers: Record<string, string>;
+  check: (status: number, body: Buffer) => boolean;
+}
 
 /** The requests of one trial for one record, each with the bytes a 2xx must carry. */
 function probes(rec: Rec, rand: () => number): Probe[] {
   const L = rec.length;
   const text = rec.text;
-  const same = (expected: Buffer) => (_status: number, body: Buffer): boolean => body.equals(expected);
+  const same =
+    (expected: Buffer) =>
+    (_status: number, body: Buffer): boolean =>
+      body.equals(expected);
   const out: Probe[] = [];
   for (const id of [rec.md5, rec.ga4gh]) {
     const s = Math.floor(rand() * L);
@@ -153,39 +192,74 @@ function probes(rec: Rec, rand: () => number): Probe[] {
     out.push(
       { path: `/sequence/${id}`, headers: {}, check: same(text) },
       { path: `/sequence/${id}?start=${s}&end=${e}`, headers: {}, check: same(text.subarray(s, e)) },
-      { path: `/sequence/${id}?start=${s}&end=${Math.min(L, s + 100)}`, headers: {}, check: same(text.subarray(s, Math.min(L, s + 100))) },
+      {
+        path: `/sequence/${id}?start=${s}&end=${Math.min(L, s + 100)}`,
+        headers: {},
+        check: same(text.subarray(s, Math.min(L, s + 100))),
+      },
       { path: `/sequence/${id}`, headers: { range: `bytes=${rs}-${re}` }, check: same(text.subarray(rs, re + 1)) },
-      { path: `/sequence/${id}`, headers: { accept: 'text/x-fasta' }, check: (_st, body) => {
-        const lines = body.toString('latin1').split('\n');
-        return lines[0]!.startsWith(`>${rec.ga4gh} md5:${rec.md5}`) && lines.slice(1).join('') === text.toString('latin1');
-      } },
-      { path: `/sequence/${id}/metadata`, headers: {}, check: (_st, body) => {
-        const m = (JSON.parse(body.toString('utf8')) as { metadata: { md5: string; ga4gh: string; length: number } }).metadata;
-        return m.md5 === rec.md5 && m.ga4gh === rec.ga4gh && m.length === L;
-      } },
+      {
+        path: `/sequence/${id}`,
+        headers: { accept: 'text/x-fasta' },
+        check: (_st, body) => {
+          const lines = body.toString('latin1').split('\n');
+          return lines[0]!.startsWith(`>${rec.ga4gh} md5:${rec.md5}`) && lines.slice(1).join('') === text.toString('latin1');
+        },
+      },
+      {
+        path: `/sequence/${id}/metadata`,
+        headers: {},
+        check: (_st, body) => {
+          const m = (JSON.parse(body.toString('utf8')) as { metadata: { md5: string; ga4gh: string; length: number } }).metadata;
+          return m.md5 === rec.md5 && m.ga4gh === rec.ga4gh && m.length === L;
+        },
+      },
     );
     if (rec.circular) {
       const ws = L - 1 - Math.floor(rand() * 100);
       const we = Math.floor(rand() * 100);
-      out.push({ path: `/sequence/${id}?start=${ws}&end=${we}`, headers: {}, check: same(Buffer.concat([text.subarray(ws), text.subarray(0, we)])) });
+      out.push({
+        path: `/sequence/${id}?start=${ws}&end=${we}`,
+        headers: {},
+        check: same(Buffer.concat([text.subarray(ws), text.subarray(0, we)])),
+      });
     }
   }
   return out;
 }
 
-async function serveAndCheck(dir: string, recs: readonly Rec[], rand: () => number, f: CorruptionFigures, label: string): Promise<{ foundDamage: boolean }> {
+async function serveAndCheck(
+  dir: string,
+  recs: readonly Rec[],
+  rand: () => number,
+  f: CorruptionFigures,
+  label: string,
+): Promise<{ foundDamage: boolean }> {
   let store: SequenceStore;
   try {
     store = SequenceStore.open(dir);
   } catch (err) {
     f.refusedAtOpen++;
-    if ((err as { code?: string }).code !== 'CORRUPT_STORE') f.failures.push(`${label}: open failed with ${(err as Error).message}`);
+    if ((err as { code?: string }).code !== 'CORRUPT_STORE')
+      f.failures.push(`${label}: open failed with ${(err as Error).message}`);
     return { foundDamage: true };
   }
   const app = await buildApp({
-    store, closeStore: true, logger: false, overload: false,
-    config: { host: '127.0.0.1', port: 0, storeDir: dir, circularSupported: true, subsequenceLimit: null, logLevel: 'silent',
-      prettyLogs: false, maxListLimit: 1000, maxBatchIds: 100 },
+    store,
+    closeStore: true,
+    logger: false,
+    overload: false,
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      storeDir: dir,
+      circularSupported: true,
+      subsequenceLimit: null,
+      logLevel: 'silent',
+      prettyLogs: false,
+      maxListLimit: 1000,
+      maxBatchIds: 100,
+    },
   });
   let foundDamage = false;
   let corrupt500 = false;
@@ -205,7 +279,11 @@ async function serveAndCheck(dir: string, recs: readonly Rec[], rand: () => numb
         }
         if (res.status >= 200 && res.status < 300) {
           let good = false;
-          try { good = p.check(res.status, res.body); } catch { good = false; }
+          try {
+            good = p.check(res.status, res.body);
+          } catch {
+            good = false;
+          }
           if (good) f.ok2xx++;
           else {
             f.wrong2xx++;

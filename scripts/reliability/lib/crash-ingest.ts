@@ -4,11 +4,25 @@
 import { cpSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  makeTempDir, orphanPackBytes, rng, rowSnapshot, runCli, sameRows, startCli, writeGenome,
-  type GeneratedRecord, type RecordSpec, type RowSnapshot,
+  makeTempDir,
+  orphanPackBytes,
+  rng,
+  rowSnapshot,
+  runCli,
+  sameRows,
+  startCli,
+  writeGenome,
+  type GeneratedRecord,
+  type RecordSpec,
+  type RowSnapshot,
 } from './common.js';
 
-export interface CrashOptions { trials: number; seed: number; megabases: number; log?: (m: string) => void }
+export interface CrashOptions {
+  trials: number;
+  seed: number;
+  megabases: number;
+  log?: (m: string) => void;
+}
 
 export interface CrashTrial {
   trial: number;
@@ -47,7 +61,14 @@ export function crashGenomeSpecs(megabases: number): RecordSpec[] {
   let i = 0;
   while (left > 0) {
     const len = Math.min(left, i % 4 === 3 ? 50_000 + i * 997 : 3_000_000 + i * 10_007);
-    specs.push({ name: `chr${i + 1}`, length: len, lineWidth: i % 2 ? 60 : 80, nRun: i % 3 === 0 ? 20_000 : 0, lowerFraction: 0.2, iupacEvery: i === 2 ? 11 : 0 });
+    specs.push({
+      name: `chr${i + 1}`,
+      length: len,
+      lineWidth: i % 2 ? 60 : 80,
+      nRun: i % 3 === 0 ? 20_000 : 0,
+      lowerFraction: 0.2,
+      iupacEvery: i === 2 ? 11 : 0,
+    });
     left -= len;
     i++;
   }
@@ -70,7 +91,10 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
     const fasta = join(tmp.dir, 'genome.fa');
     const expected = writeGenome(fasta, opts.seed, crashGenomeSpecs(opts.megabases));
     const base = join(tmp.dir, 'base');
-    writeGenome(join(tmp.dir, 'seed.fa'), opts.seed + 1, [{ name: 'already', length: 200_000 }, { name: 'there', length: 1000 }]);
+    writeGenome(join(tmp.dir, 'seed.fa'), opts.seed + 1, [
+      { name: 'already', length: 200_000 },
+      { name: 'there', length: 1000 },
+    ]);
     const seeded = await runCli(['ingest', '--store', base, '--naming-authority', 'base', join(tmp.dir, 'seed.fa')]);
     if (seeded.code !== 0) throw new Error(`seeding the base store failed: ${seeded.stderr}`);
     const beforeRows = rowSnapshot(base);
@@ -112,7 +136,9 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
       const began = Date.now();
       let packBytesAtKill = basePack;
       let finished = false;
-      void run.done.then(() => { finished = true; });
+      void run.done.then(() => {
+        finished = true;
+      });
       await new Promise<void>((resolve) => {
         const tick = setInterval(() => {
           const size = existsSync(pack) ? statSync(pack).size : 0;
@@ -128,17 +154,25 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
       const result = await run.done;
       const elapsed = Date.now() - began;
       const completed = result.signal === null && result.code === 0;
-      const phase: CrashTrial['phase'] = completed ? 'completed'
-        : packBytesAtKill <= basePack ? 'before-writing'
-          : packBytesAtKill < finalPack ? 'writing' : 'after-writing';
+      const phase: CrashTrial['phase'] = completed
+        ? 'completed'
+        : packBytesAtKill <= basePack
+          ? 'before-writing'
+          : packBytesAtKill < finalPack
+            ? 'writing'
+            : 'after-writing';
       const problems: string[] = [];
-      if (!completed && result.signal !== 'SIGKILL') problems.push(`ingest ended with ${result.code ?? result.signal}, not by the kill: ${result.stderr}`);
+      if (!completed && result.signal !== 'SIGKILL')
+        problems.push(`ingest ended with ${result.code ?? result.signal}, not by the kill: ${result.stderr}`);
 
       const orphanBytes = orphanPackBytes(store);
       const rows = rowSnapshot(store);
       let visible: CrashTrial['visible'] = 'before';
       if (sameRows(rows, afterRows)) visible = 'after';
-      else if (!sameRows(rows, beforeRows)) problems.push(`partial run visible: ${rows.sequences.length} sequences, ${rows.aliases.length} aliases, ${rows.collections.length} collections`);
+      else if (!sameRows(rows, beforeRows))
+        problems.push(
+          `partial run visible: ${rows.sequences.length} sequences, ${rows.aliases.length} aliases, ${rows.collections.length} collections`,
+        );
       if (visible === 'before' && completed) problems.push('the run exited 0 but its rows are not visible');
 
       const verify = await runCli(['verify', '--store', store]);
@@ -152,10 +186,20 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
       const reverify = await runCli(['verify', '--store', store]);
       if (reverify.code !== 0) problems.push(`verify after rerun exit ${reverify.code}: ${reverify.stderr}`);
       results.push({
-        trial, killAfterMs: elapsed, phase, packBytesAtKill, orphanBytes, visible, verifyExit: verify.code,
-        rerunExit: rerun.code, digestsOk: digestProblems.length === 0, problems,
+        trial,
+        killAfterMs: elapsed,
+        phase,
+        packBytesAtKill,
+        orphanBytes,
+        visible,
+        verifyExit: verify.code,
+        rerunExit: rerun.code,
+        digestsOk: digestProblems.length === 0,
+        problems,
       });
-      log(`trial ${trial}: killed after ${elapsed} ms (${phase}, pack ${packBytesAtKill}), visible=${visible}, orphan=${orphanBytes}, ${problems.length === 0 ? 'ok' : problems.join('; ')}`);
+      log(
+        `trial ${trial}: killed after ${elapsed} ms (${phase}, pack ${packBytesAtKill}), visible=${visible}, orphan=${orphanBytes}, ${problems.length === 0 ? 'ok' : problems.join('; ')}`,
+      );
     }
     const phases = { 'before-writing': 0, writing: 0, 'after-writing': 0, completed: 0 };
     for (const r of results) phases[r.phase]++;

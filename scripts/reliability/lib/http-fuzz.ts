@@ -15,16 +15,34 @@ import { httpGet, makeTempDir, mapLimit, procStatusKb, runCli, startServerChild,
 
 // ---- what the store holds (read from its index, the oracle's ground truth) -----------------
 
-interface Seq { md5: string; ga4gh: string; length: number; circular: boolean }
-interface Truth { seqs: Seq[]; aliases: Map<string, number[]> }
+interface Seq {
+  md5: string;
+  ga4gh: string;
+  length: number;
+  circular: boolean;
+}
+interface Truth {
+  seqs: Seq[];
+  aliases: Map<string, number[]>;
+}
 
 function readTruth(store: string): Truth {
   const db = new Database(join(store, 'index.sqlite3'), { readonly: true });
   try {
-    const seqs = (db.prepare('SELECT id, md5, ga4gh, length, circular FROM sequences ORDER BY id').all() as { id: number; md5: string; ga4gh: string; length: number; circular: number }[]);
+    const seqs = db.prepare('SELECT id, md5, ga4gh, length, circular FROM sequences ORDER BY id').all() as {
+      id: number;
+      md5: string;
+      ga4gh: string;
+      length: number;
+      circular: number;
+    }[];
     const index = new Map(seqs.map((s, i) => [s.id, i]));
     const aliases = new Map<string, number[]>();
-    for (const a of db.prepare('SELECT naming_authority AS na, alias, sequence_id AS sid FROM aliases').all() as { na: string; alias: string; sid: number }[]) {
+    for (const a of db.prepare('SELECT naming_authority AS na, alias, sequence_id AS sid FROM aliases').all() as {
+      na: string;
+      alias: string;
+      sid: number;
+    }[]) {
       const key = `${a.na}:${a.alias}`;
       aliases.set(key, [...(aliases.get(key) ?? []), index.get(a.sid)!]);
     }
@@ -98,7 +116,11 @@ interface FuzzRequest {
   label: string;
 }
 
-interface Interval { start?: string[] | undefined; end?: string[] | undefined; range?: string | undefined }
+interface Interval {
+  start?: string[] | undefined;
+  end?: string[] | undefined;
+  range?: string | undefined;
+}
 
 /** §2.4.5 steps 4-7 for a found sequence; returns the status. */
 function intervalStatus(q: Interval, seq: Seq, circularSupported: boolean, limit: number | null): number {
@@ -138,7 +160,10 @@ function intervalStatus(q: Interval, seq: Seq, circularSupported: boolean, limit
 
 // ---- generators ---------------------------------------------------------------------------
 
-const pctAll = (s: string): string => Array.from(Buffer.from(s, 'utf8')).map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+const pctAll = (s: string): string =>
+  Array.from(Buffer.from(s, 'utf8'))
+    .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
 const encodePath = (s: string): string => encodeURIComponent(s);
 
 function idArb(truth: Truth): fc.Arbitrary<string> {
@@ -156,48 +181,105 @@ function idArb(truth: Truth): fc.Arbitrary<string> {
     fc.constantFrom(...aliasKeys),
     fc.constantFrom(...aliasKeys).map((k) => k.toUpperCase().replace(/:.*/, '') + k.slice(k.indexOf(':'))),
   );
-  const mutate = fc.tuple(valid, fc.nat(), fc.constantFrom('flip', 'drop', 'add', 'swap', 'lowersq', 'case')).map(([id, n, how]) => {
-    const i = n % id.length;
-    switch (how) {
-      case 'flip': return id.slice(0, i) + (id[i] === 'a' ? 'b' : 'a') + id.slice(i + 1);
-      case 'drop': return id.slice(0, i) + id.slice(i + 1);
-      case 'add': return `${id.slice(0, i)}0${id.slice(i)}`;
-      case 'swap': return id.split('').reverse().join('');
-      case 'lowersq': return id.replace('SQ.', 'sq.');
-      default: return id.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
-    }
-  });
+  const mutate = fc
+    .tuple(valid, fc.nat(), fc.constantFrom('flip', 'drop', 'add', 'swap', 'lowersq', 'case'))
+    .map(([id, n, how]) => {
+      const i = n % id.length;
+      switch (how) {
+        case 'flip':
+          return id.slice(0, i) + (id[i] === 'a' ? 'b' : 'a') + id.slice(i + 1);
+        case 'drop':
+          return id.slice(0, i) + id.slice(i + 1);
+        case 'add':
+          return `${id.slice(0, i)}0${id.slice(i)}`;
+        case 'swap':
+          return id.split('').reverse().join('');
+        case 'lowersq':
+          return id.replace('SQ.', 'sq.');
+        default:
+          return id.replace(/[A-Za-z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
+      }
+    });
   const random = fc.oneof(
     fc.string({ minLength: 1, maxLength: 60 }),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
     fc.stringMatching(/^[0-9a-f]{31,49}$/),
     fc.stringMatching(/^SQ\.[A-Za-z0-9_-]{30,34}$/),
     fc.stringMatching(/^[a-z]{1,8}:[A-Za-z0-9._-]{1,20}$/),
-    fc.constantFrom('Garbagechecksum', 'some1111garbage1111ID', ':', 'md5:', ':x', 'ga4gh:', 'ga4gh:SQ.', '..', '.', 'null', 'undefined', '%', '__proto__', 'constructor'),
+    fc.constantFrom(
+      'Garbagechecksum',
+      'some1111garbage1111ID',
+      ':',
+      'md5:',
+      ':x',
+      'ga4gh:',
+      'ga4gh:SQ.',
+      '..',
+      '.',
+      'null',
+      'undefined',
+      '%',
+      '__proto__',
+      'constructor',
+    ),
     fc.integer({ min: 2049, max: 6000 }).map((n) => 'a'.repeat(n)),
   );
   return fc.oneof({ weight: 4, arbitrary: valid }, { weight: 3, arbitrary: mutate }, { weight: 3, arbitrary: random });
 }
 
-const numArb = (L: number): fc.Arbitrary<string> => fc.oneof(
-  fc.integer({ min: 0, max: L + 2 }).map(String),
-  fc.constantFrom(String(L - 1), String(L), String(L + 1), '0', '1', '4294967295', '4294967296', '99999999999999999999'),
-  fc.constantFrom('-1', '+1', '1.0', '0x10', '', ' 1', 'abc', '１', '1e3', 'NaN', 'Infinity', '00012'),
-);
-const rangeArb = (L: number): fc.Arbitrary<string> => fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: L + 2 }), fc.integer({ min: 0, max: L + 2 })).map(([a, b]) => `bytes=${a}-${b}`),
-  fc.tuple(fc.integer({ min: 0, max: L + 2 }), fc.integer({ min: 0, max: 1e9 })).map(([a, b]) => `bytes=${Math.min(a, b)}-${Math.max(a, b)}`),
-  fc.constantFrom(`bytes=0-${L - 1}`, `bytes=${L - 1}-${L - 1}`, `bytes=${L}-${L}`, 'bytes=0-0', 'BYTES=1-2', ' bytes=1-2 '),
-  fc.constantFrom('units=20-30', 'bytes=ab-19', 'bytes=-10--19', 'bytes=10--19', 'bytes=-10-', 'bytes==10-19', 'bytes=10-', 'bytes=-10', 'bytes=0-1,5-6', 'bytes=', 'bytes=1-2;', 'bytes=99999999999999999999-1'),
-  fc.string({ maxLength: 30 }).filter((s) => !/[\r\n\0]/.test(s)),
-);
+const numArb = (L: number): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.integer({ min: 0, max: L + 2 }).map(String),
+    fc.constantFrom(String(L - 1), String(L), String(L + 1), '0', '1', '4294967295', '4294967296', '99999999999999999999'),
+    fc.constantFrom('-1', '+1', '1.0', '0x10', '', ' 1', 'abc', '１', '1e3', 'NaN', 'Infinity', '00012'),
+  );
+const rangeArb = (L: number): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: L + 2 }), fc.integer({ min: 0, max: L + 2 })).map(([a, b]) => `bytes=${a}-${b}`),
+    fc
+      .tuple(fc.integer({ min: 0, max: L + 2 }), fc.integer({ min: 0, max: 1e9 }))
+      .map(([a, b]) => `bytes=${Math.min(a, b)}-${Math.max(a, b)}`),
+    fc.constantFrom(`bytes=0-${L - 1}`, `bytes=${L - 1}-${L - 1}`, `bytes=${L}-${L}`, 'bytes=0-0', 'BYTES=1-2', ' bytes=1-2 '),
+    fc.constantFrom(
+      'units=20-30',
+      'bytes=ab-19',
+      'bytes=-10--19',
+      'bytes=10--19',
+      'bytes=-10-',
+      'bytes==10-19',
+      'bytes=10-',
+      'bytes=-10',
+      'bytes=0-1,5-6',
+      'bytes=',
+      'bytes=1-2;',
+      'bytes=99999999999999999999-1',
+    ),
+    fc.string({ maxLength: 30 }).filter((s) => !/[\r\n\0]/.test(s)),
+  );
 
 /** One request from the generated parameters, with its allowed statuses. */
-function buildRequestCore(truth: Truth, server: { circular: boolean; limit: number | null }, p: {
-  kind: number; id: string; encode: number; trailing: boolean; method: string; start: string[] | undefined; end: string[] | undefined;
-  range: string | undefined; accept: string | undefined; acceptIdx: number; acceptMode: number; acceptParam: string[] | undefined; inm: boolean;
-  pad: number; junkHeaders: number; rawKind: number;
-}): FuzzRequest {
+function buildRequestCore(
+  truth: Truth,
+  server: { circular: boolean; limit: number | null },
+  p: {
+    kind: number;
+    id: string;
+    encode: number;
+    trailing: boolean;
+    method: string;
+    start: string[] | undefined;
+    end: string[] | undefined;
+    range: string | undefined;
+    accept: string | undefined;
+    acceptIdx: number;
+    acceptMode: number;
+    acceptParam: string[] | undefined;
+    inm: boolean;
+    pad: number;
+    junkHeaders: number;
+    rawKind: number;
+  },
+): FuzzRequest {
   const headers: Record<string, string> = {};
   const qs: string[] = [];
   // Accept: absent, a listed value, a default-equivalent, or random junk (no '/', so it names nothing)
@@ -212,7 +294,14 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
   const acceptClass = (json: boolean): AcceptClass => {
     if (effectiveAccept === undefined || effectiveAccept.split(',').every((x) => x.trim() === '')) return 'default';
     const listed = ACCEPTS.find((a) => a.value === effectiveAccept);
-    if (listed) return (json ? listed.json : listed.seq) ? (json ? 'json' : effectiveAccept === 'text/x-fasta' ? 'fasta' : 'plain') : 'none';
+    if (listed)
+      return (json ? listed.json : listed.seq)
+        ? json
+          ? 'json'
+          : effectiveAccept === 'text/x-fasta'
+            ? 'fasta'
+            : 'plain'
+        : 'none';
     return 'none';
   };
   const encNum = (v: string, i: number): string => (i % 5 === 0 ? pctAll(v) : encodeURIComponent(v));
@@ -232,7 +321,19 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
   if (kind === 'seq') path = `/sequence/${idPath}${p.trailing ? '/' : ''}${query}`;
   else if (kind === 'meta') path = `/sequence/${idPath}/metadata${p.trailing ? '/' : ''}${query}`;
   else if (kind === 'info') path = `${p.trailing ? '/sequence' : ''}/service-info${query}`;
-  else path = ['/', '/sequence', '/sequence/', `/collection/${idPath}`, `/comparison/${idPath}/${idPath}`, `/list/collection?page=${encodeURIComponent(p.start?.[0] ?? '')}`, `/attribute/collection/names/${idPath}`, '/openapi.json', `/${idPath}`, '/docs/'][p.encode % 10]!;
+  else
+    path = [
+      '/',
+      '/sequence',
+      '/sequence/',
+      `/collection/${idPath}`,
+      `/comparison/${idPath}/${idPath}`,
+      `/list/collection?page=${encodeURIComponent(p.start?.[0] ?? '')}`,
+      `/attribute/collection/names/${idPath}`,
+      '/openapi.json',
+      `/${idPath}`,
+      '/docs/',
+    ][p.encode % 10]!;
 
   const label = `${p.method} ${kind}`;
   // Raw, possibly malformed HTTP on its own connection.
@@ -258,7 +359,9 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
   const size = headerBytes + path.length;
   if (size > 17_500) {
     // Sent raw: the 431 comes before the method is known, so it has a body even for HEAD.
-    const raw = `${p.method} ${path} HTTP/1.1\r\nHost: x\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const raw = `${p.method} ${path} HTTP/1.1\r\nHost: x\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
     return { mode: 'raw', method: p.method, path, headers, raw, allowed: [431], label: `${label} huge-headers` };
   }
   const isGetLike = p.method === 'GET' || p.method === 'HEAD';
@@ -267,10 +370,25 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
     const allowed = p.method === 'OPTIONS' ? [200, 204, 400, 404, 414] : [400, 404, 405, 413, 414, 415];
     return { mode: 'http', method: p.method, path, headers, allowed, label };
   }
-  if (kind === 'other') return { mode: 'http', method: p.method, path, headers, allowed: [200, 206, 300, 301, 302, 304, 400, 404, 406, 414, 416], label };
+  if (kind === 'other')
+    return {
+      mode: 'http',
+      method: p.method,
+      path,
+      headers,
+      allowed: [200, 206, 300, 301, 302, 304, 400, 404, 406, 414, 416],
+      label,
+    };
   if (kind === 'info') {
     const ac = acceptClass(true);
-    return { mode: 'http', method: p.method, path, headers, allowed: acceptParam !== undefined && acceptParam.length > 1 ? [400] : [ac === 'none' ? 406 : 200], label };
+    return {
+      mode: 'http',
+      method: p.method,
+      path,
+      headers,
+      allowed: acceptParam !== undefined && acceptParam.length > 1 ? [400] : [ac === 'none' ? 406 : 200],
+      label,
+    };
   }
   if (p.id.length > 2048) return { mode: 'http', method: p.method, path, headers, allowed: [414], label: `${label} overlong-id` };
   // Documented deviation: a repeated start/end/accept parameter fails the route's schema (400)
@@ -278,11 +396,22 @@ function buildRequestCore(truth: Truth, server: { circular: boolean; limit: numb
   const repeated = (acceptParam?.length ?? 0) > 1 || (kind === 'seq' && ((p.start?.length ?? 0) > 1 || (p.end?.length ?? 0) > 1));
   const withRepeated = (allowed: number[]): number[] => (repeated ? [...allowed, 400] : allowed);
   const found = resolveId(p.id, truth);
-  if (found.length === 0) return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([404]), label: `${label} unknown-id` };
-  if (found.length > 1) return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([300]), label: `${label} ambiguous` };
+  if (found.length === 0)
+    return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([404]), label: `${label} unknown-id` };
+  if (found.length > 1)
+    return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([300]), label: `${label} ambiguous` };
   const seq = truth.seqs[found[0]!]!;
-  if (kind === 'meta') return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([acceptClass(true) === 'none' ? 406 : 200]), label };
-  if (acceptClass(false) === 'none') return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([406]), label: `${label} not-acceptable` };
+  if (kind === 'meta')
+    return {
+      mode: 'http',
+      method: p.method,
+      path,
+      headers,
+      allowed: withRepeated([acceptClass(true) === 'none' ? 406 : 200]),
+      label,
+    };
+  if (acceptClass(false) === 'none')
+    return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([406]), label: `${label} not-acceptable` };
   let status = intervalStatus({ start: p.start, end: p.end, range: p.range }, seq, server.circular, server.limit);
   if ((status === 200 || status === 206) && p.inm && p.encode % 2 === 1) status = 304;
   return { mode: 'http', method: p.method, path, headers, allowed: withRepeated([status]), label: `${label} ${status}` };
@@ -299,7 +428,9 @@ function buildRequest(truth: Truth, server: { circular: boolean; limit: number |
   if (size <= 15_500) return r;
   // Sent raw: a 431 comes before the method is known, so it carries a body even for HEAD,
   // which an HTTP client would misread.
-  const raw = `${r.method} ${r.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const raw = `${r.method} ${r.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(r.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   return allow431({ ...r, mode: 'raw', raw });
 }
 
@@ -308,7 +439,10 @@ function requestArb(truth: Truth, server: { circular: boolean; limit: number | n
   const id = idArb(truth);
   const byLength = new Map<number, fc.Arbitrary<Params>>();
   for (const len of new Set(truth.seqs.map((s) => s.length))) byLength.set(len, paramsArb(id, len));
-  return fc.constantFrom(...byLength.keys()).chain((len) => byLength.get(len)!).map((p) => buildRequest(truth, server, p));
+  return fc
+    .constantFrom(...byLength.keys())
+    .chain((len) => byLength.get(len)!)
+    .map((p) => buildRequest(truth, server, p));
 }
 
 function paramsArb(id: fc.Arbitrary<string>, len: number): fc.Arbitrary<Params> {
@@ -317,16 +451,42 @@ function paramsArb(id: fc.Arbitrary<string>, len: number): fc.Arbitrary<Params> 
     id,
     encode: fc.nat(),
     trailing: fc.boolean(),
-    method: fc.oneof({ weight: 14, arbitrary: fc.constant('GET') }, { weight: 3, arbitrary: fc.constant('HEAD') }, { weight: 3, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND') }),
-    start: fc.option(fc.oneof({ weight: 5, arbitrary: numArb(len).map((v) => [v]) }, { weight: 1, arbitrary: fc.array(numArb(len), { minLength: 2, maxLength: 3 }) }), { freq: 2, nil: undefined }),
-    end: fc.option(fc.oneof({ weight: 5, arbitrary: numArb(len).map((v) => [v]) }, { weight: 1, arbitrary: fc.array(numArb(len), { minLength: 2, maxLength: 3 }) }), { freq: 2, nil: undefined }),
+    method: fc.oneof(
+      { weight: 14, arbitrary: fc.constant('GET') },
+      { weight: 3, arbitrary: fc.constant('HEAD') },
+      { weight: 3, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND') },
+    ),
+    start: fc.option(
+      fc.oneof(
+        { weight: 5, arbitrary: numArb(len).map((v) => [v]) },
+        { weight: 1, arbitrary: fc.array(numArb(len), { minLength: 2, maxLength: 3 }) },
+      ),
+      { freq: 2, nil: undefined },
+    ),
+    end: fc.option(
+      fc.oneof(
+        { weight: 5, arbitrary: numArb(len).map((v) => [v]) },
+        { weight: 1, arbitrary: fc.array(numArb(len), { minLength: 2, maxLength: 3 }) },
+      ),
+      { freq: 2, nil: undefined },
+    ),
     range: fc.option(rangeArb(len), { freq: 3, nil: undefined }),
-    accept: fc.option(fc.string({ maxLength: 40 }).filter((s) => !/[\r\n\0]/.test(s) && /^[\x20-\x7e]*$/.test(s)), { nil: undefined }),
+    accept: fc.option(
+      fc.string({ maxLength: 40 }).filter((s) => !/[\r\n\0]/.test(s) && /^[\x20-\x7e]*$/.test(s)),
+      { nil: undefined },
+    ),
     acceptIdx: fc.nat(),
     acceptMode: fc.integer({ min: 0, max: 4 }),
-    acceptParam: fc.option(fc.array(fc.constantFrom(...ACCEPTS.map((a) => a.value)), { minLength: 1, maxLength: 2 }), { freq: 8, nil: undefined }),
+    acceptParam: fc.option(fc.array(fc.constantFrom(...ACCEPTS.map((a) => a.value)), { minLength: 1, maxLength: 2 }), {
+      freq: 8,
+      nil: undefined,
+    }),
     inm: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-    pad: fc.oneof({ weight: 30, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 100, max: 4000 }) }, { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 40_000 }) }),
+    pad: fc.oneof(
+      { weight: 30, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: fc.integer({ min: 100, max: 4000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 40_000 }) },
+    ),
     junkHeaders: fc.oneof({ weight: 20, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 90 }) }),
     rawKind: fc.oneof({ weight: 30, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 11 }) }),
   });
@@ -340,17 +500,23 @@ function sendHttp(port: number, agent: Agent, r: FuzzRequest): Promise<number> {
   return new Promise((resolve) => {
     let req;
     try {
-      req = request({ host: '127.0.0.1', port, method: r.method, path: r.path, headers: r.headers, agent, timeout: 20_000 }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(-2));
-      });
+      req = request(
+        { host: '127.0.0.1', port, method: r.method, path: r.path, headers: r.headers, agent, timeout: 20_000 },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', () => resolve(-2));
+        },
+      );
     } catch {
       resolve(-3); // node:http refused to send it (an invalid path or header): not the server's doing
       return;
     }
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => { lastTransportError = err.message; resolve(-1); });
+    req.on('error', (err) => {
+      lastTransportError = err.message;
+      resolve(-1);
+    });
     req.end();
   });
 }
@@ -359,7 +525,10 @@ function sendRaw(port: number, raw: string): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let got = '';
-    const done = (status: number): void => { socket.destroy(); resolve(status); };
+    const done = (status: number): void => {
+      socket.destroy();
+      resolve(status);
+    };
     socket.setTimeout(20_000, () => done(-1));
     socket.on('data', (d: Buffer) => {
       got += d.toString('latin1');
@@ -403,7 +572,12 @@ export async function buildFuzzStore(dir: string): Promise<string> {
   return store;
 }
 
-export async function runHttpFuzz(opts: { seed: number; requests: number; concurrency?: number; log?: (m: string) => void }): Promise<FuzzFigures> {
+export async function runHttpFuzz(opts: {
+  seed: number;
+  requests: number;
+  concurrency?: number;
+  log?: (m: string) => void;
+}): Promise<FuzzFigures> {
   const log = opts.log ?? (() => undefined);
   const tmp = makeTempDir('refget-fuzz-');
   const servers: ServerChild[] = [];
@@ -413,7 +587,12 @@ export async function runHttpFuzz(opts: { seed: number; requests: number; concur
     const truth = readTruth(store);
     const configs = [
       { name: 'circular, no limit', flags: [], circular: true, limit: null },
-      { name: 'no circular, limit 100000', flags: ['--no-circular-supported', '--subsequence-limit', '100000'], circular: false, limit: 100_000 },
+      {
+        name: 'no circular, limit 100000',
+        flags: ['--no-circular-supported', '--subsequence-limit', '100000'],
+        circular: false,
+        limit: 100_000,
+      },
     ];
     for (const c of configs) servers.push(await startServerChild(store, c.flags));
     for (const _ of configs) agents.push(new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 16 }));
@@ -442,13 +621,23 @@ export async function runHttpFuzz(opts: { seed: number; requests: number; concur
         const t0 = Date.now();
         const status = r.mode === 'raw' ? await sendRaw(server.port, r.raw!) : await sendHttp(server.port, agents[si]!, r);
         const ms = Date.now() - t0;
-        if (ms > slowest.ms) slowest = { ms, what: `${status} ${r.label} ${r.method} ${r.path.slice(0, 120)}${r.raw ? ` raw=${JSON.stringify(r.raw.slice(0, 60))}` : ''}` };
+        if (ms > slowest.ms)
+          slowest = {
+            ms,
+            what: `${status} ${r.label} ${r.method} ${r.path.slice(0, 120)}${r.raw ? ` raw=${JSON.stringify(r.raw.slice(0, 60))}` : ''}`,
+          };
         statuses[status] = (statuses[status] ?? 0) + 1;
         perServer[configs[si]!.name] = (perServer[configs[si]!.name] ?? 0) + 1;
-        if (status === -3) { notSent++; return; }
+        if (status === -3) {
+          notSent++;
+          return;
+        }
         if (status <= 0) {
           transportErrors++;
-          if (examples.length < 30) examples.push(`transport error (${lastTransportError}): seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 200)} ${JSON.stringify(r.headers).slice(0, 200)}`);
+          if (examples.length < 30)
+            examples.push(
+              `transport error (${lastTransportError}): seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 200)} ${JSON.stringify(r.headers).slice(0, 200)}`,
+            );
           return;
         }
         if (status >= 500) {
@@ -456,28 +645,57 @@ export async function runHttpFuzz(opts: { seed: number; requests: number; concur
           if (status === 501 && r.allowed.includes(501)) spec501++;
           else {
             fiveHundreds++;
-            if (examples.length < 30) examples.unshift(`5xx ${status}: seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 300)} ${JSON.stringify(r.headers).slice(0, 300)}`);
+            if (examples.length < 30)
+              examples.unshift(
+                `5xx ${status}: seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 300)} ${JSON.stringify(r.headers).slice(0, 300)}`,
+              );
           }
         }
         if (!r.allowed.includes(status)) {
           mismatches++;
-          if (examples.length < 30) examples.push(`${status} not in [${r.allowed}] (${r.label}) on '${configs[si]!.name}': seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 200)} ${JSON.stringify(r.headers).slice(0, 300)}${r.raw ? ` raw=${JSON.stringify(r.raw.slice(0, 80))}` : ''}`);
+          if (examples.length < 30)
+            examples.push(
+              `${status} not in [${r.allowed}] (${r.label}) on '${configs[si]!.name}': seed ${opts.seed + b} #${i} ${r.method} ${r.path.slice(0, 200)} ${JSON.stringify(r.headers).slice(0, 300)}${r.raw ? ` raw=${JSON.stringify(r.raw.slice(0, 80))}` : ''}`,
+            );
         }
       });
       rss[si]!.push(procStatusKb(server.pid, 'VmRSS') ?? 0);
-      if ((b + 1) % 10 === 0) log(`${(b + 1) * batch} requests, rss ${rss.map((r) => Math.round((r.at(-1) ?? 0) / 1024)).join('/')} MB, mismatches ${mismatches}, 5xx ${fiveHundreds}`);
+      if ((b + 1) % 10 === 0)
+        log(
+          `${(b + 1) * batch} requests, rss ${rss.map((r) => Math.round((r.at(-1) ?? 0) / 1024)).join('/')} MB, mismatches ${mismatches}, 5xx ${fiveHundreds}`,
+        );
     }
     const seconds = (Date.now() - began) / 1000;
     const alive = servers.every((s) => s.alive());
-    const health = await Promise.all(servers.map((s) => httpGet(s.port, '/healthz').then((r) => r.status, () => 0)));
+    const health = await Promise.all(
+      servers.map((s) =>
+        httpGet(s.port, '/healthz').then(
+          (r) => r.status,
+          () => 0,
+        ),
+      ),
+    );
     // Memory of the first server (it took every other batch): after warm-up (a tenth), peak, end.
     const series = rss[0]!;
     const warm = series[Math.min(series.length - 1, Math.floor(series.length / 10))] ?? 0;
     const mb = (kb: number): number => Math.round(kb / 102.4) / 10;
     return {
-      seed: opts.seed, requests: opts.requests, perServer, statuses, fiveHundreds, spec501, mismatches, transportErrors, notSent,
+      seed: opts.seed,
+      requests: opts.requests,
+      perServer,
+      statuses,
+      fiveHundreds,
+      spec501,
+      mismatches,
+      transportErrors,
+      notSent,
       serverUp: alive && health.every((h) => h === 200),
-      rssMb: { afterWarmup: mb(warm), peak: mb(Math.max(...series)), end: mb(series.at(-1) ?? 0), growthAfterWarmup: mb((series.at(-1) ?? 0) - warm) },
+      rssMb: {
+        afterWarmup: mb(warm),
+        peak: mb(Math.max(...series)),
+        end: mb(series.at(-1) ?? 0),
+        growthAfterWarmup: mb((series.at(-1) ?? 0) - warm),
+      },
       requestsPerSecond: Math.round(opts.requests / seconds),
       slowest,
       examples,

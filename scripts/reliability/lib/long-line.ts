@@ -6,7 +6,14 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { makeTempDir, rowSnapshot, startCli } from './common.js';
 
-export interface LongLineFigures { megabytes: number; exit: number | null; seconds: number; peakRssMb: number; ok: boolean; problem?: string }
+export interface LongLineFigures {
+  megabytes: number;
+  exit: number | null;
+  seconds: number;
+  peakRssMb: number;
+  ok: boolean;
+  problem?: string;
+}
 
 export async function runLongLine(opts: { megabytes: number }): Promise<LongLineFigures> {
   const tmp = makeTempDir('refget-longline-');
@@ -30,7 +37,13 @@ export async function runLongLine(opts: { megabytes: number }): Promise<LongLine
     const ga4gh = `SQ.${sha.digest().subarray(0, 24).toString('base64url')}`;
     void md5;
     const stored = r.code === 0 && rowSnapshot(store).sequences.includes(ga4gh);
-    const figures: LongLineFigures = { megabytes: opts.megabytes, exit: r.code, seconds: r.ms / 1000, peakRssMb: Math.round(r.peakRssKb / 1024), ok: stored && r.peakRssKb < 400 * 1024 };
+    const figures: LongLineFigures = {
+      megabytes: opts.megabytes,
+      exit: r.code,
+      seconds: r.ms / 1000,
+      peakRssMb: Math.round(r.peakRssKb / 1024),
+      ok: stored && r.peakRssKb < 400 * 1024,
+    };
     if (!stored) figures.problem = `not stored: exit ${r.code}, ${r.stderr.trim().slice(0, 300)}`;
     else if (!figures.ok) figures.problem = `peak RSS ${figures.peakRssMb} MB`;
     return figures;

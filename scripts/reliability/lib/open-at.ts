@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { IngestSession } from '../../../src/store/ingest-session.js';
 
 const [store, at, seq] = process.argv.slice(2) as [string, string, string];
-while (Date.now() < Number(at)) { /* spin: sleeping would add a scheduler delay */ }
+while (Date.now() < Number(at)) {
+  /* spin: sleeping would add a scheduler delay */
+}
 try {
   const session = IngestSession.open(store, { waitMs: 10_000 });
   const bases = Buffer.from(seq);

@@ -3,7 +3,16 @@
 // memory when the genome was written, hashed with node:crypto, never read back from the store).
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { makeTempDir, mapLimit, rng, runCli, startServerChild, writeGenome, type GeneratedRecord, type RecordSpec } from './common.js';
+import {
+  makeTempDir,
+  mapLimit,
+  rng,
+  runCli,
+  startServerChild,
+  writeGenome,
+  type GeneratedRecord,
+  type RecordSpec,
+} from './common.js';
 
 export interface RangeFigures {
   seed: number;
@@ -16,7 +25,15 @@ export interface RangeFigures {
   seconds: number;
 }
 
-interface Probe { kind: string; rec: GeneratedRecord; path: string; headers: Record<string, string>; status: number; expected: Buffer; contentRange?: string }
+interface Probe {
+  kind: string;
+  rec: GeneratedRecord;
+  path: string;
+  headers: Record<string, string>;
+  status: number;
+  expected: Buffer;
+  contentRange?: string;
+}
 
 export function servedBytesSpecs(scale: number): RecordSpec[] {
   return [
@@ -49,16 +66,45 @@ function makeProbe(rand: () => number, recs: readonly GeneratedRecord[]): Probe 
     // a wrap: start > end, seq[start:] + seq[:end]
     const s = 1 + Math.floor(rand() * (L - 1));
     const e = Math.floor(rand() * s);
-    return { kind: 'circular-wrap', rec, path: `/sequence/${id}?start=${s}&end=${e}`, headers: {}, status: 200, expected: Buffer.concat([text.subarray(s), text.subarray(0, e)]) };
+    return {
+      kind: 'circular-wrap',
+      rec,
+      path: `/sequence/${id}?start=${s}&end=${e}`,
+      headers: {},
+      status: 200,
+      expected: Buffer.concat([text.subarray(s), text.subarray(0, e)]),
+    };
   }
   if (pick < 0.4) {
     const end = rand() < 0.1 ? L : Math.min(L, start + len);
-    return { kind: 'start-end', rec, path: `/sequence/${id}?start=${start}&end=${end}`, headers: {}, status: 200, expected: text.subarray(start, end) };
+    return {
+      kind: 'start-end',
+      rec,
+      path: `/sequence/${id}?start=${start}&end=${end}`,
+      headers: {},
+      status: 200,
+      expected: text.subarray(start, end),
+    };
   }
-  if (pick < 0.47) return { kind: 'start-only', rec, path: `/sequence/${id}?start=${start}`, headers: {}, status: 200, expected: text.subarray(start) };
+  if (pick < 0.47)
+    return {
+      kind: 'start-only',
+      rec,
+      path: `/sequence/${id}?start=${start}`,
+      headers: {},
+      status: 200,
+      expected: text.subarray(start),
+    };
   if (pick < 0.52) {
     const end = Math.min(L, len);
-    return { kind: 'end-only', rec, path: `/sequence/${id}?end=${end}`, headers: {}, status: 200, expected: text.subarray(0, end) };
+    return {
+      kind: 'end-only',
+      rec,
+      path: `/sequence/${id}?end=${end}`,
+      headers: {},
+      status: 200,
+      expected: text.subarray(0, end),
+    };
   }
   if (pick < 0.55) return { kind: 'whole', rec, path: `/sequence/${id}`, headers: {}, status: 200, expected: text };
   // Range: first..last inclusive; last may run past the end (clamped).
@@ -66,12 +112,22 @@ function makeProbe(rand: () => number, recs: readonly GeneratedRecord[]): Probe 
   const last = rand() < 0.15 ? first + len + L : rand() < 0.1 ? L - 1 : first + len;
   const clampedLast = Math.min(last, L - 1);
   return {
-    kind: last >= L ? 'range-clamped' : 'range', rec, path: `/sequence/${id}`, headers: { range: `bytes=${first}-${last}` },
-    status: 206, expected: text.subarray(first, clampedLast + 1), contentRange: `bytes ${first}-${clampedLast}/${L}`,
+    kind: last >= L ? 'range-clamped' : 'range',
+    rec,
+    path: `/sequence/${id}`,
+    headers: { range: `bytes=${first}-${last}` },
+    status: 206,
+    expected: text.subarray(first, clampedLast + 1),
+    contentRange: `bytes ${first}-${clampedLast}/${L}`,
   };
 }
 
-export async function runServedBytes(opts: { seed: number; requests: number; scale: number; concurrency?: number }): Promise<RangeFigures> {
+export async function runServedBytes(opts: {
+  seed: number;
+  requests: number;
+  scale: number;
+  concurrency?: number;
+}): Promise<RangeFigures> {
   const began = Date.now();
   const tmp = makeTempDir('refget-bytes-');
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 8 });
@@ -88,29 +144,49 @@ export async function runServedBytes(opts: { seed: number; requests: number; sca
       const byKind: Record<string, number> = {};
       const failures: string[] = [];
       let bytesCompared = 0;
-      await mapLimit(probes, opts.concurrency ?? 8, (p) => new Promise<void>((resolve) => {
-        byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-        const req = request({ host: '127.0.0.1', port: server.port, path: p.path, headers: p.headers, agent }, (res) => {
-          const parts: Buffer[] = [];
-          res.on('data', (c: Buffer) => parts.push(c));
-          res.on('end', () => {
-            const body = Buffer.concat(parts);
-            bytesCompared += body.length;
-            const where = `${p.rec.name} ${p.path} ${JSON.stringify(p.headers)}`;
-            if (res.statusCode !== p.status) failures.push(`${where}: status ${res.statusCode}, expected ${p.status}`);
-            else if (!body.equals(p.expected)) failures.push(`${where}: body of ${body.length} bytes differs from the ${p.expected.length}-byte slice`);
-            else if (res.headers['content-length'] !== String(p.expected.length)) failures.push(`${where}: content-length ${res.headers['content-length']}`);
-            else if (p.contentRange !== undefined && res.headers['content-range'] !== p.contentRange) failures.push(`${where}: content-range ${res.headers['content-range']}, expected ${p.contentRange}`);
-            resolve();
-          });
-          res.on('error', (err) => { failures.push(`${p.path}: ${err.message}`); resolve(); });
-        });
-        req.on('error', (err) => { failures.push(`${p.path}: ${err.message}`); resolve(); });
-        req.end();
-      }));
+      await mapLimit(
+        probes,
+        opts.concurrency ?? 8,
+        (p) =>
+          new Promise<void>((resolve) => {
+            byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+            const req = request({ host: '127.0.0.1', port: server.port, path: p.path, headers: p.headers, agent }, (res) => {
+              const parts: Buffer[] = [];
+              res.on('data', (c: Buffer) => parts.push(c));
+              res.on('end', () => {
+                const body = Buffer.concat(parts);
+                bytesCompared += body.length;
+                const where = `${p.rec.name} ${p.path} ${JSON.stringify(p.headers)}`;
+                if (res.statusCode !== p.status) failures.push(`${where}: status ${res.statusCode}, expected ${p.status}`);
+                else if (!body.equals(p.expected))
+                  failures.push(`${where}: body of ${body.length} bytes differs from the ${p.expected.length}-byte slice`);
+                else if (res.headers['content-length'] !== String(p.expected.length))
+                  failures.push(`${where}: content-length ${res.headers['content-length']}`);
+                else if (p.contentRange !== undefined && res.headers['content-range'] !== p.contentRange)
+                  failures.push(`${where}: content-range ${res.headers['content-range']}, expected ${p.contentRange}`);
+                resolve();
+              });
+              res.on('error', (err) => {
+                failures.push(`${p.path}: ${err.message}`);
+                resolve();
+              });
+            });
+            req.on('error', (err) => {
+              failures.push(`${p.path}: ${err.message}`);
+              resolve();
+            });
+            req.end();
+          }),
+      );
       return {
-        seed: opts.seed, genomeBases: recs.reduce((n, r) => n + r.length, 0), requests: probes.length, byKind,
-        bytesCompared, mismatches: failures.length, failures: failures.slice(0, 20), seconds: (Date.now() - began) / 1000,
+        seed: opts.seed,
+        genomeBases: recs.reduce((n, r) => n + r.length, 0),
+        requests: probes.length,
+        byKind,
+        bytesCompared,
+        mismatches: failures.length,
+        failures: failures.slice(0, 20),
+        seconds: (Date.now() - began) / 1000,
       };
     } finally {
       await server.stop();

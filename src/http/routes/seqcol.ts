@@ -3,7 +3,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../errors.js';
 import { compareCollections } from '../../seqcol/compare.js';
-import { validateLevel2, COLLECTION_ATTRIBUTES, isCollectionAttribute, type CollectionAttribute, type Level2 } from '../../seqcol/collection.js';
+import {
+  validateLevel2,
+  COLLECTION_ATTRIBUTES,
+  isCollectionAttribute,
+  type CollectionAttribute,
+  type Level2,
+} from '../../seqcol/collection.js';
 import type { CollectionRow } from '../../store/collection-index.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
@@ -27,7 +33,10 @@ const PagedResponse = {
   type: 'object',
   properties: {
     results: ArrayOfStrings,
-    pagination: { type: 'object', properties: { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' } } },
+    pagination: {
+      type: 'object',
+      properties: { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' } },
+    },
   },
 } as const;
 
@@ -68,108 +77,148 @@ function paging(query: { page?: string; page_size?: string }): { page: number; p
 const send = (reply: FastifyReply, value: unknown): FastifyReply => sendJson(reply, value, JSON_CT);
 
 export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { digest: string }; Querystring: { level?: string } }>('/collection/:digest', {
-    schema: {
-      summary: 'A sequence collection at level 1 (attribute digests) or level 2 (arrays, the default)',
-      tags: ['seqcol'],
-      params: { type: 'object', properties: { digest: DigestParam } },
-      querystring: { type: 'object', properties: { level: { type: 'string', enum: ['1', '2'] } } },
-      response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
-    },
-  }, async (request, reply) => {
-    const { store } = request.server;
-    const collection = getCollection(store, request.params.digest, request.viewer);
-    if (request.query.level === '1') return send(reply, collection.level1);
-    return send(reply, level2Of(store, collection));
-  });
-
-  app.get<{ Params: { a: string; b: string } }>('/comparison/:a/:b', {
-    schema: {
-      summary: 'Compare two stored collections',
-      tags: ['seqcol'],
-      params: { type: 'object', properties: { a: DigestParam, b: DigestParam } },
-      response: { 200: { type: 'object', additionalProperties: true }, 404: ErrorResponse },
-    },
-  }, async (request, reply) => {
-    const { store } = request.server;
-    const a = getCollection(store, request.params.a, request.viewer);
-    const b = getCollection(store, request.params.b, request.viewer);
-    return send(reply, compareCollections(
-      { digest: a.digest, level2: level2Of(store, a) },
-      { digest: b.digest, level2: level2Of(store, b) },
-    ));
-  });
-
-  app.post<{ Params: { a: string }; Body: unknown }>('/comparison/:a', {
-    schema: {
-      summary: 'Compare a stored collection with a posted level-2 collection',
-      tags: ['seqcol'],
-      params: { type: 'object', properties: { a: DigestParam } },
-      body: { type: 'object', additionalProperties: true, description: 'a level-2 collection (attribute → array)' },
-      response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
-    },
-  }, async (request, reply) => {
-    const { store } = request.server;
-    const a = getCollection(store, request.params.a, request.viewer);
-    const valid = validateLevel2(request.body);
-    if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
-    return send(reply, compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: null, level2: valid.level2 }));
-  });
-
-  app.get<{ Querystring: Record<string, string> }>('/list/collection', {
-    schema: {
-      summary: 'List collection digests, filtered by level-1 attribute digests (AND)',
-      tags: ['seqcol'],
-      querystring: {
-        type: 'object',
-        properties: { ...PagingQuery, ...Object.fromEntries(ATTRIBUTES.map((a) => [a, { type: 'string', description: `level-1 digest of ${a}` }])) },
-        additionalProperties: false,
+  app.get<{ Params: { digest: string }; Querystring: { level?: string } }>(
+    '/collection/:digest',
+    {
+      schema: {
+        summary: 'A sequence collection at level 1 (attribute digests) or level 2 (arrays, the default)',
+        tags: ['seqcol'],
+        params: { type: 'object', properties: { digest: DigestParam } },
+        querystring: { type: 'object', properties: { level: { type: 'string', enum: ['1', '2'] } } },
+        response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
       },
-      response: { 200: PagedResponse, 400: ErrorResponse },
     },
-  }, async (request, reply) => {
-    const { page, pageSize } = paging(request.query);
-    const filters: Partial<Record<CollectionAttribute, string>> = {};
-    for (const attr of ATTRIBUTES) {
-      const value = request.query[attr];
-      if (value !== undefined) filters[attr] = value;
-    }
-    const { digests, total } = request.server.store.collections.list(filters, pageSize, page * pageSize, hiddenCollections(request));
-    return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
-  });
+    async (request, reply) => {
+      const { store } = request.server;
+      const collection = getCollection(store, request.params.digest, request.viewer);
+      if (request.query.level === '1') return send(reply, collection.level1);
+      return send(reply, level2Of(store, collection));
+    },
+  );
 
-  app.get<{ Params: { attr: string; digest: string } }>('/attribute/collection/:attr/:digest', {
-    schema: {
-      summary: 'The level-2 value of one attribute, by its level-1 digest',
-      tags: ['seqcol'],
-      params: { type: 'object', properties: { attr: { type: 'string' }, digest: { type: 'string' } } },
-      response: { 200: { description: 'the attribute value (an array)' }, 404: ErrorResponse },
+  app.get<{ Params: { a: string; b: string } }>(
+    '/comparison/:a/:b',
+    {
+      schema: {
+        summary: 'Compare two stored collections',
+        tags: ['seqcol'],
+        params: { type: 'object', properties: { a: DigestParam, b: DigestParam } },
+        response: { 200: { type: 'object', additionalProperties: true }, 404: ErrorResponse },
+      },
     },
-  }, async (request, reply) => {
-    const { attr, digest } = request.params;
-    // Transient attributes keep only their digest: there is no level 2 to serve (spec §3.1).
-    if (!isCollectionAttribute(attr) || isTransient(attr)) {
-      throw new AppError('ATTRIBUTE_NOT_FOUND', `attribute '${attr.slice(0, 100)}' is not served`);
-    }
-    const { store } = request.server;
-    const collection = store.collections.withAttribute(attr, digest, hiddenCollections(request));
-    if (collection === undefined) throw new AppError('ATTRIBUTE_NOT_FOUND', `no ${attr} with digest '${digest.slice(0, 100)}'`);
-    return send(reply, level2Of(store, collection)[attr as keyof Level2]);
-  });
+    async (request, reply) => {
+      const { store } = request.server;
+      const a = getCollection(store, request.params.a, request.viewer);
+      const b = getCollection(store, request.params.b, request.viewer);
+      return send(
+        reply,
+        compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: b.digest, level2: level2Of(store, b) }),
+      );
+    },
+  );
 
-  app.get<{ Params: { attr: string }; Querystring: { page?: string; page_size?: string } }>('/list/attributes/:attr', {
-    schema: {
-      summary: 'Distinct level-1 digests of one attribute',
-      tags: ['seqcol'],
-      params: { type: 'object', properties: { attr: { type: 'string' } } },
-      querystring: { type: 'object', properties: PagingQuery },
-      response: { 200: PagedResponse, 400: ErrorResponse, 404: ErrorResponse },
+  app.post<{ Params: { a: string }; Body: unknown }>(
+    '/comparison/:a',
+    {
+      schema: {
+        summary: 'Compare a stored collection with a posted level-2 collection',
+        tags: ['seqcol'],
+        params: { type: 'object', properties: { a: DigestParam } },
+        body: { type: 'object', additionalProperties: true, description: 'a level-2 collection (attribute → array)' },
+        response: { 200: { type: 'object', additionalProperties: true }, 400: ErrorResponse, 404: ErrorResponse },
+      },
     },
-  }, async (request, reply) => {
-    const { attr } = request.params;
-    if (!isCollectionAttribute(attr)) throw new AppError('ATTRIBUTE_NOT_FOUND', `unknown attribute '${attr.slice(0, 100)}'`);
-    const { page, pageSize } = paging(request.query);
-    const { digests, total } = request.server.store.collections.attributeDigests(attr, pageSize, page * pageSize, hiddenCollections(request));
-    return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
-  });
+    async (request, reply) => {
+      const { store } = request.server;
+      const a = getCollection(store, request.params.a, request.viewer);
+      const valid = validateLevel2(request.body);
+      if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
+      return send(
+        reply,
+        compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: null, level2: valid.level2 }),
+      );
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/list/collection',
+    {
+      schema: {
+        summary: 'List collection digests, filtered by level-1 attribute digests (AND)',
+        tags: ['seqcol'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...PagingQuery,
+            ...Object.fromEntries(ATTRIBUTES.map((a) => [a, { type: 'string', description: `level-1 digest of ${a}` }])),
+          },
+          additionalProperties: false,
+        },
+        response: { 200: PagedResponse, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { page, pageSize } = paging(request.query);
+      const filters: Partial<Record<CollectionAttribute, string>> = {};
+      for (const attr of ATTRIBUTES) {
+        const value = request.query[attr];
+        if (value !== undefined) filters[attr] = value;
+      }
+      const { digests, total } = request.server.store.collections.list(
+        filters,
+        pageSize,
+        page * pageSize,
+        hiddenCollections(request),
+      );
+      return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
+    },
+  );
+
+  app.get<{ Params: { attr: string; digest: string } }>(
+    '/attribute/collection/:attr/:digest',
+    {
+      schema: {
+        summary: 'The level-2 value of one attribute, by its level-1 digest',
+        tags: ['seqcol'],
+        params: { type: 'object', properties: { attr: { type: 'string' }, digest: { type: 'string' } } },
+        response: { 200: { description: 'the attribute value (an array)' }, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { attr, digest } = request.params;
+      // Transient attributes keep only their digest: there is no level 2 to serve (spec §3.1).
+      if (!isCollectionAttribute(attr) || isTransient(attr)) {
+        throw new AppError('ATTRIBUTE_NOT_FOUND', `attribute '${attr.slice(0, 100)}' is not served`);
+      }
+      const { store } = request.server;
+      const collection = store.collections.withAttribute(attr, digest, hiddenCollections(request));
+      if (collection === undefined) throw new AppError('ATTRIBUTE_NOT_FOUND', `no ${attr} with digest '${digest.slice(0, 100)}'`);
+      return send(reply, level2Of(store, collection)[attr as keyof Level2]);
+    },
+  );
+
+  app.get<{ Params: { attr: string }; Querystring: { page?: string; page_size?: string } }>(
+    '/list/attributes/:attr',
+    {
+      schema: {
+        summary: 'Distinct level-1 digests of one attribute',
+        tags: ['seqcol'],
+        params: { type: 'object', properties: { attr: { type: 'string' } } },
+        querystring: { type: 'object', properties: PagingQuery },
+        response: { 200: PagedResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { attr } = request.params;
+      if (!isCollectionAttribute(attr)) throw new AppError('ATTRIBUTE_NOT_FOUND', `unknown attribute '${attr.slice(0, 100)}'`);
+      const { page, pageSize } = paging(request.query);
+      const { digests, total } = request.server.store.collections.attributeDigests(
+        attr,
+        pageSize,
+        page * pageSize,
+        hiddenCollections(request),
+      );
+      return send(reply, { results: digests, pagination: { page, page_size: pageSize, total } });
+    },
+  );
 }

@@ -3,7 +3,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate, type Representation } from '../media-types.js';
 import { resolveInterval, type RequestedInterval } from '../interval.js';
-import { applicableRange, BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from '../sequence-response.js';
+import {
+  applicableRange,
+  BUFFER_LIMIT,
+  SEQUENCE_REPRESENTATIONS,
+  SEQUENCE_ROUTE,
+  SEQUENCE_VARY,
+  sequenceResponse,
+} from '../sequence-response.js';
 import { resolveSequence } from '../resolve-sequence.js';
 import { visibleAliases } from '../access.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
@@ -24,15 +31,31 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
     exposeHeadRoute: false,
     schema: {
       summary: 'Get a sequence or subsequence',
-      description: 'Whole sequence, `start`/`end` subsequence (0-based, half-open; start > end wraps a circular sequence), or one `Range: bytes=first-last` (206). Identifiers: md5, trunc512, SQ.…, with optional `md5:`/`trunc512:`/`ga4gh:` prefixes, or `authority:alias`.',
+      description:
+        'Whole sequence, `start`/`end` subsequence (0-based, half-open; start > end wraps a circular sequence), or one `Range: bytes=first-last` (206). Identifiers: md5, trunc512, SQ.…, with optional `md5:`/`trunc512:`/`ga4gh:` prefixes, or `authority:alias`.',
       tags: ['refget'],
       params: SequenceParams,
       querystring: SequenceQuery,
       headers: { type: 'object', properties: { range: { type: 'string', description: 'bytes=first-last (inclusive)' } } },
       response: {
-        200: { description: 'The sequence (text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii), or FASTA when asked for text/x-fasta', content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } }, 'text/x-fasta': { schema: { type: 'string' } } } },
-        206: { description: 'The bytes named by the Range header', content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } } },
-        300: ErrorResponse, 400: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse, 416: ErrorResponse, 501: ErrorResponse,
+        200: {
+          description:
+            'The sequence (text/vnd.ga4gh.refget.v2.0.0+plain; charset=us-ascii), or FASTA when asked for text/x-fasta',
+          content: {
+            'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } },
+            'text/x-fasta': { schema: { type: 'string' } },
+          },
+        },
+        206: {
+          description: 'The bytes named by the Range header',
+          content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } },
+        },
+        300: ErrorResponse,
+        400: ErrorResponse,
+        404: ErrorResponse,
+        406: ErrorResponse,
+        416: ErrorResponse,
+        501: ErrorResponse,
       },
     },
     handler: async (request, reply) => {
@@ -53,8 +76,14 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function sendSequence(store: SequenceStore, request: FastifyRequest, reply: FastifyReply, record: SequenceRecord,
-  interval: RequestedInterval, representation: Representation): FastifyReply | Promise<FastifyReply> {
+function sendSequence(
+  store: SequenceStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  record: SequenceRecord,
+  interval: RequestedInterval,
+  representation: Representation,
+): FastifyReply | Promise<FastifyReply> {
   const privateViewer = request.viewer !== null && !request.viewer.anonymous;
   const { status, headers, etag, segments, bases } = sequenceResponse(record, interval, representation, privateViewer);
   // Vary is merged with whatever a hook set before (the fast path, which has no such hooks, sends it alone).
@@ -67,7 +96,10 @@ function sendSequence(store: SequenceStore, request: FastifyRequest, reply: Fast
     return reply.code(304).send();
   }
 
-  const header = representation === 'fasta' ? fastaHeader(request.params as { id: string }, record, visibleAliases(store, request.viewer, record)) : '';
+  const header =
+    representation === 'fasta'
+      ? fastaHeader(request.params as { id: string }, record, visibleAliases(store, request.viewer, record))
+      : '';
   const length = representation === 'fasta' ? header.length + fastaLength(bases) : bases;
   reply.header('content-length', length);
   request.log.debug({ sequence: record.ga4gh, start: interval.start, end: interval.end, kind: interval.kind }, 'sequence');

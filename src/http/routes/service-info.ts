@@ -17,9 +17,15 @@ export async function serviceInfoRoutes(app: FastifyInstance): Promise<void> {
     summary: 'Service information (refget v1 + v2, sequence collections)',
     tags: ['service-info'],
     querystring: { type: 'object', properties: { accept: { type: 'string' } } },
-    response: { 200: { description: 'GA4GH service-info with refget and seqcol blocks', type: 'object', additionalProperties: true }, 406: ErrorResponse },
+    response: {
+      200: { description: 'GA4GH service-info with refget and seqcol blocks', type: 'object', additionalProperties: true },
+      406: ErrorResponse,
+    },
   };
-  const handler = async (request: FastifyRequest<{ Querystring: { accept?: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+  const handler = async (
+    request: FastifyRequest<{ Querystring: { accept?: string } }>,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> => {
     negotiate(request.query.accept ?? request.headers.accept, ['json']);
     const { config, store } = request.server;
     const limit = config.subsequenceLimit;

@@ -59,9 +59,15 @@ class RunBuilder {
 
   private grow(): void {
     const n = Math.max(64, this.starts.length * 2);
-    const s = new Uint32Array(n); s.set(this.starts); this.starts = s;
-    const l = new Uint32Array(n); l.set(this.lengths); this.lengths = l;
-    const c = new Uint8Array(n); c.set(this.letters); this.letters = c;
+    const s = new Uint32Array(n);
+    s.set(this.starts);
+    this.starts = s;
+    const l = new Uint32Array(n);
+    l.set(this.lengths);
+    this.lengths = l;
+    const c = new Uint8Array(n);
+    c.set(this.letters);
+    this.letters = c;
   }
 
   runs(): ExceptionRuns {
@@ -105,13 +111,15 @@ export class TwoBitEncoder {
    */
   encodeInto(chunk: Uint8Array, out: Uint8Array): number {
     const n = chunk.length;
-    if (out.length < this.encodedBound(n)) throw new RangeError(`encodeInto: output of ${out.length} bytes, need ${this.encodedBound(n)}`);
+    if (out.length < this.encodedBound(n))
+      throw new RangeError(`encodeInto: output of ${out.length} bytes, need ${this.encodedBound(n)}`);
     let o = 0;
     let i = 0;
     // Finish an incomplete byte left by the previous chunk.
     while (this.pendingCount > 0 && i < n) {
       this.pending = (this.pending << 2) | this.code(chunk[i]!, this.length);
-      i++; this.length++;
+      i++;
+      this.length++;
       if (++this.pendingCount === 4) {
         out[o++] = this.pending;
         this.pending = 0;
@@ -150,9 +158,13 @@ export class TwoBitEncoder {
           i = j;
           continue;
         }
-        out[o++] = (this.code(src[i]!, pos) << 6) | (this.code(src[i + 1]!, pos + 1) << 4)
-          | (this.code(src[i + 2]!, pos + 2) << 2) | this.code(src[i + 3]!, pos + 3);
-        i += 4; pos += 4;
+        out[o++] =
+          (this.code(src[i]!, pos) << 6) |
+          (this.code(src[i + 1]!, pos + 1) << 4) |
+          (this.code(src[i + 2]!, pos + 2) << 2) |
+          this.code(src[i + 3]!, pos + 3);
+        i += 4;
+        pos += 4;
       }
     }
     for (; i < n; i++, pos++) {

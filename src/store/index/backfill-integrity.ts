@@ -12,8 +12,16 @@ import { sequenceRowSum } from '../row-sum.js';
 import type { Db } from './database.js';
 
 interface Row {
-  id: number; ga4gh: string; md5: string; length: number; encoding: string; pack_id: number;
-  offset: number; byte_length: number; exception_count: number; circular: number;
+  id: number;
+  ga4gh: string;
+  md5: string;
+  length: number;
+  encoding: string;
+  pack_id: number;
+  offset: number;
+  byte_length: number;
+  exception_count: number;
+  circular: number;
 }
 
 /** Stored bytes read per step: memory stays small whatever the sequence length. */
@@ -39,8 +47,16 @@ export function backfillIntegrity(db: Db, storeDir: string): void {
         const sums = checkedBlockSums(packs, row);
         const blockSumsSum = blockSum(sums);
         const rowSum = sequenceRowSum({
-          ga4gh: row.ga4gh, md5: row.md5, length: row.length, encoding: row.encoding, packId: row.pack_id, offset: row.offset,
-          byteLength: row.byte_length, exceptionCount: row.exception_count, circular: row.circular === 1, blockSumsSum,
+          ga4gh: row.ga4gh,
+          md5: row.md5,
+          length: row.length,
+          encoding: row.encoding,
+          packId: row.pack_id,
+          offset: row.offset,
+          byteLength: row.byte_length,
+          exceptionCount: row.exception_count,
+          circular: row.circular === 1,
+          blockSumsSum,
         });
         update.run(blockSumsSum, rowSum, sums, row.id);
         last = row.id;
@@ -53,17 +69,23 @@ export function backfillIntegrity(db: Db, storeDir: string): void {
 
 /** The block checksums of a sequence's stored bytes, once they are shown to decode to its digests. */
 function checkedBlockSums(packs: PackReader, row: Row): Buffer {
-  const damaged = (why: string): AppError => new AppError('CORRUPT_STORE',
-    `cannot upgrade the store: sequence SQ.${row.ga4gh} (md5 ${row.md5}) is damaged (${why}); `
-    + `restore the store from a backup, or ingest its FASTA into a new store`);
+  const damaged = (why: string): AppError =>
+    new AppError(
+      'CORRUPT_STORE',
+      `cannot upgrade the store: sequence SQ.${row.ga4gh} (md5 ${row.md5}) is damaged (${why}); ` +
+        `restore the store from a backup, or ingest its FASTA into a new store`,
+    );
   const summer = new BlockSummer();
   const md5 = createHash('md5');
   const sha = createHash('sha512');
   try {
     const twobit = row.encoding === 'twobit';
     const packed = twobit ? packedSize(row.length) : row.length;
-    if (row.byte_length !== packed + (twobit ? row.exception_count * EXCEPTION_RUN_BYTES : 0)) throw damaged('its row is inconsistent');
-    const runsBytes = twobit ? packs.readSync(row.pack_id, row.offset + packed, row.exception_count * EXCEPTION_RUN_BYTES) : undefined;
+    if (row.byte_length !== packed + (twobit ? row.exception_count * EXCEPTION_RUN_BYTES : 0))
+      throw damaged('its row is inconsistent');
+    const runsBytes = twobit
+      ? packs.readSync(row.pack_id, row.offset + packed, row.exception_count * EXCEPTION_RUN_BYTES)
+      : undefined;
     const runs = runsBytes === undefined ? undefined : deserialiseRuns(runsBytes, row.exception_count);
     for (let at = 0; at < packed; at += WINDOW_BYTES) {
       const bytes = packs.readSync(row.pack_id, row.offset + at, Math.min(WINDOW_BYTES, packed - at));

@@ -30,7 +30,11 @@ function createIndex(path: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const dir = openSync(dirname(path), 'r');
-    try { fsyncSync(dir); } finally { closeSync(dir); }
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(building + suffix, { force: true });
   }
@@ -54,18 +58,25 @@ function openExisting(path: string, options: { readonly: boolean; allowOld?: boo
     db.pragma('foreign_keys = ON');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0 && db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get() !== 0) {
-      throw new AppError('CORRUPT_STORE', `${path} is an SQLite database but not a refget store index (no schema version); not touching it`);
+      throw new AppError(
+        'CORRUPT_STORE',
+        `${path} is an SQLite database but not a refget store index (no schema version); not touching it`,
+      );
     }
     if (version > SCHEMA_VERSION) {
-      throw new AppError('SCHEMA_MISMATCH',
-        `store schema version ${version} is newer than this release supports (${SCHEMA_VERSION}); upgrade refget`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `store schema version ${version} is newer than this release supports (${SCHEMA_VERSION}); upgrade refget`,
+      );
     }
     if (version < SCHEMA_VERSION) {
       if (options.readonly && options.allowOld === true) return db;
       if (options.readonly) {
-        throw new AppError('SCHEMA_MISMATCH',
-          `store ${dirname(path)} has schema version ${version}; this release reads version ${SCHEMA_VERSION}. `
-          + `Upgrade it once with 'refget migrate --store ${dirname(path)}' (it re-verifies every sequence and adds block checksums), then start again`);
+        throw new AppError(
+          'SCHEMA_MISMATCH',
+          `store ${dirname(path)} has schema version ${version}; this release reads version ${SCHEMA_VERSION}. ` +
+            `Upgrade it once with 'refget migrate --store ${dirname(path)}' (it re-verifies every sequence and adds block checksums), then start again`,
+        );
       }
       const migrate = db.transaction(() => {
         // Read again under the write lock: two first ingests into a new store both saw version 0
@@ -85,13 +96,19 @@ function openExisting(path: string, options: { readonly: boolean; allowOld?: boo
     db.close();
     const code = (err as { code?: string }).code ?? '';
     if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-      throw new AppError('CORRUPT_STORE', `${path} is damaged or not a refget store index (${(err as Error).message}); restore it from a backup or re-ingest`);
+      throw new AppError(
+        'CORRUPT_STORE',
+        `${path} is damaged or not a refget store index (${(err as Error).message}); restore it from a backup or re-ingest`,
+      );
     }
     if (options.readonly && (err as { code?: string }).code === 'SQLITE_CANTOPEN') {
       // SQLite opens lazily: a WAL database on a read-only mount fails here when its -wal/-shm
       // files are missing (every ingest leaves them; a store from an older release may not).
-      throw new AppError('STORE_NOT_FOUND', `cannot read store index ${path}: ${(err as Error).message}; `
-        + `on a read-only mount, ${path}-wal and ${path}-shm must exist (run any ingest, or create them empty)`);
+      throw new AppError(
+        'STORE_NOT_FOUND',
+        `cannot read store index ${path}: ${(err as Error).message}; ` +
+          `on a read-only mount, ${path}-wal and ${path}-shm must exist (run any ingest, or create them empty)`,
+      );
     }
     throw err;
   }

@@ -11,7 +11,8 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   // 1: sequences in pack files, aliases, per-file collections with their seqcol digests.
-  { sql: `
+  {
+    sql: `
   CREATE TABLE packs (
     id INTEGER PRIMARY KEY,
     file TEXT NOT NULL UNIQUE,
@@ -81,12 +82,14 @@ export const MIGRATIONS: readonly Migration[] = [
     loaded_at TEXT NOT NULL
   );
   CREATE INDEX collection_sources_collection ON collection_sources(collection_id);
-  ` },
+  `,
+  },
   // 2: integrity and provenance. Block checksums of each sequence's stored bytes and a checksum
   // of its row (checked on every read); which collections each alias came from (an alias is shown
   // only to callers who may see one of them); every collection a human name has been given to
   // (a tokens file entry by name covers all of them).
-  { sql: `
+  {
+    sql: `
   -- In this order: lookups read the two small columns, and the blob, last, is read (from its
   -- overflow pages) only when bytes are.
   ALTER TABLE sequences ADD COLUMN block_sums_sum INTEGER;  -- checksum of block_sums
@@ -118,7 +121,9 @@ export const MIGRATIONS: readonly Migration[] = [
     SELECT DISTINCT u.naming_authority, u.alias, u.sequence_id, m.collection_id
     FROM temp.unsourced u JOIN collection_members m ON m.sequence_id = u.sequence_id;
   DROP TABLE temp.unsourced;
-  `, backfill: backfillIntegrity },
+  `,
+    backfill: backfillIntegrity,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -62,9 +62,10 @@ export class PackReader {
     const length = target.length;
     let got = 0;
     while (got < length) {
-      const n = length <= SYNC_READ_LIMIT
-        ? readSync(fd, target, got, length - got, position + got)
-        : (await readAsync(fd, target, got, length - got, position + got)).bytesRead;
+      const n =
+        length <= SYNC_READ_LIMIT
+          ? readSync(fd, target, got, length - got, position + got)
+          : (await readAsync(fd, target, got, length - got, position + got)).bytesRead;
       if (n === 0) throw this.short(packId, position, length);
       got += n;
     }
@@ -76,6 +77,9 @@ export class PackReader {
   }
 
   private short(packId: number, position: number, length: number): AppError {
-    return new AppError('CORRUPT_STORE', `pack ${this.resolvePath(packId)} is shorter than expected (reading ${length} bytes at ${position})`);
+    return new AppError(
+      'CORRUPT_STORE',
+      `pack ${this.resolvePath(packId)} is shorter than expected (reading ${length} bytes at ${position})`,
+    );
   }
 }

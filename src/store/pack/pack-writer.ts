@@ -32,7 +32,10 @@ export class PackWriter {
     const size = fstatSync(this.fd).size;
     if (size < committedSize) {
       closeSync(this.fd);
-      throw new AppError('CORRUPT_STORE', `${path} is ${size} bytes but the index says ${committedSize} are committed; run 'refget verify'`);
+      throw new AppError(
+        'CORRUPT_STORE',
+        `${path} is ${size} bytes but the index says ${committedSize} are committed; run 'refget verify'`,
+      );
     }
     if (size > committedSize) ftruncateSync(this.fd, committedSize);
     this.pos = committedSize;
@@ -113,7 +116,9 @@ export class PackWriter {
    */
   syncInBackground(): Promise<void> {
     this.flush();
-    return new Promise((resolve, reject) => { fdatasync(this.fd, (err) => (err ? reject(err) : resolve())); });
+    return new Promise((resolve, reject) => {
+      fdatasync(this.fd, (err) => (err ? reject(err) : resolve()));
+    });
   }
 
   /** Closes the file. Gathered bytes not yet written are dropped: only sync() makes bytes count. */
