@@ -9,7 +9,7 @@ import type { SequenceStore } from './store/sequence-store.js';
 import { storePlugin } from './http/store-plugin.js';
 import { accessPlugin } from './http/access.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
-import { overloadGuard } from './http/overload-guard.js';
+import { overloadPlugin, OVERLOAD_DEFAULTS } from './http/overload.js';
 import { sequenceRoutes } from './http/routes/sequence.js';
 import { metadataRoutes } from './http/routes/metadata.js';
 import { serviceInfoRoutes } from './http/routes/service-info.js';
@@ -31,7 +31,7 @@ export interface BuildAppOptions {
    * Overload guard thresholds, or false for none. Tests that share their process (and event
    * loop) with heavy synchronous work turn it off; the overload test makes it small.
    */
-  overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number } | false;
+  overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number; minBusy?: number } | false;
 }
 
 const CORS_EXPOSED_HEADERS = ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'];
@@ -108,13 +108,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
 
   // Overload degrades into quick 503s with Retry-After instead of unbounded latency: 200 ms of
-  // event-loop lag means requests are queueing, not merely that the process is busy.
-  if (options.overload !== false) {
-    await app.register(overloadGuard, {
-      maxEventLoopDelayMs: options.overload?.maxEventLoopDelayMs ?? 200,
-      sampleIntervalMs: options.overload?.sampleIntervalMs ?? 500,
-    });
-  }
+  // event-loop lag with requests waiting means they are queueing, not merely that the process
+  // is busy (http/overload.ts).
+  if (options.overload !== false) await app.register(overloadPlugin, { ...OVERLOAD_DEFAULTS, ...options.overload });
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
@@ -157,7 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       fastPath.start({
         corsHeaders: CORS_HEADERS,
         tallies: app.requestTallies,
-        overloaded: app.hasDecorator('overloaded') ? app.overloaded : () => false,
+        overloaded: app.hasDecorator('isUnderPressure') ? () => app.isUnderPressure() : () => false,
         log: requestLogging ? app.log : undefined,
         genReqId,
       }),

@@ -12,6 +12,11 @@ export type ErrorCode =
   | 'CIRCULAR_UNSUPPORTED'
   | 'NOT_ACCEPTABLE'
   | 'UNAUTHORIZED'
+  | 'URI_TOO_LONG'
+  // the connection or the server (http)
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
+  | 'OVERLOADED'
   // lookups (store)
   | 'SEQUENCE_NOT_FOUND'
   | 'AMBIGUOUS_ALIAS'

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, storeErrorOf, type ErrorCode } from '../errors.js';
 import { unsatisfiedContentRange } from './interval.js';
 import { sendJson } from './json.js';
+import { RETRY_AFTER_SECONDS } from './overload.js';
 
 const STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -16,6 +17,10 @@ const STATUS: Record<ErrorCode, number> = {
   CIRCULAR_UNSUPPORTED: 501,
   NOT_ACCEPTABLE: 406,
   UNAUTHORIZED: 401,
+  URI_TOO_LONG: 414,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
+  OVERLOADED: 503,
   SEQUENCE_NOT_FOUND: 404,
   AMBIGUOUS_ALIAS: 300,
   COLLECTION_NOT_FOUND: 404,
@@ -44,6 +49,12 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (err !== error && isAppError(err) && err.code === 'CORRUPT_STORE') request.server.store.noteDamage(err.message);
   if (isAppError(err)) {
     const status = STATUS[err.code];
+    if (err.code === 'OVERLOADED') {
+      // Expected under load: no error log per refused request, and the client learns when to retry.
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+      sendJson(reply.code(status), { error: err.code, message: err.message });
+      return;
+    }
     if (status >= 500) {
       request.log.error({ err }, 'request failed');
       reply.header('cache-control', 'no-store');
@@ -67,8 +78,8 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   }
   // Fastify's own 4xx (validation, bad JSON body, body too large, URI too long): keep the status.
   // Their messages can quote the request (a 414 quoted the whole URL): never more than a prefix.
-  if (status === 414) {
-    sendJson(reply.code(414), { error: 'URI_TOO_LONG', message: 'the request path is too long' });
+  if (status === STATUS.URI_TOO_LONG) {
+    sendJson(reply.code(status), { error: 'URI_TOO_LONG', message: 'the request path is too long' });
     return;
   }
   sendJson(reply.code(status), { error: fe.code ?? 'BAD_REQUEST', message: shortText(fe.message) });
@@ -93,12 +104,13 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
  */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
+  const [code, message]: [ErrorCode, string] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+      ? ['REQUEST_TIMEOUT', 'the request did not arrive in time']
       : err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'HEADERS_TOO_LARGE', 'request line and headers exceed 16 KiB']
-        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+        ? ['HEADERS_TOO_LARGE', 'request line and headers exceed 16 KiB']
+        : ['BAD_REQUEST', 'malformed HTTP request'];
+  const status = STATUS[code];
   const body = JSON.stringify({ error: code, message });
   if (socket.writable) {
     socket.write(

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { RequestTallies } from './request-tallies.js';
 import './send-blocks.js'; // declares FastifyReply.countBodyBytes
-import { BYPASS_OVERLOAD_GUARD } from './overload-guard.js';
+import { BYPASS_OVERLOAD_GUARD } from './overload.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';

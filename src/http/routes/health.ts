@@ -3,7 +3,7 @@
 // is not tripped). For orchestrators and load balancers; tagged 'operations' in the
 // OpenAPI document and logged only at warn, so a probe every few seconds does not fill the log.
 import type { FastifyInstance } from 'fastify';
-import { BYPASS_OVERLOAD_GUARD } from '../overload-guard.js';
+import { BYPASS_OVERLOAD_GUARD } from '../overload.js';
 
 const StatusBody = {
   type: 'object',
