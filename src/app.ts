@@ -95,18 +95,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   jsonBodyParser(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  // One log line per request, after it completes (Fastify's default is two, before and after).
-  // (No hook at all below info: even an empty hook costs at 20k req/s.)
-  if (['trace', 'debug', 'info'].includes(app.log.level)) {
-    app.addHook('onResponse', (request, reply, done) => {
-      request.log.info(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
-        'request',
-      );
-      done();
-    });
-  }
-
   // Overload degrades into quick 503s with Retry-After instead of unbounded latency: 200 ms of
   // event-loop lag with requests waiting means they are queueing, not merely that the process
   // is busy (http/overload.ts).
@@ -136,7 +124,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     tokensFile: options.config.tokensFile,
     allowAllPublic: options.config.allowAllPublic,
   });
-  await app.register(metricsPlugin);
+  // One log line per request, after it completes (Fastify's default is two, before and after),
+  // written by the same hook that counts it for /metrics.
+  const logRequests = ['trace', 'debug', 'info'].includes(app.log.level);
+  await app.register(metricsPlugin, { logRequests });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(serviceInfoRoutes);
@@ -148,13 +139,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // At debug and trace the routes log more per request than the fast path would: leave it off.
   if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {
-    const requestLogging = app.log.level === 'info';
     app.addHook('onReady', async () =>
       fastPath.start({
         corsHeaders: CORS_HEADERS,
         tallies: app.requestTallies,
         overloaded: app.hasDecorator('isUnderPressure') ? () => app.isUnderPressure() : () => false,
-        log: requestLogging ? app.log : undefined,
+        log: logRequests ? app.log : undefined,
         genReqId,
       }),
     );

@@ -8,11 +8,12 @@
 // It answers only the plain, successful case and hands everything else to Fastify untouched
 // (returns false before writing anything): another method, percent-encoding, any other query
 // parameter, FASTA, If-None-Match, If-Range, a request body, an unknown id, any error (404, 406, 416, ...),
-// bodies over 1 MiB, overload (Fastify answers 503), a closing server. Its status and headers
-// come from the same functions as the Fastify routes' (sequence-response.ts, negotiate,
-// resolveInterval, sequenceMetadata), its CORS headers from the options the CORS plugin is
-// given, and it logs and counts requests like Fastify's hooks do. `test/http/fast-path.test.ts`
-// sends the same requests with and without it and compares the responses byte for byte.
+// bodies over 1 MiB, overload (Fastify decides), a closing server. Nothing it answers is decided
+// here: the answer comes from the functions the Fastify routes answer from (planSequence,
+// planMetadata), its CORS headers from the list the CORS plugin is given, and the request is
+// counted and logged by the function Fastify's onResponse hook calls (finishRequest). This file
+// only matches the URL and writes the bytes. `test/http/fast-path.test.ts` sends the same
+// requests with and without it and compares the responses byte for byte.
 //
 // buildApp leaves it out with private collections (a tokens file) and does not start it at log
 // level debug or trace, where the routes log more per request than this would.
@@ -21,13 +22,12 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { SequenceStore } from '../store/sequence-store.js';
-import { resolveInterval } from './interval.js';
-import { JSON_TYPE, negotiate } from './media-types.js';
+import { JSON_TYPE } from './media-types.js';
 import { asciiJson } from './json.js';
-import { resolveSequence } from './resolve-sequence.js';
-import { METADATA_ROUTE, sequenceMetadata } from './sequence-metadata.js';
-import { BUFFER_LIMIT, SEQUENCE_REPRESENTATIONS, SEQUENCE_ROUTE, SEQUENCE_VARY, sequenceResponse } from './sequence-response.js';
+import { METADATA_ROUTE, planMetadata } from './sequence-metadata.js';
+import { BUFFER_LIMIT, planSequence, SEQUENCE_ROUTE, SEQUENCE_VARY } from './sequence-response.js';
 import type { RequestTallies } from './request-tallies.js';
+import { finishRequest } from './request-log.js';
 
 // Ids made only of characters that need no percent-decoding; anything else goes to Fastify.
 const PATH = /^\/sequence\/([A-Za-z0-9._:-]+)(\/metadata)?(?:\?(.*))?$/;
@@ -96,13 +96,11 @@ export class FastPath {
     let status: number;
     let body: Buffer | string;
     try {
-      const record = resolveSequence(this.store, id, null);
       if (match[2] !== undefined) {
         if (query !== undefined) return false;
-        negotiate(headers.accept, ['json']);
         route = METADATA_ROUTE;
         status = 200;
-        body = asciiJson({ metadata: sequenceMetadata(this.store, id, record, null) });
+        body = asciiJson(planMetadata(this.store, id, headers.accept, null));
         out = [...this.corsHeaders, 'content-type', JSON_TYPE, 'content-length', String(body.length)];
       } else {
         let start: string | undefined;
@@ -112,18 +110,16 @@ export class FastPath {
           if (q === null || q[1] === q[3]) return false;
           [start, end] = q[1] === 'start' ? [q[2], q[4]] : [q[4], q[2]];
         }
-        if (negotiate(headers.accept, SEQUENCE_REPRESENTATIONS) !== 'sequence') return false;
-        const interval = resolveInterval({
+        const { record, representation, response } = planSequence(this.store, this.config, {
+          id,
           start,
           end,
+          accept: headers.accept,
           range: headers.range,
-          length: record.length,
-          circular: record.circular,
-          circularSupported: this.config.circularSupported,
-          subsequenceLimit: this.config.subsequenceLimit,
+          ifRange: undefined,
+          viewer: null,
         });
-        const response = sequenceResponse(record, interval, 'sequence', false);
-        if (response.bases > BUFFER_LIMIT) return false;
+        if (representation !== 'sequence' || response.bases > BUFFER_LIMIT) return false;
         const parts = response.segments.map(([s, e]) => this.store.readRangeSync(record, s, e));
         route = SEQUENCE_ROUTE;
         status = response.status;
@@ -135,11 +131,9 @@ export class FastPath {
       return false;
     }
     const { tallies, log } = deps;
-    const reqId = log === undefined ? '' : deps.genReqId();
+    const reqId = log === undefined ? undefined : deps.genReqId();
     res.once('close', () => {
-      const ms = performance.now() - started;
-      tallies.request('GET', route, res.statusCode, ms / 1000);
-      log?.info({ reqId, method: 'GET', url, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+      finishRequest(tallies, log, { method: 'GET', url, route, status: res.statusCode, ms: performance.now() - started, reqId });
     });
     tallies.bodyBytes(route, body.length);
     this.answered++;

@@ -12,6 +12,7 @@ import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics, type Metric
 import { RequestTallies } from './request-tallies.js';
 import './send-blocks.js'; // declares FastifyReply.countBodyBytes
 import { BYPASS_OVERLOAD_GUARD } from './overload.js';
+import { finishRequest } from './request-log.js';
 
 /** Route label of a request no route matched (404s): never the raw URL, which is unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -39,8 +40,13 @@ declare module 'fastify' {
   }
 }
 
-export const metricsPlugin = fp(
-  async (app) => {
+export interface MetricsOptions {
+  /** log one line per finished request (log level info) */
+  readonly logRequests: boolean;
+}
+
+export const metricsPlugin = fp<MetricsOptions>(
+  async (app, opts) => {
     const registry = new Registry();
     const registers = [registry];
     const tallies = new RequestTallies(LATENCY_BUCKETS);
@@ -132,8 +138,15 @@ export const metricsPlugin = fp(
       tallies.bodyBytes(routeOf(this.request), n);
     });
 
+    // Counted (and logged) as the fast path counts and logs its requests: request-log.ts.
     app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      tallies.request(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
+      finishRequest(tallies, opts.logRequests ? request.log : undefined, {
+        method: request.method,
+        url: request.url,
+        route: routeOf(request),
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      });
       done();
     });
 

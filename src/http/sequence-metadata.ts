@@ -4,6 +4,8 @@ import { sha512t24uToTrunc512 } from '../checksum/digests.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 import type { SequenceRecord } from '../store/types.js';
 import { visibleAliases, type Viewer } from './access.js';
+import { negotiate } from './media-types.js';
+import { resolveSequence } from './resolve-sequence.js';
 
 /** The route pattern of GET /sequence/:id/metadata (its metrics label on both paths). */
 export const METADATA_ROUTE = '/sequence/:id/metadata';
@@ -34,4 +36,16 @@ export function sequenceMetadata(
     circular: record.circular,
     aliases: visibleAliases(store, viewer, record).map((a) => ({ alias: a.alias, naming_authority: a.namingAuthority })),
   };
+}
+
+/** The body of GET /sequence/:id/metadata: 404/300 for the id first, then 406 for Accept (spec order). */
+export function planMetadata(
+  store: SequenceStore,
+  id: string,
+  accept: string | undefined,
+  viewer: Viewer | null,
+): { metadata: SequenceMetadata } {
+  const record = resolveSequence(store, id, viewer);
+  negotiate(accept, ['json']);
+  return { metadata: sequenceMetadata(store, id, record, viewer) };
 }

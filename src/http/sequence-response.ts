@@ -1,9 +1,13 @@
 // The status, headers and byte segments of a sequence response, decided once for both ways a
 // request can be answered: the Fastify route (routes/sequence.ts) and the fast path
 // (fast-path.ts). Neither writes these headers by itself, so the two cannot drift apart.
-import { contentTypeOf, type Representation } from './media-types.js';
-import { contentRange, type RequestedInterval } from './interval.js';
+import { contentTypeOf, negotiate, type Representation } from './media-types.js';
+import { contentRange, resolveInterval, type RequestedInterval } from './interval.js';
+import { resolveSequence } from './resolve-sequence.js';
+import type { Viewer } from './access.js';
+import type { ServerConfig } from '../config.js';
 import type { SequenceRecord } from '../store/types.js';
+import type { SequenceStore } from '../store/sequence-store.js';
 
 /**
  * Bodies up to this size are read in one go into a Buffer of their own; larger ones (plain or
@@ -62,6 +66,46 @@ export function sequenceResponse(
   ];
   if (interval.kind === 'range') headers.push(['content-range', contentRange(interval, record.length)]);
   return { status: interval.kind === 'range' ? 206 : 200, headers, etag, segments, bases };
+}
+
+/** What a GET /sequence/:id asks, as both paths read it from the request. */
+export interface SequenceAsk {
+  readonly id: string;
+  readonly start: string | string[] | undefined;
+  readonly end: string | string[] | undefined;
+  /** the `accept` query parameter, else the Accept header */
+  readonly accept: string | undefined;
+  readonly range: string | undefined;
+  readonly ifRange: string | undefined;
+  readonly viewer: Viewer | null;
+}
+
+export interface SequencePlan {
+  readonly record: SequenceRecord;
+  readonly representation: Representation;
+  readonly interval: RequestedInterval;
+  readonly response: SequenceResponse;
+}
+
+/**
+ * The answer to a GET /sequence/:id, in the decision order of spec §2.4.5: resolve the id
+ * (404/300) → Accept (406) → interval (400/416/501) → status and headers. Throws the AppError
+ * of the first rule the request breaks. The route and the fast path both answer from this.
+ */
+export function planSequence(store: SequenceStore, config: ServerConfig, ask: SequenceAsk): SequencePlan {
+  const record = resolveSequence(store, ask.id, ask.viewer);
+  const representation = negotiate(ask.accept, SEQUENCE_REPRESENTATIONS);
+  const interval = resolveInterval({
+    start: ask.start,
+    end: ask.end,
+    range: applicableRange(ask.range, ask.ifRange, record, representation),
+    length: record.length,
+    circular: record.circular,
+    circularSupported: config.circularSupported,
+    subsequenceLimit: config.subsequenceLimit,
+  });
+  const privateViewer = ask.viewer !== null && !ask.viewer.anonymous;
+  return { record, representation, interval, response: sequenceResponse(record, interval, representation, privateViewer) };
 }
 
 /**

@@ -1,8 +1,6 @@
 // GET /sequence/:id/metadata — digests, length and aliases of one sequence (spec §2.5).
 import type { FastifyInstance } from 'fastify';
-import { negotiate } from '../media-types.js';
-import { resolveSequence } from '../resolve-sequence.js';
-import { METADATA_ROUTE, sequenceMetadata } from '../sequence-metadata.js';
+import { METADATA_ROUTE, planMetadata } from '../sequence-metadata.js';
 import { sendJson } from '../json.js';
 import { ErrorResponse, MetadataResponse, SequenceParams } from '../schemas.js';
 
@@ -18,11 +16,10 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: MetadataResponse, 300: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse },
       },
     },
-    async (request, reply) => {
-      const { store } = request.server;
-      const record = resolveSequence(store, request.params.id, request.viewer);
-      negotiate(request.query.accept ?? request.headers.accept, ['json']);
-      return sendJson(reply, { metadata: sequenceMetadata(store, request.params.id, record, request.viewer) });
-    },
+    async (request, reply) =>
+      sendJson(
+        reply,
+        planMetadata(request.server.store, request.params.id, request.query.accept ?? request.headers.accept, request.viewer),
+      ),
   );
 }

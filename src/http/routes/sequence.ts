@@ -1,22 +1,11 @@
 // GET|HEAD /sequence/:id — the sequence, a start/end subsequence (200) or a Range (206), in the
 // decision order of spec §2.4.5: resolve id (404/300) → Accept (406) → interval (400/416/501).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { negotiate, type Representation } from '../media-types.js';
-import { resolveInterval, type RequestedInterval } from '../interval.js';
-import {
-  applicableRange,
-  BUFFER_LIMIT,
-  SEQUENCE_REPRESENTATIONS,
-  SEQUENCE_ROUTE,
-  SEQUENCE_VARY,
-  sequenceResponse,
-} from '../sequence-response.js';
-import { resolveSequence } from '../resolve-sequence.js';
+import { BUFFER_LIMIT, planSequence, SEQUENCE_ROUTE, SEQUENCE_VARY, type SequencePlan } from '../sequence-response.js';
 import { visibleAliases } from '../access.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
-import type { SequenceRecord } from '../../store/types.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 
 interface SequenceRequest {
@@ -60,18 +49,16 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async (request, reply) => {
       const { store, config } = request.server;
-      const record = resolveSequence(store, request.params.id, request.viewer);
-      const representation = negotiate(request.query.accept ?? request.headers.accept, SEQUENCE_REPRESENTATIONS);
-      const interval = resolveInterval({
+      const plan = planSequence(store, config, {
+        id: request.params.id,
         start: request.query.start,
         end: request.query.end,
-        range: applicableRange(request.headers.range, request.headers['if-range'] as string | undefined, record, representation),
-        length: record.length,
-        circular: record.circular,
-        circularSupported: config.circularSupported,
-        subsequenceLimit: config.subsequenceLimit,
+        accept: request.query.accept ?? request.headers.accept,
+        range: request.headers.range,
+        ifRange: request.headers['if-range'] as string | undefined,
+        viewer: request.viewer,
       });
-      return sendSequence(store, request, reply, record, interval, representation);
+      return sendSequence(store, request, reply, plan);
     },
   });
 }
@@ -80,12 +67,9 @@ function sendSequence(
   store: SequenceStore,
   request: FastifyRequest,
   reply: FastifyReply,
-  record: SequenceRecord,
-  interval: RequestedInterval,
-  representation: Representation,
+  { record, interval, representation, response }: SequencePlan,
 ): FastifyReply | Promise<FastifyReply> {
-  const privateViewer = request.viewer !== null && !request.viewer.anonymous;
-  const { status, headers, etag, segments, bases } = sequenceResponse(record, interval, representation, privateViewer);
+  const { status, headers, etag, segments, bases } = response;
   // Vary is merged with whatever a hook set before (the fast path, which has no such hooks, sends it alone).
   const vary = reply.getHeader('vary');
   reply.code(status);
