@@ -7,17 +7,10 @@ import { AppError } from '../errors.js';
 import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packPath } from './layout.js';
 import { PackReader, SYNC_READ_LIMIT } from './pack/pack-reader.js';
-import {
-  decodeTwoBit,
-  decodeTwoBitInto,
-  deserialiseRuns,
-  packedSize,
-  EXCEPTION_RUN_BYTES,
-  type ExceptionRuns,
-} from './codec/twobit.js';
+import { codecOf, type RecordDecoder } from './codec/codec.js';
 import { BLOCK_BYTES, blockCount, blockSum, firstBadBlock } from '../checksum/block-sums.js';
 import { sequenceRowSum } from './row-sum.js';
-import type { Alias, SequenceLookup, SequenceRecord } from './types.js';
+import type { Alias, Encoding, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
 import { DiscoveryIndex } from './discovery-index.js';
 import { ALIAS_VISIBLE } from './visibility-sql.js';
@@ -28,7 +21,7 @@ interface SequenceRow {
   md5: string;
   length: number;
   circular: number;
-  encoding: 'twobit' | 'raw';
+  encoding: Encoding;
   pack_id: number;
   offset: number;
   byte_length: number;
@@ -62,13 +55,8 @@ export function recordOfRow(r: SequenceRow): SequenceRecord | string {
     blockSumsSum: r.block_sums_sum,
   };
   if (sequenceRowSum(record) !== r.row_sum) return 'the row does not match its checksum';
-  const stored =
-    r.encoding === 'twobit'
-      ? packedSize(r.length) + r.exception_count * EXCEPTION_RUN_BYTES
-      : r.encoding === 'raw' && r.exception_count === 0
-        ? r.length
-        : -1;
-  if (stored !== r.byte_length) return 'the row is inconsistent';
+  const codec = codecOf(r.encoding);
+  if (codec === undefined || codec.storedBytes(r.length, r.exception_count) !== r.byte_length) return 'the row is inconsistent';
   return record;
 }
 
@@ -95,7 +83,7 @@ export interface BlockReader {
  * however slowly it is read, and 1 MiB keeps reads large. (HTTP bodies use blockReader().)
  */
 export const STREAM_BLOCK_BASES = 1 << 20;
-const RUNS_CACHE_ENTRIES = 512;
+const DECODER_CACHE_ENTRIES = 512;
 /** Found records per cache (by id, aliases, memberships): enough for every sequence of an assembly
  * to stay hot. Full lookup and alias caches (30,000 random proteins looked up) hold 6.5 MB of heap. */
 const LOOKUP_CACHE_ENTRIES = 10_000;
@@ -113,7 +101,8 @@ export class SequenceStore {
   readonly discovery: DiscoveryIndex;
   private readonly db: Db;
   private readonly packs: PackReader;
-  private readonly runsCache = new Map<number, ExceptionRuns>();
+  /** Decoders of recently read sequences (a 2-bit one holds the sequence's exception runs). */
+  private readonly decoderCache = new Map<number, RecordDecoder>();
   private readonly lookupCache = new Map<string, SequenceRecord[]>();
   private readonly aliasCache = new Map<number, Alias[]>();
   private readonly membershipCache = new Map<number, number[]>();
@@ -525,21 +514,22 @@ export class SequenceStore {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
     if (end - start <= SYNC_READ_LIMIT) return this.readRangeSync(record, start, end);
-    if (record.encoding === 'raw') return this.stored(record, start, end);
-    const first = start >> 2;
-    const packed = await this.stored(record, first, packedSize(end));
-    return decodeTwoBit(packed, start, end, this.runs(record));
+    const decoder = this.decoderOf(record);
+    const [from, to] = decoder.span(start, end);
+    const out = Buffer.allocUnsafe(end - start);
+    decoder.decodeInto(await this.stored(record, from, to), start, end, out);
+    return out;
   }
 
   /** Synchronous variant for small ranges (a 100-base slice costs one pread of a block or two). */
   readRangeSync(record: SequenceRecord, start: number, end: number): Buffer {
     checkRange(record, start, end);
     if (start === end) return Buffer.alloc(0);
-    if (record.encoding === 'raw') return Buffer.from(this.storedSync(record, start, end));
-    const runs = this.runs(record); // first: reading them reuses the buffer `packed` will view
-    const first = start >> 2;
-    const packed = this.storedSync(record, first, packedSize(end));
-    return decodeTwoBit(packed, start, end, runs);
+    const decoder = this.decoderOf(record); // first: its tables are read through the buffer `stored` will view
+    const [from, to] = decoder.span(start, end);
+    const out = Buffer.allocUnsafe(end - start);
+    decoder.decodeInto(this.storedSync(record, from, to), start, end, out);
+    return out;
   }
 
   /**
@@ -551,19 +541,17 @@ export class SequenceStore {
     checkRange(record, start, end);
     let pos = start;
     let scratch: Buffer | undefined; // the stored bytes of one block (whole checksum blocks), reused
-    const runs = record.encoding === 'twobit' ? this.runs(record) : undefined;
+    const decoder = this.decoderOf(record);
     return {
       read: async (target: Buffer): Promise<number> => {
         const from = pos;
         const n = Math.min(target.length, end - from);
         if (n === 0) return 0;
-        const [byteFrom, byteTo] = runs === undefined ? [from, from + n] : [from >> 2, packedSize(from + n)];
+        const [byteFrom, byteTo] = decoder.span(from, from + n);
         // Whole checksum blocks are read and checked, so the span can grow by up to a block each side.
         const need = byteTo - byteFrom + 2 * BLOCK_BYTES;
         if (scratch === undefined || scratch.length < need) scratch = Buffer.allocUnsafe(need);
-        const bytes = await this.stored(record, byteFrom, byteTo, scratch);
-        if (runs === undefined) bytes.copy(target, 0);
-        else decodeTwoBitInto(bytes, from, from + n, runs, target);
+        decoder.decodeInto(await this.stored(record, byteFrom, byteTo, scratch), from, from + n, target);
         pos = from + n;
         return n;
       },
@@ -658,21 +646,18 @@ export class SequenceStore {
     this.db.close();
   }
 
-  private runs(record: SequenceRecord): ExceptionRuns {
-    let runs = this.runsCache.get(record.rowId);
-    if (runs === undefined) {
-      const at = packedSize(record.length);
-      runs = deserialiseRuns(this.storedSync(record, at, record.byteLength), record.exceptionCount);
-      if (this.runsCache.size >= RUNS_CACHE_ENTRIES) {
-        this.runsCache.delete(this.runsCache.keys().next().value!);
-      }
-      this.runsCache.set(record.rowId, runs);
+  /** The record's decoder (the one way every read decodes), its tables read once and cached. */
+  private decoderOf(record: SequenceRecord): RecordDecoder {
+    let decoder = this.decoderCache.get(record.rowId);
+    if (decoder === undefined) {
+      // recordOfRow made every record, and it refuses encodings without a codec.
+      decoder = codecOf(record.encoding)!.decoder(record, (from, to) => this.storedSync(record, from, to));
+      if (this.decoderCache.size >= DECODER_CACHE_ENTRIES) this.decoderCache.delete(this.decoderCache.keys().next().value!);
     } else {
-      // refresh LRU position
-      this.runsCache.delete(record.rowId);
-      this.runsCache.set(record.rowId, runs);
+      this.decoderCache.delete(record.rowId); // LRU: most recent last
     }
-    return runs;
+    this.decoderCache.set(record.rowId, decoder);
+    return decoder;
   }
 }
 

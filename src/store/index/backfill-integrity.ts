@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import { BlockSummer, blockSum } from '../../checksum/block-sums.js';
-import { decodeTwoBit, deserialiseRuns, packedSize, EXCEPTION_RUN_BYTES } from '../codec/twobit.js';
+import { codecOf } from '../codec/codec.js';
 import { packPath } from '../layout.js';
 import { PackReader } from '../pack/pack-reader.js';
 import { sequenceRowSum } from '../row-sum.js';
@@ -24,8 +24,8 @@ interface Row {
   circular: number;
 }
 
-/** Stored bytes read per step: memory stays small whatever the sequence length. */
-const WINDOW_BYTES = 4 << 20;
+/** Bases decoded per step (a multiple of 4): memory stays small whatever the sequence length. */
+const WINDOW_BASES = 16 << 20;
 const BATCH = 1000;
 
 export function backfillIntegrity(db: Db, storeDir: string): void {
@@ -79,22 +79,45 @@ function checkedBlockSums(packs: PackReader, row: Row): Buffer {
   const md5 = createHash('md5');
   const sha = createHash('sha512');
   try {
-    const twobit = row.encoding === 'twobit';
-    const packed = twobit ? packedSize(row.length) : row.length;
-    if (row.byte_length !== packed + (twobit ? row.exception_count * EXCEPTION_RUN_BYTES : 0))
+    const codec = codecOf(row.encoding);
+    if (codec === undefined || codec.storedBytes(row.length, row.exception_count) !== row.byte_length) {
       throw damaged('its row is inconsistent');
-    const runsBytes = twobit
-      ? packs.readSync(row.pack_id, row.offset + packed, row.exception_count * EXCEPTION_RUN_BYTES)
-      : undefined;
-    const runs = runsBytes === undefined ? undefined : deserialiseRuns(runsBytes, row.exception_count);
-    for (let at = 0; at < packed; at += WINDOW_BYTES) {
-      const bytes = packs.readSync(row.pack_id, row.offset + at, Math.min(WINDOW_BYTES, packed - at));
-      summer.update(bytes);
-      const bases = runs === undefined ? bytes : decodeTwoBit(bytes, at * 4, Math.min(row.length, (at + bytes.length) * 4), runs);
-      md5.update(bases);
-      sha.update(bases);
     }
-    if (runsBytes !== undefined) summer.update(runsBytes);
+    const read = (from: number, to: number): Buffer => packs.readSync(row.pack_id, row.offset + from, to - from);
+    const decoder = codec.decoder(
+      {
+        rowId: row.id,
+        ga4gh: row.ga4gh,
+        md5: row.md5,
+        length: row.length,
+        circular: row.circular === 1,
+        encoding: codec.encoding,
+        packId: row.pack_id,
+        offset: row.offset,
+        byteLength: row.byte_length,
+        exceptionCount: row.exception_count,
+        blockSumsSum: 0,
+      },
+      read,
+    );
+    // Consecutive 4-aligned windows of bases have consecutive stored spans: the stored bytes are
+    // read once, in order, for both the digests and the block checksums; what follows the last
+    // span (a 2-bit exception table) is summed at the end.
+    let summed = 0;
+    const bases = Buffer.allocUnsafe(Math.min(WINDOW_BASES, row.length));
+    for (let start = 0; start < row.length; start += WINDOW_BASES) {
+      const end = Math.min(row.length, start + WINDOW_BASES);
+      const [from, to] = decoder.span(start, end);
+      if (from !== summed) throw new Error(`stored spans are not consecutive (${from} after ${summed})`);
+      const stored = read(from, to);
+      summer.update(stored);
+      summed = to;
+      const out = bases.subarray(0, end - start);
+      decoder.decodeInto(stored, start, end, out);
+      md5.update(out);
+      sha.update(out);
+    }
+    if (summed < row.byte_length) summer.update(read(summed, row.byte_length));
   } catch (err) {
     if (err instanceof AppError && err.message.startsWith('cannot upgrade')) throw err;
     throw damaged((err as Error).message);
