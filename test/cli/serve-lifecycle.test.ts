@@ -89,19 +89,6 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Incomin
   });
 }
 
-/**
- * GET that retries while the overload guard answers 503: right after start the event loop is
- * still busy loading modules, and a parallel test run can keep it busy for a moment.
- */
-async function getReady(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
-  for (let i = 0; ; i++) {
-    const res = await get(url, headers);
-    if (res.statusCode !== 503 || i >= 100) return res;
-    res.resume();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function text(res: IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of res) body += (chunk as Buffer).toString();
@@ -140,7 +127,7 @@ const big = await bigStore(t, LENGTH);
 for (const workers of [1, 2]) {
   t.test(`SIGTERM during a large download (--workers ${workers}): the download completes, then exit 0`, async (t) => {
     const server = await serve(t, ['--store', big.store, '--workers', String(workers)], workers);
-    const res = await getReady(`${server.url}/sequence/${big.md5}`, { accept: '*/*' });
+    const res = await get(`${server.url}/sequence/${big.md5}`, { accept: '*/*' });
     t.equal(res.statusCode, 200);
     t.equal(res.headers['content-length'], String(LENGTH));
     const hash = createHash('md5');
@@ -189,7 +176,7 @@ t.test('--workers 2: /metrics on any worker reports the sum over all workers', a
     const m = /^refget_http_requests_total\{method="GET",route="\/service-info",status="200"\} (\d+)$/m.exec(body);
     return m === null ? 0 : Number(m[1]);
   };
-  await text(await getReady(`${server.url}/readyz`));
+  await text(await get(`${server.url}/readyz`));
   let n = 0;
   for (let i = 0; i < 24; i++) {
     const res = await get(`${server.url}/service-info`);
@@ -371,12 +358,10 @@ t.test('damage found by one worker fails /readyz on every worker', async (t) => 
     return codes;
   };
   t.same([...new Set(await ready())], [200], 'ready before any damaged read');
-  const damaged = await getReady(
-    `${s.url}/sequence/${createHash('md5').update('GGCA'.repeat(5000)).digest('hex')}?start=0&end=8`,
-  );
+  const damaged = await get(`${s.url}/sequence/${createHash('md5').update('GGCA'.repeat(5000)).digest('hex')}?start=0&end=8`);
   damaged.resume();
   t.equal(damaged.statusCode, 500, 'the damaged read is a 500');
-  const intact = await getReady(`${s.url}/sequence/${createHash('md5').update('ACGT'.repeat(5000)).digest('hex')}?start=0&end=8`);
+  const intact = await get(`${s.url}/sequence/${createHash('md5').update('ACGT'.repeat(5000)).digest('hex')}?start=0&end=8`);
   t.equal(intact.statusCode, 200, 'the intact sequence is still served');
   intact.resume();
   // The other worker hears of it through the primary; new connections go to both in turn.
