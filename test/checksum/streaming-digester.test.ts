@@ -2,13 +2,22 @@
 // one-shot digests of the same bytes, whatever the chunk sizes (including chunks spanning
 // several slots), across consecutive sequences, and while slots are recycled under drain().
 import t from 'tap';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { rng } from '../../scripts/reliability/lib/common.js';
 import { StreamingDigester } from '../../src/checksum/streaming-digester.js';
 
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 const ga4gh = (b: Uint8Array): string => createHash('sha512').update(b).digest().subarray(0, 24).toString('base64url');
 
-t.test('chunked digests equal one-shot digests, sequence after sequence', async (t) => {
+const SEED = 20261203;
+const rand = rng(SEED);
+const seededBytes = (n: number): Buffer => {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i += 4) b.writeUInt32LE(Math.floor(rand() * 2 ** 32), i);
+  return b;
+};
+
+t.test(`chunked digests equal one-shot digests, sequence after sequence (seed ${SEED})`, async (t) => {
   const digester = new StreamingDigester();
   t.teardown(() => digester.close());
   // 0: empty; 1: one byte; 2: 5 MiB in chunks of up to 2.5 MiB (several slots each);
@@ -16,8 +25,8 @@ t.test('chunked digests equal one-shot digests, sequence after sequence', async 
   const cases: { bytes: Buffer; chunk: () => number; drain?: number }[] = [
     { bytes: Buffer.alloc(0), chunk: () => 1 },
     { bytes: Buffer.from('A'), chunk: () => 1 },
-    { bytes: randomBytes(5 << 20), chunk: () => 1 + Math.floor(Math.random() * (5 << 19)) },
-    { bytes: randomBytes(40 << 20), chunk: () => 1 << 20, drain: 2 << 20 },
+    { bytes: seededBytes(5 << 20), chunk: () => 1 + Math.floor(rand() * (5 << 19)) },
+    { bytes: seededBytes(40 << 20), chunk: () => 1 << 20, drain: 2 << 20 },
   ];
   for (const [i, c] of cases.entries()) {
     for (let at = 0; at < c.bytes.length;) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { ingestFiles } from '../../src/ingest/ingest-files.js';
 import { IngestSession } from '../../src/store/ingest-session.js';
-import { byteSnapshot, makeTempDir, randomSeed, rng, runCli, writeGenome } from '../../scripts/reliability/lib/common.js';
+import { byteSnapshot, makeTempDir, rng, runCli, writeGenome } from '../../scripts/reliability/lib/common.js';
 
 const hasBgzip = spawnSync('bgzip', ['--version']).status === 0;
 
@@ -26,7 +26,8 @@ function bgzfBlockEnds(data: Buffer): number[] {
 }
 
 t.test('truncated compressed input is refused and changes nothing', async (t) => {
-  const seed = Number(process.env.RELIABILITY_SEED ?? randomSeed());
+  // A fixed seed in npm test (the same cuts every run); RELIABILITY_SEED explores others.
+  const seed = Number(process.env.RELIABILITY_SEED ?? 20261203);
   t.comment(`seed=${seed} (RELIABILITY_SEED=${seed} to replay)`);
   const rand = rng(seed);
   const tmp = makeTempDir('refget-trunc-');
