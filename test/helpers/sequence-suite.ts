@@ -241,7 +241,7 @@ export const ACGT = {
 export const NNNN = { md5: 'ef95bc05180af51bfd945e93b2bbba8e', ga4gh: 'SQ.OjvYcaDLJAbI_obSPKkxIKNHkBCXC2dM' };
 export const BIG_LEN = 2_500_000; // > the 1 MiB buffer limit: exercises the block and streaming paths
 
-export const extra = await (async () => {
+async function makeExtra() {
   const dir = tempDir(t, 'refget-http-extra-');
   const fasta = join(dir, 'extra.fa');
   const big = syntheticSequence(BIG_LEN, 42);
@@ -256,6 +256,20 @@ export const extra = await (async () => {
   await runIngest([fasta], { store: corrupt, aliases, circular: ['big'] });
   for (const file of readdirSync(join(corrupt, 'packs'))) truncateSync(join(corrupt, 'packs', file), 1000);
   return { store, corrupt, bigSequence: big.replace(/[^A-Za-z]/g, '').toUpperCase() };
-})();
-export const extraApp = await suiteApp(extra.store, { circularSupported: true });
-export const corruptApp = await suiteApp(extra.corrupt, { circularSupported: true });
+}
+
+let extraMade:
+  Promise<{ extra: Awaited<ReturnType<typeof makeExtra>>; extraApp: FastifyInstance; corruptApp: FastifyInstance }> | undefined;
+
+/** The extra store and its apps, made on first use (only some sections need them). */
+export function extraApps(): NonNullable<typeof extraMade> {
+  extraMade ??= (async () => {
+    const extra = await makeExtra();
+    return {
+      extra,
+      extraApp: await suiteApp(extra.store, { circularSupported: true }),
+      corruptApp: await suiteApp(extra.corrupt, { circularSupported: true }),
+    };
+  })();
+  return extraMade;
+}

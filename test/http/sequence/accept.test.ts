@@ -1,7 +1,7 @@
 // GET|HEAD /sequence/:id: §2.2 Accept negotiation (R6, R7), ?accept=, FASTA output and Vary. Shared expectations and apps: test/helpers/sequence-suite.ts.
 import t from 'tap';
-import { endOfSection } from '../../helpers/sequence-suite.js';
 import {
+  endOfSection,
   BROWSER_ACCEPT,
   FASTA_TYPE,
   IMMUTABLE,

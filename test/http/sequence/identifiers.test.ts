@@ -1,7 +1,7 @@
 // GET|HEAD /sequence/:id: §2.7 identifiers (R3-R5): every id form, unknown and malformed ids, a trailing slash. Shared expectations and apps: test/helpers/sequence-suite.ts.
 import t from 'tap';
-import { endOfSection } from '../../helpers/sequence-suite.js';
 import {
+  endOfSection,
   EXPECTED,
   I_LEN,
   NAMES,

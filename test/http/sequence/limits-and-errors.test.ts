@@ -1,7 +1,7 @@
 // GET|HEAD /sequence/:id: R13 subsequence limit, §2.3 ambiguous alias (300), §2.8 normalised bytes, streaming of long sequences, read errors. Shared expectations and apps: test/helpers/sequence-suite.ts.
 import t from 'tap';
-import { endOfSection } from '../../helpers/sequence-suite.js';
 import {
+  endOfSection,
   ACGT,
   BIG_LEN,
   FASTA_TYPE,
@@ -12,9 +12,7 @@ import {
   assertError,
   assertSequence,
   circularApp,
-  corruptApp,
-  extra,
-  extraApp,
+  extraApps,
   get,
   limitApp,
   path,
@@ -23,6 +21,8 @@ import {
   type Res,
 } from '../../helpers/sequence-suite.js';
 import { send } from '../../helpers/http-client.js';
+
+const { extra, extraApp, corruptApp } = await extraApps();
 
 // ---------------------------------------------------------------------------------------------
 // R13: subsequence limit.

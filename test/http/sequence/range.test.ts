@@ -1,7 +1,7 @@
 // GET|HEAD /sequence/:id: §2.4.3 Range (R9, R10): rows in both circular modes, any Accept, no wrap, Range with start/end. Shared expectations and apps: test/helpers/sequence-suite.ts.
 import t from 'tap';
-import { endOfSection } from '../../helpers/sequence-suite.js';
 import {
+  endOfSection,
   BROWSER_ACCEPT,
   I_LEN,
   MODES,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const sections = readdirSync(HERE).filter((f) => f.endsWith('.test.ts') && f !== 'real-sockets.test.ts');
 t.ok(sections.length >= 6, `${sections.length} section files`);
+t.jobs = 2; // the sections run side by side, as tap runs test files
 for (const file of sections.sort()) {
   t.spawn(
     process.execPath,

@@ -1,7 +1,7 @@
 // GET|HEAD /sequence/:id: §2.4.1 start/end (R8) in both circular modes; §2.3 no 206 for start/end. Shared expectations and apps: test/helpers/sequence-suite.ts.
 import t from 'tap';
-import { endOfSection } from '../../helpers/sequence-suite.js';
 import {
+  endOfSection,
   MODES,
   SEQ,
   SUITE_SEQ_ACCEPT,
