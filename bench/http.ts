@@ -1,4 +1,4 @@
-// `npm run bench:http`: refget serve under autocannon, workload by workload, next to nginx serving
+// `npm run bench`: refget serve under autocannon, workload by workload, next to nginx serving
 // the same sequences as flat files with byte ranges (the machine's limit). Bounded durations,
 // 127.0.0.1 only. Prints a table and writes bench/out/http-results.json. Needs `npm run build`.
 // Usage: tsx bench/http.ts [--seconds 10] [--connections 50] [--workers N] [--requests 2000] [--chromosome-bases 250000000]

@@ -9,18 +9,18 @@ import type { ServerConfig } from '../config.js';
 import type { SequenceRecord } from '../store/types.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 
-/**
- * Bodies up to this size are read in one go into a Buffer of their own; larger ones (plain or
- * FASTA) are written block by block from reused buffers (send-blocks.ts). (Sending
- * ranges from 64 KiB up by blocks too was slower: a 70/20/10 mix of slices, metadata and 1 Mbp
- * ranges under wrk, two workers: 7.8-7.9k req/s against 8.4-11.1k.)
- */
 /** The route pattern of GET /sequence/:id (its metrics label on both paths). */
 export const SEQUENCE_ROUTE = '/sequence/:id';
 
 /** What GET /sequence/:id offers, the default first. */
 export const SEQUENCE_REPRESENTATIONS: readonly Representation[] = ['sequence', 'fasta'];
 
+/**
+ * Bodies up to this size are read in one go into a Buffer of their own; larger ones (plain or
+ * FASTA) are written block by block from reused buffers (send-blocks.ts). (Sending
+ * ranges from 64 KiB up by blocks too was slower: a 70/20/10 mix of slices, metadata and 1 Mbp
+ * ranges under wrk, two workers: 7.8-7.9k req/s against 8.4-11.1k.)
+ */
 export const BUFFER_LIMIT = 1 << 20;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** A response to a bearer token (private collections) must not be kept by shared caches. */
