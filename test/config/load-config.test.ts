@@ -1,0 +1,80 @@
+// loadConfig and the CLI's environment readers take the environment as an argument: the values
+// come from the env given (never from process.env behind its back), flags win, and a bad value
+// names its variable.
+import t from 'tap';
+import {
+  ConfigError,
+  DEFAULT_STORE,
+  loadConfig,
+  sampleFromEnv,
+  storeDirFrom,
+  workersFromEnv,
+  debugFromEnv,
+  clusterPolicyFromEnv,
+} from '../../src/config.js';
+
+t.test('the store directory: flag, else REFGET_STORE of the env given, else the default', async (t) => {
+  t.equal(loadConfig({}, { REFGET_STORE: '/srv/refget' }).storeDir, '/srv/refget', 'from the env argument');
+  t.equal(loadConfig({ store: '/flag' }, { REFGET_STORE: '/srv/refget' }).storeDir, '/flag', 'the flag wins');
+  t.equal(loadConfig({}, {}).storeDir, DEFAULT_STORE, 'default');
+  t.equal(loadConfig({}, { REFGET_STORE: '  ' }).storeDir, DEFAULT_STORE, 'an empty variable counts as unset');
+  t.equal(storeDirFrom(undefined, { REFGET_STORE: '/x' }), '/x');
+});
+
+t.test('every setting reads the env argument', async (t) => {
+  const c = loadConfig(
+    {},
+    {
+      HOST: '0.0.0.0',
+      PORT: '9000',
+      CIRCULAR_SUPPORTED: 'false',
+      SUBSEQUENCE_LIMIT: '5000',
+      LOG_LEVEL: 'WARN',
+      REFGET_MAX_LIST_LIMIT: '10',
+      REFGET_MAX_BATCH_IDS: '7',
+      REFGET_TOKENS_FILE: '/etc/refget/tokens',
+      REFGET_ALLOW_ALL_PUBLIC: 'yes',
+      REFGET_FAST_PATH: 'off',
+      REFGET_ORGANIZATION: 'Lab',
+      REFGET_ORGANIZATION_URL: 'https://lab.example',
+      REFGET_ENVIRONMENT: 'test',
+    },
+  );
+  t.match(c, {
+    host: '0.0.0.0',
+    port: 9000,
+    circularSupported: false,
+    subsequenceLimit: 5000,
+    logLevel: 'warn',
+    maxListLimit: 10,
+    maxBatchIds: 7,
+    tokensFile: '/etc/refget/tokens',
+    allowAllPublic: true,
+    fastPath: false,
+    organization: { name: 'Lab', url: 'https://lab.example' },
+    environment: 'test',
+  });
+});
+
+t.test('a bad value names its variable (ConfigError), and flags beat the environment', async (t) => {
+  t.throws(() => loadConfig({}, { PORT: 'eighty' }), ConfigError);
+  t.throws(() => loadConfig({}, { PORT: 'eighty' }), /invalid PORT="eighty"/);
+  t.throws(() => loadConfig({}, { CIRCULAR_SUPPORTED: 'maybe' }), /invalid CIRCULAR_SUPPORTED/);
+  t.equal(loadConfig({ port: 81 }, { PORT: '9000' }).port, 81);
+});
+
+t.test("the CLI's own variables", async (t) => {
+  t.equal(sampleFromEnv({ REFGET_SAMPLE: 'true' }), true);
+  t.equal(sampleFromEnv({}), undefined);
+  t.throws(() => sampleFromEnv({ REFGET_SAMPLE: 'sure' }), /invalid REFGET_SAMPLE/);
+  const parse = (v: string): number => {
+    if (!/^[0-9]+$/.test(v)) throw new TypeError('not a count');
+    return Number(v);
+  };
+  t.equal(workersFromEnv(parse, { REFGET_WORKERS: '3' }), 3);
+  t.throws(() => workersFromEnv(parse, { REFGET_WORKERS: 'lots' }), /invalid REFGET_WORKERS="lots": not a count/);
+  t.equal(debugFromEnv({ REFGET_DEBUG: '1' }), true);
+  t.equal(debugFromEnv({}), false);
+  t.equal(clusterPolicyFromEnv({ NODE_CLUSTER_SCHED_POLICY: 'none' }), true);
+  t.equal(clusterPolicyFromEnv({}), false);
+});
