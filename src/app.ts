@@ -17,7 +17,8 @@ import { seqcolRoutes } from './http/routes/seqcol.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
-import { FastPath, fastPathServer } from './http/fast-path.js';
+import { FastPath } from './http/fast-path.js';
+import { serverFactory } from './http/http-server.js';
 import { jsonBodyParser } from './http/json-body.js';
 
 export interface BuildAppOptions {
@@ -68,7 +69,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config),
     genReqId,
-    ...(fastPath === undefined ? {} : { serverFactory: fastPathServer(fastPath) }),
+    serverFactory: serverFactory(fastPath),
     logController: new LogController({ disableRequestLogging: true }),
     // Fastify answers a malformed URL (bad percent-encoding) before any hook runs: route it
     // through our error body, with the CORS header the hooks would have added.

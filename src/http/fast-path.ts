@@ -17,9 +17,9 @@
 //
 // buildApp leaves it out with private collections (a tokens file) and does not start it at log
 // level debug or trace, where the routes log more per request than this would.
-import http from 'node:http';
+import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 import { JSON_TYPE } from './media-types.js';
@@ -147,20 +147,4 @@ function flat(pairs: readonly (readonly [string, string])[]): string[] {
   const out: string[] = [];
   for (const [name, value] of pairs) out.push(name, value);
   return out;
-}
-
-/**
- * Fastify's `serverFactory`: the HTTP server Fastify would create (the same timeouts), with the
- * fast path in front of Fastify's handler.
- */
-export function fastPathServer(fast: FastPath) {
-  return (handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, options: FastifyServerOptions): http.Server => {
-    const server = http.createServer((req, res) => {
-      if (!fast.handle(req, res)) handler(req, res);
-    });
-    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
-    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
-    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
-    return server;
-  };
 }

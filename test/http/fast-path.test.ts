@@ -10,7 +10,8 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { runIngest } from '../../src/cli/ingest-command.js';
-import { FastPath, fastPathServer } from '../../src/http/fast-path.js';
+import { FastPath } from '../../src/http/fast-path.js';
+import { serverFactory } from '../../src/http/http-server.js';
 import { RequestTallies } from '../../src/http/request-tallies.js';
 import { SequenceStore } from '../../src/store/sequence-store.js';
 import type { ServerConfig } from '../../src/config.js';
@@ -341,7 +342,7 @@ t.test('FastPath answers only once started, not while overloaded, and not after 
   t.teardown(() => store.close());
   const fast = new FastPath(store, testConfig(storeDir));
   let fallbacks = 0;
-  const server = fastPathServer(fast)(
+  const server = serverFactory(fast)(
     (_req, res) => {
       fallbacks++;
       res.writeHead(599).end('fallback');
