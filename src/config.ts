@@ -22,6 +22,11 @@ export interface ServerConfig {
   readonly maxListLimit: number;
   /** most ids one POST /sequence/metadata may ask for */
   readonly maxBatchIds: number;
+  /**
+   * MiB of block buffers a worker's long downloads (bodies over 1 MiB) may hold at once; past it
+   * a new long download is refused with 503 OVERLOADED (http/send-blocks.ts). Default 256.
+   */
+  readonly streamBudgetMb?: number | undefined;
   /** tokens file marking collections private (docs/serving.md); undefined = everything public */
   readonly tokensFile?: string | undefined;
   /** accept a tokens file that makes no collection private (otherwise serve refuses to start) */
@@ -41,6 +46,7 @@ export interface ConfigFlags {
   subsequenceLimit?: string | number | undefined;
   maxListLimit?: string | number | undefined;
   maxBatchIds?: string | number | undefined;
+  streamBudgetMb?: string | number | undefined;
   tokensFile?: string | undefined;
   allowAllPublic?: boolean | undefined;
   fastPath?: boolean | undefined;
@@ -93,6 +99,7 @@ export function parseLimit(raw: string | number | undefined): number | null {
 
 export const DEFAULT_MAX_LIST_LIMIT = 100_000;
 export const DEFAULT_MAX_BATCH_IDS = 1000;
+export const DEFAULT_STREAM_BUDGET_MB = 256;
 
 /** A positive integer setting (e.g. --max-list-limit); `what` names it in the error. */
 export function parsePositiveInt(raw: string | number, what: string): number {
@@ -134,6 +141,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
         fromEnv('REFGET_MAX_BATCH_IDS', env.REFGET_MAX_BATCH_IDS, (v) => parsePositiveInt(v, 'max batch ids')) ??
         DEFAULT_MAX_BATCH_IDS,
       'max batch ids',
+    ),
+    streamBudgetMb: parsePositiveInt(
+      flags.streamBudgetMb ??
+        fromEnv('REFGET_STREAM_BUDGET_MB', env.REFGET_STREAM_BUDGET_MB, (v) => parsePositiveInt(v, 'stream budget')) ??
+        DEFAULT_STREAM_BUDGET_MB,
+      'stream budget',
     ),
     tokensFile: flags.tokensFile ?? fromEnv('REFGET_TOKENS_FILE', env.REFGET_TOKENS_FILE, (v) => v),
     allowAllPublic:

@@ -219,6 +219,12 @@ program
     ),
   )
   .addOption(
+    new Option(
+      '--stream-budget-mb <n>',
+      'MiB of buffers all long downloads of a worker may hold; past it new ones get 503 (env REFGET_STREAM_BUDGET_MB; default 256)',
+    ).argParser(wrapTypeError((v) => parsePositiveInt(v, '--stream-budget-mb'))),
+  )
+  .addOption(
     new Option('--log-level <level>', `${LOG_LEVELS.join('|')} (env LOG_LEVEL; default info)`).argParser(
       wrapTypeError(parseLogLevel),
     ),
@@ -262,6 +268,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       subsequenceLimit?: number | null;
       maxListLimit?: number;
       maxBatchIds?: number;
+      streamBudgetMb?: number;
       logLevel?: string;
       prettyLogs?: boolean;
       tokensFile?: string;
@@ -278,6 +285,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
         subsequenceLimit: opts.subsequenceLimit ?? undefined,
         maxListLimit: opts.maxListLimit,
         maxBatchIds: opts.maxBatchIds,
+        streamBudgetMb: opts.streamBudgetMb,
         logLevel: opts.logLevel,
         prettyLogs: opts.prettyLogs,
         tokensFile: opts.tokensFile,

@@ -4,7 +4,13 @@
 // A Readable that pushed a new 1 MiB Buffer per block made V8 run a full mark-compact every
 // 30-40 ms under two parallel downloads (external memory pressure): about 40 % of the machine's
 // CPU samples, and 353-415 ms of server CPU per 250 Mbp download against 145-175 ms now.
-import type { FastifyReply } from 'fastify';
+//
+// Every buffer a response holds is counted against its worker's budget (config.streamBudgetMb):
+// a new long download that would go past it is refused with 503 OVERLOADED before anything is
+// sent, so a thousand clients that read slowly cannot take a worker's memory.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../errors.js';
+import { DEFAULT_STREAM_BUDGET_MB } from '../config.js';
 import type { BlockReader } from '../store/sequence-store.js';
 
 /** Bytes per block: large writes, and at most two blocks held per response however slow the client. */
@@ -20,10 +26,32 @@ declare module 'fastify' {
 /** Idle block buffers shared by responses: a download after the first allocates none. */
 const idle: Buffer[] = [];
 const IDLE_MAX = 8;
-const takeBuffer = (): Buffer => idle.pop() ?? Buffer.allocUnsafe(SEND_BLOCK_BYTES);
-/** Only buffers no write still holds come back (a cut connection's are left to the GC). */
-const giveBack = (buffers: readonly (Buffer | undefined)[]): void => {
-  for (const b of buffers) if (b !== undefined && idle.length < IDLE_MAX) idle.push(b);
+
+/**
+ * Bytes of block buffers the responses of one app hold now, keyed by the app's config: every
+ * plugin context of an app shares that object (a context's own `server` is a different one).
+ */
+const held = new WeakMap<object, { bytes: number }>();
+const heldBy = (app: FastifyInstance): { bytes: number } => {
+  let h = held.get(app.config);
+  if (h === undefined) held.set(app.config, (h = { bytes: 0 }));
+  return h;
+};
+
+/** Bytes of block buffers the long downloads of `app` hold now (for tests and metrics). */
+export const streamBytesHeld = (app: FastifyInstance): number => heldBy(app).bytes;
+
+const takeBuffer = (h: { bytes: number }): Buffer => {
+  h.bytes += SEND_BLOCK_BYTES;
+  return idle.pop() ?? Buffer.allocUnsafe(SEND_BLOCK_BYTES);
+};
+/** Returns a response's buffers to the budget; only those no write still holds are reused. */
+const release = (h: { bytes: number }, buffers: readonly (Buffer | undefined)[], reusable: boolean): void => {
+  for (const b of buffers) {
+    if (b === undefined) continue;
+    h.bytes -= SEND_BLOCK_BYTES;
+    if (reusable && idle.length < IDLE_MAX) idle.push(b);
+  }
 };
 
 /** One reader over several (the two halves of a circular wrap), read one after another. */
@@ -48,12 +76,18 @@ export function concatBlockReaders(readers: readonly BlockReader[]): BlockReader
  * cut the connection, which the client sees as a short body.
  */
 export async function sendBlocks(reply: FastifyReply, reader: BlockReader): Promise<void> {
-  const buffers: [Buffer, Buffer | undefined] = [takeBuffer(), undefined];
+  const h = heldBy(reply.server);
+  const budget = (reply.server.config.streamBudgetMb ?? DEFAULT_STREAM_BUDGET_MB) * 2 ** 20;
+  // A download needs two blocks; refuse it now rather than take memory the worker has not got.
+  if (h.bytes + 2 * SEND_BLOCK_BYTES > budget) {
+    throw new AppError('OVERLOADED', 'too many long downloads are in progress on this server; retry in a few seconds');
+  }
+  const buffers: [Buffer, Buffer | undefined] = [takeBuffer(h), undefined];
   let n: number;
   try {
     n = await reader.read(buffers[0]);
   } catch (err) {
-    giveBack(buffers);
+    release(h, buffers, true);
     throw err; // nothing sent yet: Fastify's error handler answers
   }
   reply.hijack();
@@ -83,13 +117,14 @@ export async function sendBlocks(reply: FastifyReply, reader: BlockReader): Prom
       i ^= 1;
       // The other buffer may be refilled once its bytes have left; if the client went away
       // instead, stop, and reuse no buffer.
-      if ((await pending[i]) === false || res.destroyed) return;
-      n = await reader.read((buffers[i] ??= takeBuffer()));
+      if ((await pending[i]) === false || res.destroyed) return release(h, buffers, false);
+      n = await reader.read((buffers[i] ??= takeBuffer(h)));
     }
-    if ((await pending[i ^ 1]) === false) return; // the last block is out (and counted) first
+    if ((await pending[i ^ 1]) === false) return release(h, buffers, false); // the last block is out (and counted) first
     res.end();
-    giveBack(buffers);
+    release(h, buffers, true);
   } catch (err) {
+    release(h, buffers, false);
     reply.log.error({ err }, 'reading the sequence failed after the response began: connection cut');
     res.destroy(err as Error);
   }

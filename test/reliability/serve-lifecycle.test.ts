@@ -29,6 +29,7 @@ const SETTINGS_ENV = [
   'REFGET_SAMPLE',
   'REFGET_MAX_LIST_LIMIT',
   'REFGET_MAX_BATCH_IDS',
+  'REFGET_STREAM_BUDGET_MB',
   'REFGET_TOKENS_FILE',
 ];
 
@@ -327,6 +328,7 @@ t.test('serve --help lists every setting with its environment variable', async (
     ['--subsequence-limit', 'SUBSEQUENCE_LIMIT'],
     ['--max-list-limit', 'REFGET_MAX_LIST_LIMIT'],
     ['--max-batch-ids', 'REFGET_MAX_BATCH_IDS'],
+    ['--stream-budget-mb', 'REFGET_STREAM_BUDGET_MB'],
     ['--log-level', 'LOG_LEVEL'],
     ['--pretty-logs', 'LOG_PRETTY'],
     ['--sample', 'REFGET_SAMPLE'],
