@@ -4,16 +4,8 @@ import t from 'tap';
 import { TwoBitUnpacker, UNPACK_WINDOW } from '../../src/store/codec/unpack-twobit.js';
 import { AcgtPacker, PACK_WINDOW } from '../../src/store/codec/pack-acgt.js';
 import { BodyScanner } from '../../src/fasta/scan-body.js';
+import { rng } from '../../scripts/reliability/lib/common.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = 20261203;
 const ACGT = 'ACGT';
 
