@@ -178,7 +178,9 @@ export class DiscoveryIndex {
         )
         .pluck(),
       members: {
-        first: db.prepare(`${memberRows} ORDER BY m.position LIMIT @limit OFFSET @offset`),
+        // Positions are 0..n-1 in file order (ingest numbers the records of a file), so an
+        // offset is a position: one index seek at any depth instead of stepping over `offset` rows.
+        first: db.prepare(`${memberRows} AND m.position >= @offset ORDER BY m.position LIMIT @limit`),
         after: db.prepare(`${memberRows} AND m.position > @last ORDER BY m.position LIMIT @limit`),
       },
       memberAuthorities: db
