@@ -77,6 +77,9 @@ interface PagedStatements {
   readonly count: Statement;
 }
 
+/** Collections (per hidden set) whose member authorities are kept: a few strings each. */
+const MEMBER_AUTHORITY_CACHE_ENTRIES = 1000;
+
 /**
  * Yields a page in batches: the first batch by OFFSET, the rest by keyset after the last row, so
  * each batch costs one index seek however deep into the listing it is.
@@ -143,7 +146,15 @@ export class DiscoveryIndex {
     /** the same two, leaving out aliases the caller may not see */
     visibleMemberAuthorities: Statement;
     visibleSequenceAliases: Statement;
+    dataVersion: Statement;
   };
+  /**
+   * Member authorities by collection (and hidden set): computing them scans every member's
+   * aliases (~120 ms for a million members), and every page of a member listing asks. Kept
+   * until another connection commits (an ingest may add aliases), which PRAGMA data_version tells.
+   */
+  private readonly memberAuthorityCache = new Map<string, string[]>();
+  private memberAuthorityVersion = -1;
 
   constructor(db: Db) {
     this.db = db;
@@ -199,6 +210,7 @@ export class DiscoveryIndex {
         .pluck(),
       visibleSequenceAliases: db.prepare(`SELECT a.naming_authority AS namingAuthority, a.alias FROM aliases a
         WHERE a.sequence_id = @sequence AND ${ALIAS_VISIBLE} ORDER BY a.naming_authority, a.alias`),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
   }
 
@@ -358,12 +370,26 @@ export class DiscoveryIndex {
   }
 
   /** Naming authorities of any alias (the caller may see) of any member of the collection, sorted. */
-  memberNamingAuthorities(collectionId: number, hidden?: string): string[] {
-    return (
-      hidden === undefined
-        ? this.stmt.memberAuthorities.all(collectionId)
-        : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })
-    ) as string[];
+  memberNamingAuthorities(collectionId: number, hidden?: string): readonly string[] {
+    const version = this.stmt.dataVersion.get() as number;
+    if (version !== this.memberAuthorityVersion) {
+      this.memberAuthorityCache.clear();
+      this.memberAuthorityVersion = version;
+    }
+    const key = `${collectionId} ${hidden ?? ''}`;
+    let authorities = this.memberAuthorityCache.get(key);
+    if (authorities === undefined) {
+      authorities = (
+        hidden === undefined
+          ? this.stmt.memberAuthorities.all(collectionId)
+          : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })
+      ) as string[];
+      if (this.memberAuthorityCache.size >= MEMBER_AUTHORITY_CACHE_ENTRIES) {
+        this.memberAuthorityCache.delete(this.memberAuthorityCache.keys().next().value!);
+      }
+      this.memberAuthorityCache.set(key, authorities);
+    }
+    return authorities;
   }
 
   /** The members of a collection in order, each with its digests, flags and the aliases the caller may see. */
