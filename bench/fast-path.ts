@@ -8,19 +8,15 @@ import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { option, waitUntilServing } from './cli.js';
 
 const require = createRequire(import.meta.url);
 // autocannon ships no types; the field used here is typed at the call site.
 const autocannon = require('autocannon') as (
   opts: Record<string, unknown>,
 ) => Promise<{ requests: { average: number }; non2xx: number; errors: number }>;
-const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const rounds = Number(opt('--rounds', '4'));
-const seconds = Number(opt('--seconds', '6'));
+const rounds = Number(option('--rounds', '4'));
+const seconds = Number(option('--seconds', '6'));
 const store = resolve('bench/out/fast-path/store');
 rmSync(store, { recursive: true, force: true });
 const sample = resolve('data/sample');
@@ -44,14 +40,7 @@ const ids = ['6681ac2f62509cfc220d78751b8dc524', 'b7ebc601f9a7df2e1ec5863deeae88
 async function serve(fast: boolean, port: number) {
   const args = ['dist/cli/main.js', 'serve', '--store', store, '--port', String(port), '--workers', '1', '--log-level', 'warn'];
   const p = spawn('node', fast ? args : [...args, '--no-fast-path'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntilServing(port);
   return p;
 }
 

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { SequenceStore } from '../src/store/sequence-store.js';
 import { rng, writeGenomeRecord, writeProteins } from './generate.js';
+import { option } from './cli.js';
 
 const require = createRequire(import.meta.url);
 // autocannon ships no types; the few fields used here are typed at the call sites.
@@ -33,18 +34,13 @@ interface AutocannonResult {
   duration: number;
 }
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const seconds = Number(opt('--seconds', '10'));
-const connections = Number(opt('--connections', '50'));
-const workers = opt('--workers', String(cpus().length));
-const chromBases = Number(opt('--chromosome-bases', '250000000'));
+const seconds = Number(option('--seconds', '10'));
+const connections = Number(option('--connections', '50'));
+const workers = option('--workers', String(cpus().length));
+const chromBases = Number(option('--chromosome-bases', '250000000'));
 /** Distinct random requests per workload (each connection cycles through the same list). */
-const REQUESTS = Number(opt('--requests', '2000'));
-const out = resolve(opt('--dir', 'bench/out/http'));
+const REQUESTS = Number(option('--requests', '2000'));
+const out = resolve(option('--dir', 'bench/out/http'));
 const store = join(out, 'store');
 const flat = join(out, 'flat');
 

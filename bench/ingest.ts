@@ -7,15 +7,11 @@ import { existsSync, mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { SequenceStore } from '../src/store/sequence-store.js';
+import { option } from './cli.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const dir = opt('--dir', 'bench/out');
-const bases = Number(opt('--bases', '250000000'));
-const proteins = Number(opt('--proteins', '100000'));
+const dir = option('--dir', 'bench/out');
+const bases = Number(option('--bases', '250000000'));
+const proteins = Number(option('--proteins', '100000'));
 const genome = join(dir, 'genome.fa');
 const proteinFile = join(dir, 'proteins.fa');
 const cli = 'dist/cli/main.js';

@@ -11,15 +11,11 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { rng } from './generate.js';
+import { option, waitUntilServing } from './cli.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const requests = Number(opt('--requests', '20000'));
-const seconds = Number(opt('--seconds', '15'));
-const dist = resolve(opt('--dist', 'dist'));
+const requests = Number(option('--requests', '20000'));
+const seconds = Number(option('--seconds', '15'));
+const dist = resolve(option('--dist', 'dist'));
 const dir = resolve('bench/out/pipelining');
 const store = join(dir, 'store');
 const BASES = 6_000_000;
@@ -58,14 +54,7 @@ const timed = async (path: string): Promise<string> => {
     return `${(err as Error).name} after ${Date.now() - t0} ms`;
   }
 };
-for (let i = 0; i < 200; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-  } catch {
-    /* not up yet */
-  }
-  await new Promise((r) => setTimeout(r, 50));
-}
+await waitUntilServing(port);
 const before = rssMb();
 const socket = connect(port, '127.0.0.1');
 await once(socket, 'connect');

@@ -8,16 +8,12 @@ import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { rng, writeGenomeRecord } from './generate.js';
+import { option } from './cli.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const dir = opt('--dir', 'bench/out/verify');
-const bases = Number(opt('--bases', '250000000'));
-const records = Number(opt('--records', '1000000'));
-const rounds = Number(opt('--rounds', '3'));
+const dir = option('--dir', 'bench/out/verify');
+const bases = Number(option('--bases', '250000000'));
+const records = Number(option('--records', '1000000'));
+const rounds = Number(option('--rounds', '3'));
 const cli = 'dist/cli/main.js';
 if (!existsSync(cli)) throw new Error('run `npm run build` first');
 
