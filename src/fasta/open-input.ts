@@ -1,7 +1,7 @@
 // Opening FASTA input (a path or '-' for stdin), transparent gzip/bgzip decoding by magic bytes,
 // and pumping an input through FastaParser.
 import { fstatSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../errors.js';
@@ -127,15 +127,19 @@ async function startsWithGzipMagic(handle: FileHandle): Promise<boolean> {
  * chunk cost ~70 ms of page faults per 250 MB read). A chunk is overwritten two reads later, so
  * consumers must be done with it when they ask for the next (parseFastaInput is).
  */
-/** The check run once a regular file has been read to its end: same size, same mtime, all bytes read. */
-function unchangedCheck(file: string, handle: FileHandle, size: number, mtimeMs: number): (bytesRead: number) => Promise<void> {
+/**
+ * The check run once a regular file has been read to its end: same size, same mtime, all bytes
+ * read. Without `bytesRead` (a read that failed half-way) only size and mtime are compared.
+ */
+function unchangedCheck(file: string, handle: FileHandle, size: number, mtimeMs: number): (bytesRead?: number) => Promise<void> {
   return async (bytesRead) => {
-    const now = await handle.stat();
-    if (now.size !== size || now.mtimeMs !== mtimeMs || bytesRead !== size) {
+    // After a failed read the handle may be closed already: then the path says what is there now.
+    const now = await handle.stat().catch(() => stat(file));
+    if (now.size !== size || now.mtimeMs !== mtimeMs || (bytesRead !== undefined && bytesRead !== size)) {
       throw new AppError(
         'INPUT_ERROR',
         `${file}: the file changed while it was read (${size} bytes at the start, ` +
-          `${now.size} at the end, ${bytesRead} read); nothing was stored from it, ingest it again once it is complete`,
+          `${now.size} at the end${bytesRead === undefined ? '' : `, ${bytesRead} read`}); nothing was stored from it, ingest it again once it is complete`,
       );
     }
   };
@@ -178,7 +182,7 @@ async function decode(
   file: string,
   size: number | undefined,
   source: AsyncIterable<Buffer>,
-  atEnd?: (bytesRead: number) => Promise<void>,
+  atEnd?: (bytesRead?: number) => Promise<void>,
   release?: () => Promise<void>,
 ): Promise<FastaInput> {
   const it = source[Symbol.asyncIterator]();
@@ -207,7 +211,7 @@ async function decode(
     atEnd,
     release,
   );
-  return { file, size, stream: gzip ? gunzip(file, replay) : replay, bytesIn: () => counter.bytes };
+  return { file, size, stream: gzip ? gunzip(file, replay, atEnd) : replay, bytesIn: () => counter.bytes };
 }
 
 async function nextChunk(it: AsyncIterator<Buffer>, file: string): Promise<Buffer | undefined> {
@@ -294,7 +298,11 @@ function bgzfEofCheck(file: string): TailCheck {
  * block), not just the first. Input errors pass through unchanged; zlib errors (their codes
  * start with 'Z_') become CorruptCompressionError.
  */
-async function* gunzip(file: string, compressed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* gunzip(
+  file: string,
+  compressed: AsyncIterable<Buffer>,
+  unchanged: ((bytesRead?: number) => Promise<void>) | undefined,
+): AsyncGenerator<Buffer> {
   const inflater = createGunzip({ chunkSize: 256 * 1024 });
   // pipeline() destroys both streams if either fails or the consumer stops early; the error
   // itself reaches us through the iteration below.
@@ -303,7 +311,12 @@ async function* gunzip(file: string, compressed: AsyncIterable<Buffer>): AsyncGe
     for await (const chunk of inflater) yield chunk as Buffer;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) throw new CorruptCompressionError(file, (err as Error).message);
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      // Bytes appended to a file while it is read reach zlib as garbage after the last member:
+      // then the cause to report is the change, not corruption.
+      await unchanged?.();
+      throw new CorruptCompressionError(file, (err as Error).message);
+    }
     throw inputError(file, err);
   }
 }
