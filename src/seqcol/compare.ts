@@ -25,32 +25,49 @@ export interface ElementComparison {
 }
 
 /**
- * Compare two collections attribute by attribute. Only the attributes present in the level-2
- * objects take part, so transient attributes (not served at level 2) never appear. Attribute
- * lists and count maps are in alphabetical order. Non-array (passthru-like) attributes are listed
- * under `attributes` but not under `array_elements`.
+ * One side of a comparison as the result needs it: its digest, and each attribute's array length
+ * (null for a non-array, passthru-like value).
  */
-export function compareCollections(a: ComparableCollection, b: ComparableCollection): ComparisonResult {
-  const aL2 = a.level2 as Readonly<Record<string, unknown>>;
-  const bL2 = b.level2 as Readonly<Record<string, unknown>>;
-  const aAttrs = Object.keys(aL2).sort();
-  const bAttrs = Object.keys(bL2).sort();
+export interface ComparisonSide {
+  digest: string | null;
+  attributes: Readonly<Record<string, number | null>>;
+}
+
+/** The shape of a level-2 object: each attribute's array length, or null. */
+export function sideOf(digest: string | null, level2: Readonly<Record<string, unknown>>): ComparisonSide {
+  return {
+    digest,
+    attributes: Object.fromEntries(Object.entries(level2).map(([attr, v]) => [attr, Array.isArray(v) ? v.length : null])),
+  };
+}
+
+/**
+ * The comparison object from both sides' shapes and the element comparisons of the array
+ * attributes they share (however those were computed: compareElements here, or SQL in the
+ * store). Attribute lists and count maps are in alphabetical order; non-array attributes are
+ * listed under `attributes` but not under `array_elements`.
+ */
+export function comparisonResult(
+  a: ComparisonSide,
+  b: ComparisonSide,
+  elements: Readonly<Record<string, ElementComparison | undefined>>,
+): ComparisonResult {
+  const aAttrs = Object.keys(a.attributes).sort();
+  const bAttrs = Object.keys(b.attributes).sort();
   const bSet = new Set(bAttrs);
   const aSet = new Set(aAttrs);
   const aAndB = aAttrs.filter((attr) => bSet.has(attr));
-
-  const counts = (l2: Readonly<Record<string, unknown>>, attrs: string[]): [string, number][] =>
+  const counts = (side: ComparisonSide, attrs: string[]): [string, number][] =>
     attrs.flatMap((attr) => {
-      const value = l2[attr];
-      return Array.isArray(value) ? [[attr, value.length] as [string, number]] : [];
+      const n = side.attributes[attr];
+      return typeof n === 'number' ? [[attr, n] as [string, number]] : [];
     });
-
   const both: [string, ElementComparison][] = aAndB.flatMap((attr) => {
-    const av = aL2[attr];
-    const bv = bL2[attr];
-    return Array.isArray(av) && Array.isArray(bv) ? [[attr, compareElements(av, bv)] as [string, ElementComparison]] : [];
+    const c = elements[attr];
+    const arrays = typeof a.attributes[attr] === 'number' && typeof b.attributes[attr] === 'number';
+    if (arrays && c === undefined) throw new Error(`comparisonResult: no element comparison for '${attr}'`);
+    return arrays ? [[attr, c!] as [string, ElementComparison]] : [];
   });
-
   // Object.fromEntries defines own properties, so a client attribute named "__proto__" is inert.
   return {
     digests: { a: a.digest, b: b.digest },
@@ -60,12 +77,29 @@ export function compareCollections(a: ComparableCollection, b: ComparableCollect
       a_and_b: aAndB,
     },
     array_elements: {
-      a_count: Object.fromEntries(counts(aL2, aAttrs)),
-      b_count: Object.fromEntries(counts(bL2, bAttrs)),
+      a_count: Object.fromEntries(counts(a, aAttrs)),
+      b_count: Object.fromEntries(counts(b, bAttrs)),
       a_and_b_count: Object.fromEntries(both.map(([attr, c]) => [attr, c.count])),
       a_and_b_same_order: Object.fromEntries(both.map(([attr, c]) => [attr, c.sameOrder])),
     },
   };
+}
+
+/**
+ * Compare two collections held in memory, attribute by attribute. Only the attributes present in
+ * the level-2 objects take part, so transient attributes (not served at level 2) never appear.
+ */
+export function compareCollections(a: ComparableCollection, b: ComparableCollection): ComparisonResult {
+  const aL2 = a.level2 as Readonly<Record<string, unknown>>;
+  const bL2 = b.level2 as Readonly<Record<string, unknown>>;
+  // No prototype: a client attribute named "__proto__" is an ordinary key here.
+  const elements = Object.create(null) as Record<string, ElementComparison>;
+  for (const attr of Object.keys(aL2)) {
+    const av = aL2[attr];
+    const bv = Object.hasOwn(bL2, attr) ? bL2[attr] : undefined;
+    if (Array.isArray(av) && Array.isArray(bv)) elements[attr] = compareElements(av, bv);
+  }
+  return comparisonResult(sideOf(a.digest, aL2), sideOf(b.digest, bL2), elements);
 }
 
 /**

@@ -13,6 +13,7 @@ import { sequenceRowSum } from './row-sum.js';
 import type { Alias, Encoding, SequenceLookup, SequenceRecord } from './types.js';
 import { CollectionIndex } from './collection-index.js';
 import { DiscoveryIndex } from './discovery-index.js';
+import { CollectionWork } from './collection-work.js';
 import { ALIAS_VISIBLE } from './visibility-sql.js';
 
 interface SequenceRow {
@@ -99,6 +100,8 @@ export class SequenceStore {
   readonly collections: CollectionIndex;
   /** listings behind the discovery API (naming authorities, aliases, collections) */
   readonly discovery: DiscoveryIndex;
+  /** level-2 bodies and comparisons of collections, large ones off the event loop */
+  readonly collectionWork: CollectionWork;
   private readonly db: Db;
   private readonly packs: PackReader;
   /** Decoders of recently read sequences (a 2-bit one holds the sequence's exception runs). */
@@ -121,14 +124,16 @@ export class SequenceStore {
   /** Told of each damage this store finds itself (the cluster passes it to the other workers). */
   onDamage: ((detail: string) => void) | undefined;
 
-  static open(dir: string): SequenceStore {
-    return new SequenceStore(dir, openIndexDb(indexPath(dir), { readonly: true }));
+  /** `inlineCollectionMembers`: see CollectionWork (tests set 0 to send every collection to the worker). */
+  static open(dir: string, options: { inlineCollectionMembers?: number } = {}): SequenceStore {
+    return new SequenceStore(dir, openIndexDb(indexPath(dir), { readonly: true }), options.inlineCollectionMembers);
   }
 
-  private constructor(dir: string, db: Db) {
+  private constructor(dir: string, db: Db, inlineCollectionMembers: number | undefined) {
     this.dir = dir;
     this.db = db;
     this.collections = new CollectionIndex(db);
+    this.collectionWork = new CollectionWork(db, indexPath(dir), inlineCollectionMembers);
     this.discovery = new DiscoveryIndex(db);
     this.stmt = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -642,6 +647,7 @@ export class SequenceStore {
   }
 
   close(): void {
+    this.collectionWork.close();
     this.packs.close();
     this.db.close();
   }

@@ -51,8 +51,9 @@ export async function buildTestApp(
   t: Teardown,
   storeDir: string,
   overrides: Partial<ServerConfig> = {},
+  storeOptions: Parameters<typeof SequenceStore.open>[1] = {},
 ): Promise<FastifyInstance> {
-  const store = SequenceStore.open(storeDir);
+  const store = SequenceStore.open(storeDir, storeOptions);
   // No overload guard: test files do heavy synchronous work in the app's own process.
   const app = await buildApp({
     store,

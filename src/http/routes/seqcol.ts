@@ -2,13 +2,13 @@
 // /attribute/collection and the /list/attributes extension the compliance checks call.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../errors.js';
-import { compareCollections } from '../../seqcol/compare.js';
+import { comparisonResult, sideOf, type ComparisonSide } from '../../seqcol/compare.js';
 import {
   validateLevel2,
   COLLECTION_ATTRIBUTES,
+  LEVEL2_ATTRIBUTES,
   isCollectionAttribute,
   type CollectionAttribute,
-  type Level2,
 } from '../../seqcol/collection.js';
 import type { CollectionRow } from '../../store/collection-index.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
@@ -40,17 +40,14 @@ const PagedResponse = {
   },
 } as const;
 
-export function level2Of(store: SequenceStore, collection: CollectionRow): Level2 {
-  const members = store.collections.membersOf(collection);
-  const sequences = members.map((m) => `SQ.${m.ga4gh}`);
-  return {
-    lengths: members.map((m) => m.length),
-    name_length_pairs: members.map((m) => ({ name: m.name, length: m.length })),
-    names: members.map((m) => m.name),
-    sequences,
-    sorted_sequences: [...sequences].sort(),
-  };
-}
+type Level2Attribute = (typeof LEVEL2_ATTRIBUTES)[number];
+const isLevel2Attribute = (a: string): a is Level2Attribute => (LEVEL2_ATTRIBUTES as readonly string[]).includes(a);
+
+/** A stored collection's side of a comparison: every level-2 attribute, one element per member. */
+const storedSide = (collection: CollectionRow): ComparisonSide => ({
+  digest: collection.digest,
+  attributes: Object.fromEntries(LEVEL2_ATTRIBUTES.map((attr) => [attr, collection.sequenceCount])),
+});
 
 function getCollection(store: SequenceStore, digest: string, viewer: Viewer | null): CollectionRow {
   const collection = store.collections.get(digest);
@@ -92,7 +89,8 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       const { store } = request.server;
       const collection = getCollection(store, request.params.digest, request.viewer);
       if (request.query.level === '1') return send(reply, collection.level1);
-      return send(reply, level2Of(store, collection));
+      // Large collections arrive as a stream of text from the collection worker.
+      return reply.type(JSON_CT).send(await store.collectionWork.level2(collection));
     },
   );
 
@@ -110,10 +108,8 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       const { store } = request.server;
       const a = getCollection(store, request.params.a, request.viewer);
       const b = getCollection(store, request.params.b, request.viewer);
-      return send(
-        reply,
-        compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: b.digest, level2: level2Of(store, b) }),
-      );
+      const elements = await store.collectionWork.compare(a, b);
+      return send(reply, comparisonResult(storedSide(a), storedSide(b), elements));
     },
   );
 
@@ -133,10 +129,12 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       const a = getCollection(store, request.params.a, request.viewer);
       const valid = validateLevel2(request.body);
       if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
-      return send(
-        reply,
-        compareCollections({ digest: a.digest, level2: level2Of(store, a) }, { digest: null, level2: valid.level2 }),
-      );
+      const posted: Partial<Record<Level2Attribute, readonly unknown[]>> = {};
+      for (const [attr, value] of Object.entries(valid.level2)) {
+        if (isLevel2Attribute(attr) && Array.isArray(value)) posted[attr] = value;
+      }
+      const elements = await store.collectionWork.comparePosted(a, posted);
+      return send(reply, comparisonResult(storedSide(a), sideOf(null, valid.level2), elements));
     },
   );
 
@@ -193,7 +191,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
       const { store } = request.server;
       const collection = store.collections.withAttribute(attr, digest, hiddenCollections(request));
       if (collection === undefined) throw new AppError('ATTRIBUTE_NOT_FOUND', `no ${attr} with digest '${digest.slice(0, 100)}'`);
-      return send(reply, level2Of(store, collection)[attr as keyof Level2]);
+      return reply.type(JSON_CT).send(await store.collectionWork.level2(collection, attr as Level2Attribute));
     },
   );
 

@@ -1,0 +1,68 @@
+// Level-2 bodies and comparisons of stored collections, wherever they are cheapest to compute:
+// small collections on the calling thread (a few milliseconds, no hand-off), large ones on the
+// collection worker (collection-jobs.ts), so that no request holds the event loop for seconds.
+import type { Readable } from 'node:stream';
+import type { Db } from './index/database.js';
+import type { CollectionRow } from './collection-index.js';
+import { CollectionComparer, type ElementComparisons, type Level2Attribute } from './collection-compare.js';
+import { CollectionJobs } from './collection-jobs.js';
+import { Level2Reader } from './collection-level2.js';
+
+/**
+ * Collections up to this many members are answered inline. 5,000 members: a level-2 body of
+ * ~0.6 MB built in a few milliseconds here.
+ */
+export const INLINE_COLLECTION_MEMBERS = 5_000;
+
+export class CollectionWork {
+  private readonly db: Db;
+  private readonly inlineMembers: number;
+  private readonly jobs: CollectionJobs;
+  private reader: Level2Reader | undefined;
+  private comparer: CollectionComparer | undefined;
+
+  constructor(db: Db, indexPath: string, inlineMembers: number = INLINE_COLLECTION_MEMBERS) {
+    this.db = db;
+    this.inlineMembers = inlineMembers;
+    this.jobs = new CollectionJobs(indexPath);
+  }
+
+  /** Heavy jobs in progress on the worker. */
+  get activeJobs(): number {
+    return this.jobs.active;
+  }
+
+  /** The level-2 JSON text of a collection (or one attribute's array): a string, or a stream of text. */
+  async level2(collection: CollectionRow, attribute?: Level2Attribute): Promise<string | Readable> {
+    if (collection.sequenceCount > this.inlineMembers) return this.jobs.level2(collection.id, attribute);
+    this.reader ??= new Level2Reader(this.db);
+    let text = '';
+    for (const chunk of this.reader.chunks(collection.id, attribute)) text += chunk;
+    return text;
+  }
+
+  /** Element comparisons of every level-2 attribute of two stored collections. */
+  async compare(a: CollectionRow, b: CollectionRow): Promise<ElementComparisons> {
+    if (a.sequenceCount + b.sequenceCount > this.inlineMembers) return this.jobs.compare(a.id, b.id);
+    return this.inlineComparer().compareStored(a.id, b.id);
+  }
+
+  /** Element comparisons of a stored collection with a posted one's known attributes. */
+  async comparePosted(
+    a: CollectionRow,
+    posted: Partial<Record<Level2Attribute, readonly unknown[]>>,
+  ): Promise<ElementComparisons> {
+    const postedElements = Object.values(posted).reduce((n, values) => n + values.length, 0);
+    if (a.sequenceCount + postedElements > this.inlineMembers) return this.jobs.comparePosted(a.id, posted);
+    return this.inlineComparer().comparePosted(a.id, posted);
+  }
+
+  close(): void {
+    void this.jobs.close();
+  }
+
+  private inlineComparer(): CollectionComparer {
+    this.comparer ??= new CollectionComparer(this.db);
+    return this.comparer;
+  }
+}
