@@ -18,40 +18,58 @@ function asciiString(value: string): string {
   return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
-interface MemberRow {
-  name: string;
-  length: number;
-  ga4gh: string;
-}
+/** Members read per query: each query is short, so no cursor stays open between chunks. */
+const WINDOW = 4096;
 
-/** The JSON text of one element of an attribute's array. */
-const ELEMENT: Readonly<Record<Exclude<Level2Attribute, 'sorted_sequences'>, (m: MemberRow) => string>> = {
-  lengths: (m) => String(m.length),
-  name_length_pairs: (m) => `{"name":${asciiString(m.name)},"length":${m.length}}`,
-  names: (m) => asciiString(m.name),
-  sequences: (m) => `"SQ.${m.ga4gh}"`,
+/** Per attribute: the columns read (position last) and the JSON text of one element. */
+const COLUMNS: Readonly<Record<Exclude<Level2Attribute, 'sorted_sequences'>, { sql: string; join: boolean }>> = {
+  lengths: { sql: 's.length', join: true },
+  name_length_pairs: { sql: 'm.name, s.length', join: true },
+  names: { sql: 'm.name', join: false },
+  sequences: { sql: 's.ga4gh', join: true },
+};
+
+type Row = [string | number, ...(string | number)[]];
+
+const ELEMENT: Readonly<Record<Exclude<Level2Attribute, 'sorted_sequences'>, (row: Row) => string>> = {
+  lengths: (row) => String(row[0]),
+  name_length_pairs: (row) => `{"name":${asciiString(row[0] as string)},"length":${row[1] as number}}`,
+  names: (row) => asciiString(row[0] as string),
+  sequences: (row) => `"SQ.${row[0] as string}"`,
 };
 
 export class Level2Reader {
-  private readonly members: Statement;
+  private readonly windows: ReadonlyMap<Level2Attribute, Statement>;
   private readonly sorted: Statement;
 
   constructor(db: Database) {
-    this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
-      JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
-    // ga4gh ids are ASCII: SQLite's byte order is the JavaScript sort's code-unit order.
+    // Keyset windows by position (the primary key): each costs the same wherever it starts. One
+    // attribute's columns per query: half the time of reading every column for every attribute.
+    this.windows = new Map(
+      Object.entries(COLUMNS).map(([attr, { sql, join }]) => [
+        attr as Level2Attribute,
+        db
+          .prepare(
+            `SELECT ${sql}, m.position FROM collection_members m ${join ? 'JOIN sequences s ON s.id = m.sequence_id' : ''}
+             WHERE m.collection_id = ? AND m.position >= ? ORDER BY m.position LIMIT ${WINDOW}`,
+          )
+          .raw(),
+      ]),
+    );
+    // ga4gh ids are ASCII: SQLite's byte order is the JavaScript sort's code-unit order. The
+    // sort needs every member at once, so this one cursor stays open while the body is read.
     this.sorted = db
       .prepare(
-        `SELECT s.ga4gh FROM collection_members m
-      JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY s.ga4gh`,
+        `SELECT s.ga4gh FROM collection_members m JOIN sequences s ON s.id = m.sequence_id
+         WHERE m.collection_id = ? ORDER BY s.ga4gh`,
       )
       .pluck();
   }
 
   /**
    * Text chunks of the level-2 object of the collection with this row id, or of one attribute's
-   * array. Each chunk holds a whole number of elements. The cursor stays open between chunks:
-   * a consumer that stops early must call return() on the iterator.
+   * array. Each chunk holds a whole number of elements. A consumer that stops early must call
+   * return() on the iterator (the sorted attribute's cursor is open until the end).
    */
   *chunks(collectionId: number, attribute?: Level2Attribute): Generator<string, void, undefined> {
     const attributes = attribute === undefined ? LEVEL2_ATTRIBUTES : [attribute];
@@ -71,9 +89,15 @@ export class Level2Reader {
         }
       } else {
         const element = ELEMENT[attr];
-        for (const m of this.members.iterate(collectionId) as IterableIterator<MemberRow>) {
-          text += first ? element(m) : `,${element(m)}`;
-          first = false;
+        const window = this.windows.get(attr)!;
+        for (let from = 0; ;) {
+          const rows = window.all(collectionId, from) as Row[];
+          for (const row of rows) {
+            text += first ? element(row) : `,${element(row)}`;
+            first = false;
+          }
+          if (rows.length < WINDOW) break;
+          from = (rows[rows.length - 1]!.at(-1) as number) + 1;
           if (text.length >= LEVEL2_CHUNK_CHARS) {
             yield text;
             text = '';

@@ -61,6 +61,12 @@ const collections: Record_[][] = [
   randomCollection(3),
   randomCollection(1),
 ];
+// More members than one read window (4,096): bodies are read in several keyset windows.
+const bigPool = Array.from(
+  { length: 3000 },
+  (_, i) => `${pick(pool)}${i.toString(4).replace(/[0-3]/g, (d) => 'ACGT'[Number(d)]!)}`,
+);
+collections.push(Array.from({ length: 9000 }, (_, i) => ({ name: `n${i}`, sequence: pick(bigPool) })));
 // A permutation and a renamed copy of the first: same sequences in another order; other names.
 collections.push([...collections[0]!].reverse());
 collections.push(collections[0]!.map((r, i) => ({ name: `alt${i}`, sequence: r.sequence })));
