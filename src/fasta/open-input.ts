@@ -83,8 +83,9 @@ export async function parseFastaInput(
   input: FastaInput,
   sink: FastaSink,
   afterChunk?: (parser: FastaParser) => Promise<void> | void,
+  options: { checkDuplicateNames?: boolean } = {},
 ): Promise<void> {
-  const parser = new FastaParser(sink, { file: input.file });
+  const parser = new FastaParser(sink, { file: input.file, ...options });
   try {
     for await (const chunk of input.stream) {
       parser.push(chunk);

@@ -64,11 +64,18 @@ export class FastaParser {
   // Current record: its header line and how many normalised bytes it has produced so far.
   private recordLine = 0;
   private recordLen = 0;
-  private readonly names = new Map<string, number>();
+  /** Each record name and its line, for the duplicate check; undefined when the caller checks. */
+  private readonly names: Map<string, number> | undefined;
 
-  constructor(sink: FastaSink, options: { file: string }) {
+  /**
+   * `checkDuplicateNames: false` leaves the duplicate-name check to the caller: the check here
+   * keeps every name in memory, which a caller that stores the names anyway (ingest, on disk)
+   * need not pay for.
+   */
+  constructor(sink: FastaSink, options: { file: string; checkDuplicateNames?: boolean }) {
     this.sink = sink;
     this.file = options.file;
+    this.names = options.checkDuplicateNames === false ? undefined : new Map();
   }
 
   get bytesRead(): number {
@@ -219,11 +226,11 @@ export class FastaParser {
     while (descStart < end && (h[descStart] === SPACE || h[descStart] === TAB)) descStart++;
     while (end > descStart && (h[end - 1] === SPACE || h[end - 1] === TAB)) end--;
     const description = descStart < end ? h.toString('latin1', descStart, end) : '';
-    const first = this.names.get(name);
-    if (first !== undefined) {
-      throw this.error(line, 'DUPLICATE_NAME', `duplicate record name '${name}' (first seen on line ${first})`);
+    if (this.names !== undefined) {
+      const first = this.names.get(name);
+      if (first !== undefined) throw duplicateName(this.file, name, line, first);
+      this.names.set(name, line);
     }
-    this.names.set(name, line);
     this.state = 'body';
     this.recordLine = line;
     this.recordLen = 0;
@@ -245,4 +252,9 @@ export class FastaParser {
   private error(line: number, cause: FastaErrorCause, message: string): FastaFormatError {
     return new FastaFormatError(this.file, line, cause, message);
   }
+}
+
+/** The error for a record name seen before in the same file (the parser's, or a caller's check). */
+export function duplicateName(file: string, name: string, line: number, firstLine: number): FastaFormatError {
+  return new FastaFormatError(file, line, 'DUPLICATE_NAME', `duplicate record name '${name}' (first seen on line ${firstLine})`);
 }

@@ -7,6 +7,7 @@ import { StreamingDigester, type Digests } from '../checksum/streaming-digester.
 import { AppError } from '../errors.js';
 import type { FastaSink } from '../fasta/parser.js';
 import { openFastaInput, parseFastaInput } from '../fasta/open-input.js';
+import { duplicateName } from '../fasta/parser.js';
 import { SeqcolBuilder } from '../seqcol/collection-builder.js';
 import { RUN_WIDE, type IngestSession } from '../store/ingest-session.js';
 import type { StreamingSequenceWriter } from '../store/sequence-writer.js';
@@ -63,7 +64,8 @@ class RecordSink implements FastaSink {
   private wholeLength = 0;
   private streaming: StreamingSequenceWriter | undefined;
   private streamedLength = 0;
-  private pending: { digests: Promise<Digests>; writer: StreamingSequenceWriter; name: string; length: number } | undefined;
+  private pending:
+    { digests: Promise<Digests>; writer: StreamingSequenceWriter; name: string; line: number; length: number } | undefined;
   private deferred: Event[] = [];
 
   constructor(
@@ -97,10 +99,10 @@ class RecordSink implements FastaSink {
   /** Completes a streamed record whose digest was pending, then replays what queued behind it. */
   async settle(): Promise<void> {
     while (this.pending) {
-      const { digests, writer, name, length } = this.pending;
+      const { digests, writer, name, line, length } = this.pending;
       this.pending = undefined;
       const d = await digests;
-      this.store(name, length, d, this.session.finishStreamingSequence(writer, d));
+      this.store(name, line, length, d, this.session.finishStreamingSequence(writer, d));
       const queued = this.deferred;
       this.deferred = [];
       for (let i = 0; i < queued.length; i++) {
@@ -151,22 +153,28 @@ class RecordSink implements FastaSink {
           `record '${this.name}' (line ${this.line}) is longer than 4294967295 bases, the refget limit`,
         );
       }
-      this.pending = { digests: this.digester.digest(), writer: this.streaming, name: this.name, length: this.streamedLength };
+      this.pending = {
+        digests: this.digester.digest(),
+        writer: this.streaming,
+        name: this.name,
+        line: this.line,
+        length: this.streamedLength,
+      };
       this.streaming = undefined;
       return;
     }
     const bases = this.whole.subarray(0, this.wholeLength);
     const digests = { md5: md5Hex(bases), ga4gh: sha512t24u(bases) };
-    this.store(this.name, bases.length, digests, this.session.addWholeSequence(bases, digests));
+    this.store(this.name, this.line, bases.length, digests, this.session.addWholeSequence(bases, digests));
   }
 
-  private store(name: string, length: number, digests: Digests, result: { rowId: number; added: boolean }): void {
+  private store(name: string, line: number, length: number, digests: Digests, result: { rowId: number; added: boolean }): void {
     if (result.added) this.added++;
     else this.duplicates++;
     this.bases += length;
     const position = this.seqcol.count;
     const pairDigest = this.seqcol.add(name, length, GA4GH_PREFIX + digests.ga4gh);
-    this.session.stageMember(this.file, position, { name, rowId: result.rowId, ga4gh: digests.ga4gh, pairDigest });
+    this.session.stageMember(this.file, position, { name, rowId: result.rowId, ga4gh: digests.ga4gh, pairDigest, line });
     if (this.namingAuthority !== undefined && this.session.addAlias(result.rowId, this.namingAuthority, name, this.file))
       this.aliasesAdded++;
   }
@@ -197,11 +205,18 @@ export async function ingestFiles(
       const input = await openFastaInput(path);
       const file = session.beginStagedFile();
       const sink = new RecordSink(session, digester, file, options.namingAuthority);
-      await parseFastaInput(input, sink, async () => {
-        await sink.settle();
-        await digester.drain(MAX_HASH_BACKLOG);
-        options.onProgress?.({ file: input.file, bytes: input.bytesIn(), size: input.size });
-      });
+      // Record names are checked for duplicates from the staged members on disk (below), not
+      // by the parser, which would hold every name in memory.
+      await parseFastaInput(
+        input,
+        sink,
+        async () => {
+          await sink.settle();
+          await digester.drain(MAX_HASH_BACKLOG);
+          options.onProgress?.({ file: input.file, bytes: input.bytesIn(), size: input.size });
+        },
+        { checkDuplicateNames: false },
+      );
       // The input is read, but a last streamed record's digests wait on the workers' backlog
       // (up to MAX_HASH_BACKLOG bytes of SHA-512, ~50-80 ms): write the pack back meanwhile.
       // Only then: with nothing to wait for, an extra fdatasync per file only costs time
@@ -213,6 +228,8 @@ export async function ingestFiles(
         await packSynced;
       }
 
+      const duplicate = session.firstDuplicateName(file);
+      if (duplicate !== undefined) throw duplicateName(input.file, duplicate.name, duplicate.line, duplicate.first);
       const seqcol = sink.seqcol.finish(prefixed(session.stagedGa4ghSorted(file)), session.stagedPairDigestsSorted(file));
       const collection = session.addCollection({
         digest: seqcol.digest,

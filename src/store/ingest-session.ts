@@ -92,7 +92,7 @@ export class IngestSession {
     // It vanishes with the connection, so a failed run leaves nothing of it.
     db.exec(`CREATE TEMP TABLE staged_members (
       file INTEGER NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, sequence_id INTEGER NOT NULL,
-      ga4gh TEXT NOT NULL, pair_digest TEXT NOT NULL, PRIMARY KEY (file, position)) WITHOUT ROWID`);
+      ga4gh TEXT NOT NULL, pair_digest TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (file, position)) WITHOUT ROWID`);
     // Where this run's aliases come from (a file's collection, or RUN_WIDE), turned into
     // alias_sources once the collections exist.
     db.exec(`CREATE TEMP TABLE run_aliases (naming_authority TEXT NOT NULL, alias TEXT NOT NULL, sequence_id INTEGER NOT NULL,
@@ -127,8 +127,14 @@ export class IngestSession {
         VALUES (@digest, @names, @lengths, @sequences, @name_length_pairs, @sorted_name_length_pairs, @sorted_sequences,
         @count, @total, @addedAt)`),
       stage: db.prepare(
-        'INSERT INTO staged_members (file, position, name, sequence_id, ga4gh, pair_digest) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO staged_members (file, position, name, sequence_id, ga4gh, pair_digest, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
+      // The earliest record whose name an earlier record of the file has, and that record's line.
+      // One sort of the file's names on disk (SQLite's sorter), instead of every name in memory.
+      firstDuplicate: db.prepare(`SELECT name, line, first FROM (
+          SELECT name, line, row_number() OVER w AS nth, first_value(line) OVER w AS first
+          FROM staged_members WHERE file = ? WINDOW w AS (PARTITION BY name ORDER BY position))
+        WHERE nth = 2 ORDER BY line LIMIT 1`),
       stagedGa4ghSorted: db.prepare('SELECT ga4gh FROM staged_members WHERE file = ? ORDER BY ga4gh').pluck(),
       stagedPairsSorted: db.prepare('SELECT pair_digest FROM staged_members WHERE file = ? ORDER BY pair_digest').pluck(),
       members: db.prepare(`INSERT INTO collection_members (collection_id, position, name, sequence_id)
@@ -198,8 +204,17 @@ export class IngestSession {
    * Holds one record of an input file (numbered by beginStagedFile) until its collection is
    * stored: its name and sequence, and the two values the sorted seqcol attributes are made of.
    */
-  stageMember(file: number, position: number, member: { name: string; rowId: number; ga4gh: string; pairDigest: string }): void {
-    this.stmt.stage!.run(file, position, member.name, member.rowId, member.ga4gh, member.pairDigest);
+  stageMember(
+    file: number,
+    position: number,
+    member: { name: string; rowId: number; ga4gh: string; pairDigest: string; line: number },
+  ): void {
+    this.stmt.stage!.run(file, position, member.name, member.rowId, member.ga4gh, member.pairDigest, member.line);
+  }
+
+  /** The first record of a file whose name an earlier record had: its name, line, and the earlier line. */
+  firstDuplicateName(file: number): { name: string; line: number; first: number } | undefined {
+    return this.stmt.firstDuplicate!.get(file) as { name: string; line: number; first: number } | undefined;
   }
 
   /** The staged ga4gh ids (without 'SQ.') of one file, in byte order. */

@@ -295,3 +295,33 @@ t.test('verify names sequences with a flipped byte, a truncated or a missing pac
   t.equal(report.problems.length, 2, 'a missing pack damages both');
   t.match(report.problems[0]!.problem, /missing/);
 });
+
+t.test('a record name used twice in one file: the first repeat named with both lines, nothing stored', async (t) => {
+  const dir = tempDir(t);
+  const store = join(dir, 'store');
+  writeFileSync(join(dir, 'good.fa'), '>x\nACGT\n');
+  await runIngest([join(dir, 'good.fa')], { store });
+  const before = snapshot(store);
+  // Repeats of 'b' (line 7) and 'a' (line 9); 'b' repeats first. 'big' streams (over 1 MiB).
+  const big = wrap(genome(6, 1_100_000));
+  const lines = (text: string): number => text.split('\n').length - 1;
+  const head = `>a\nAC\n>b\nGT\n>c\nTT\n`;
+  const bigRecord = `>big\n${big}\n`;
+  const text = `${head}>b desc\nGG\n>a\nCC\n${bigRecord}>big\nA\n`;
+  writeFileSync(join(dir, 'dup.fa'), text);
+  await t.rejects(runIngest([join(dir, 'dup.fa')], { store }), {
+    code: 'FASTA_FORMAT',
+    message: `${join(dir, 'dup.fa')}:7: duplicate record name 'b' (first seen on line 3)`,
+  });
+  // Only the streamed record is repeated: its line is after the big record's lines.
+  writeFileSync(join(dir, 'dup-big.fa'), `${bigRecord}>c\nA\n>big\nA\n`);
+  await t.rejects(runIngest([join(dir, 'dup-big.fa')], { store }), {
+    code: 'FASTA_FORMAT',
+    message: `${join(dir, 'dup-big.fa')}:${lines(bigRecord) + 3}: duplicate record name 'big' (first seen on line 1)`,
+  });
+  t.same(snapshot(store), before, 'byte-identical store');
+  // The same name in two files is two collections' business, not a duplicate.
+  writeFileSync(join(dir, 'other.fa'), '>x\nGGGG\n');
+  const summary = await runIngest([join(dir, 'good.fa'), join(dir, 'other.fa')], { store });
+  t.equal(summary.collections.length, 2);
+});
