@@ -4,36 +4,18 @@
 // 100-base slice meanwhile. The baseline is the server's RSS before the attack.
 // Needs `npm run build`; runs `dist/` (or --dist DIR, to compare another build).
 // Usage: tsx bench/pipelining.ts [--requests 20000] [--seconds 15] [--dist dist]
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
-import { rng } from './generate.js';
+import { bigStore } from './big-store.js';
 import { option, waitUntilServing } from './cli.js';
 
 const requests = Number(option('--requests', '20000'));
 const seconds = Number(option('--seconds', '15'));
 const dist = resolve(option('--dist', 'dist'));
-const dir = resolve('bench/out/pipelining');
-const store = join(dir, 'store');
-const BASES = 6_000_000;
-
-// A 6 Mbp random sequence, generated once (seeded).
-if (!existsSync(join(dir, 'md5'))) {
-  mkdirSync(dir, { recursive: true });
-  const rand = rng(7);
-  const seq = Buffer.alloc(BASES);
-  for (let i = 0; i < BASES; i++) seq[i] = 'ACGT'.charCodeAt(Math.floor(rand() * 4));
-  const lines: string[] = ['>big'];
-  for (let i = 0; i < BASES; i += 60) lines.push(seq.toString('latin1', i, i + 60));
-  writeFileSync(join(dir, 'big.fa'), `${lines.join('\n')}\n`);
-  const r = spawnSync('node', ['dist/cli/main.js', 'ingest', '--store', store, join(dir, 'big.fa')], { stdio: 'ignore' });
-  if (r.status !== 0) throw new Error('ingest failed');
-  writeFileSync(join(dir, 'md5'), createHash('md5').update(seq).digest('hex'));
-}
-const md5 = readFileSync(join(dir, 'md5'), 'utf8');
+const { store, md5 } = bigStore();
 
 const port = 20000 + Math.floor(Math.random() * 20000);
 const server = spawn('node', [join(dist, 'cli/main.js'), 'serve', '--workers', '1', '--store', store, '--port', String(port)], {
