@@ -51,7 +51,10 @@ RUN if [ -f /usr/local/include/node/common.gypi ]; then export npm_config_nodedi
 # --- runtime --------------------------------------------------------------------------------------
 FROM ${RUNTIME_BASE} AS runtime
 COPY --from=toolchain /usr/local/bin/node /usr/local/bin/node
+# MALLOC_MMAP_THRESHOLD_: see workerEnvFromEnv in src/config.ts (also for --workers 1, which
+# serves from this process).
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     REFGET_STORE=/data/store \
     HOST=0.0.0.0 \
     PORT=8080

@@ -1,10 +1,10 @@
 // `npm run bench:slow-readers`: N clients (default 300) each download a 6 Mbp sequence and read
 // it at ~10 kB/s. Prints the server's RSS every second, how many downloads were admitted (200)
 // or refused (503 past the stream budget), how long a well-behaved client waits for /healthz and
-// a 100-base slice meanwhile, and the RSS once the slow clients have left. Baseline: the server's
-// RSS before the clients connect. Needs `npm run build`.
-// Usage: tsx bench/slow-readers.ts [--clients 300] [--seconds 20]
-import { spawn } from 'node:child_process';
+// a 100-base slice meanwhile, and the RSS once the slow clients have left (all processes of the
+// server together). Baseline: the server's RSS before the clients connect. Needs `npm run build`.
+// Usage: tsx bench/slow-readers.ts [--clients 300] [--seconds 20] [--workers 2]
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
@@ -14,15 +14,30 @@ import { option, waitUntilServing } from './cli.js';
 
 const clients = Number(option('--clients', '300'));
 const seconds = Number(option('--seconds', '20'));
+const workers = option('--workers', '2');
 const { store, md5 } = bigStore();
 const port = 20000 + Math.floor(Math.random() * 20000);
 const server = spawn(
   'node',
-  [resolve('dist/cli/main.js'), 'serve', '--workers', '1', '--store', store, '--port', String(port), '--host', '127.0.0.1'],
+  [resolve('dist/cli/main.js'), 'serve', '--workers', workers, '--store', store, '--port', String(port), '--host', '127.0.0.1'],
   { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' },
 );
-const rssMb = (): number =>
-  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024);
+/** RSS of the primary and its workers together. */
+const rssMb = (): number => {
+  const children = spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean);
+  let kb = 0;
+  for (const pid of [String(server.pid), ...children]) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    } catch {
+      // a worker that exited between the listing and the read
+    }
+  }
+  return Math.round(kb / 1024);
+};
 const timed = async (path: string): Promise<number | string> => {
   const t0 = performance.now();
   try {
@@ -68,8 +83,12 @@ for (let s = 1; s <= seconds; s++) {
   process.stderr.write(`${JSON.stringify(samples.at(-1))}\n`);
 }
 for (const socket of sockets) socket.destroy();
-await new Promise((r) => setTimeout(r, 2000));
-const after = rssMb();
+// RSS 2, 5 and 10 s after the clients left.
+const after: number[] = [];
+for (const wait of [2000, 3000, 5000]) {
+  await new Promise((r) => setTimeout(r, wait));
+  after.push(rssMb());
+}
 server.kill('SIGTERM');
 await once(server, 'exit');
 const peak = Math.max(...samples.map((x) => x.rssMb));
@@ -77,12 +96,13 @@ process.stdout.write(
   `${JSON.stringify(
     {
       clients,
+      workers,
       seconds,
       responses: Object.fromEntries(statuses),
       rssBeforeMb: before,
       rssPeakMb: peak,
       perAdmittedReaderKb: Math.round(((peak - before) * 1024) / Math.max(1, statuses.get('200') ?? 0)),
-      rssAfterClientsLeftMb: after,
+      rssAfter2s5s10sMb: after,
       probes: samples,
     },
     null,

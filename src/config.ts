@@ -177,3 +177,14 @@ export const debugFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => e
 /** NODE_CLUSTER_SCHED_POLICY is set: Node's own choice of cluster scheduling stands. */
 export const clusterPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean =>
   env.NODE_CLUSTER_SCHED_POLICY !== undefined;
+
+/**
+ * Environment added for each server worker process. glibc's malloc serves allocations over its
+ * mmap threshold (128 KiB to start) with mmap and returns them on free, but raises the threshold
+ * to the size of every such block freed, after which a download's 256 KiB block buffers come
+ * from the heap and stay in the process once freed: 300 slow downloads left a worker at 247 MB
+ * ten seconds after they ended (from 90 MB), against 95 MB with the threshold fixed at 128 KiB.
+ * Setting it fixes it. A value the operator set is kept.
+ */
+export const workerEnvFromEnv = (env: NodeJS.ProcessEnv = process.env): Record<string, string> =>
+  env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: '131072' } : {};

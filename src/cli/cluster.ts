@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import { serveClusterMetrics } from '../http/metrics.js';
 import { DAMAGE_ELSEWHERE, DAMAGE_FOUND } from '../server.js';
-import { clusterPolicyFromEnv } from '../config.js';
+import { clusterPolicyFromEnv, workerEnvFromEnv } from '../config.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -33,8 +33,9 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   cluster.setupPrimary({ execArgv: [...WORKER_V8_FLAGS, ...process.execArgv] });
   let stopping = false;
   const recentCrashes: number[] = [];
+  const workerEnv = workerEnvFromEnv();
   const fork = (): void => {
-    cluster.fork();
+    cluster.fork(workerEnv);
   };
   // Damage one worker finds in the shared store is damage for all: each one's /readyz fails.
   cluster.on('message', (from, msg: { type?: unknown; detail?: unknown }) => {

@@ -11,6 +11,7 @@ import {
   workersFromEnv,
   debugFromEnv,
   clusterPolicyFromEnv,
+  workerEnvFromEnv,
 } from '../../src/config.js';
 
 t.test('the store directory: flag, else REFGET_STORE of the env given, else the default', async (t) => {
@@ -79,4 +80,7 @@ t.test("the CLI's own variables", async (t) => {
   t.equal(debugFromEnv({}), false);
   t.equal(clusterPolicyFromEnv({ NODE_CLUSTER_SCHED_POLICY: 'none' }), true);
   t.equal(clusterPolicyFromEnv({}), false);
+  // Workers get glibc's mmap threshold fixed, unless the operator chose a value.
+  t.strictSame(workerEnvFromEnv({}), { MALLOC_MMAP_THRESHOLD_: '131072' });
+  t.strictSame(workerEnvFromEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }), {});
 });
