@@ -11,7 +11,7 @@ import { runIngest } from '../../src/cli/ingest-command.js';
 import { SequenceStore } from '../../src/store/sequence-store.js';
 import { compareCollections, comparisonResult, sideOf } from '../../src/seqcol/compare.js';
 import { LEVEL2_ATTRIBUTES } from '../../src/seqcol/collection.js';
-import { MAX_COLLECTION_JOBS } from '../../src/store/collection-jobs.js';
+import { CollectionJobs, MAX_COLLECTION_JOBS } from '../../src/store/collection-jobs.js';
 import { tempDir } from '../helpers/sample-store.js';
 
 function rng(seed: number): () => number {
@@ -169,5 +169,22 @@ t.test('store comparisons and level-2 bodies equal the reference', async (t) => 
     t.equal(again.names?.sameOrder, true);
     t.equal(JSON.parse(await text(await s.collectionWork.level2(big))).names.length, 25);
     t.equal(s.collectionWork.activeJobs, 0);
+  });
+
+  t.test('a worker that stops fails the jobs it had, and the next job starts a new one', async (t) => {
+    const jobs = new CollectionJobs(join(store, 'index.sqlite3'));
+    t.teardown(() => jobs.close());
+    const big = SequenceStore.open(store, { inlineCollectionMembers: 0 });
+    t.teardown(() => big.close());
+    const id = big.collections.get(digests[2]!)!.id;
+    // 9,000 members: more than one chunk, so the body is still open when the worker stops.
+    const stream = await jobs.level2(big.collections.get(digests[5]!)!.id);
+    const pending = jobs.compare(id, id);
+    const streamError = new Promise<Error>((resolve) => stream.on('error', resolve));
+    await jobs.close();
+    await t.rejects(pending, /collection worker stopped/, 'the queued comparison fails');
+    t.match((await streamError).message, /collection worker stopped/, 'the open body is cut');
+    t.equal(jobs.active, 0);
+    t.equal((await jobs.compare(id, id)).names?.count, 25, 'a new worker answers the next job');
   });
 });
