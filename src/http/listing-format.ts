@@ -34,6 +34,11 @@ export interface ListingMeta {
   readonly offset: number;
   /** extra top-level JSON members, written before `total` */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * For listings that take a cursor: JSON ends with `next`, the cursor after the page's last row
+   * when the page is full (more rows may follow), else null.
+   */
+  readonly cursorOf?: ((row: never) => string) | undefined;
 }
 
 /** `?format=` if given (it wins), else the Accept header; JSON by default. */
@@ -80,7 +85,8 @@ function rowsText<Row>(format: ListingFormat, shape: RowShape<Row>, rows: readon
   return first || text === '' ? text : `,${text}`;
 }
 
-const tail = (format: ListingFormat): string => (format === 'json' ? ']}' : '');
+const tail = (format: ListingFormat, next: string | null | undefined): string =>
+  format !== 'json' ? '' : next === undefined ? ']}' : `],"next":${JSON.stringify(next)}}`;
 
 /**
  * The listing's body. If the rows end within the first two batches, the body is one string
@@ -95,19 +101,31 @@ export function listingBody<Row>(
   batches: Iterator<Row[], void, undefined>,
 ): string | Readable {
   let first = true;
+  let rowsSent = 0;
+  let lastRow: Row | undefined;
   const next = (): string | undefined => {
     const step = batches.next();
     if (step.done === true) return undefined;
     const text = rowsText(format, shape, step.value, first);
     if (step.value.length > 0) first = false;
+    rowsSent += step.value.length;
+    lastRow = step.value[step.value.length - 1] ?? lastRow;
     return text;
   };
+  const cursorOf = meta.cursorOf as ((row: Row) => string) | undefined;
+  // Known once the rows have been read (the body's end): a full page may have more after it.
+  const nextCursor = (): string | null | undefined =>
+    cursorOf === undefined
+      ? undefined
+      : meta.limit > 0 && rowsSent === meta.limit && lastRow !== undefined
+        ? cursorOf(lastRow)
+        : null;
   // Up to two batches, plus the step that tells whether a third exists (the generator finishes
   // without a query after a short batch, so a listing shorter than two batches is never streamed).
   const opening = [head(format, shape, meta)];
   for (let i = 0; i < 3; i++) {
     const text = next();
-    if (text === undefined) return opening.join('') + tail(format);
+    if (text === undefined) return opening.join('') + tail(format, nextCursor());
     opening.push(text);
   }
   let finished = false;
@@ -126,7 +144,7 @@ export function listingBody<Row>(
       }
       if (text === undefined) {
         finished = true;
-        this.push(tail(format));
+        this.push(tail(format, nextCursor()));
         this.push(null);
       } else {
         this.push(text);

@@ -9,12 +9,18 @@
 // not be checkpointed. The price: rows committed by an ingest while a long listing streams may
 // appear in it (ingest only adds rows; `total` is counted when the listing starts).
 import type { Statement } from 'better-sqlite3';
+import { AppError } from '../errors.js';
 import type { Db } from './index/database.js';
 
-/** Which rows of a listing: `limit` null = all rows from `offset` on. */
+/**
+ * Which rows of a listing: `limit` null = all rows from `offset` on. `after`: a cursor a
+ * listing gave (Listing.cursorOf) instead of an offset: the rows after that row, found with one
+ * index seek however deep it is.
+ */
 export interface Page {
   readonly offset: number;
   readonly limit: number | null;
+  readonly after?: string | undefined;
 }
 
 export interface Listing<Row> {
@@ -22,6 +28,8 @@ export interface Listing<Row> {
   readonly total: number;
   /** The page's rows, at most `batchSize` per batch; each batch is fetched when asked for. */
   batches(batchSize: number): Generator<Row[], void, undefined>;
+  /** The cursor that continues after a row (Page.after), for listings that take one. */
+  readonly cursorOf?: (row: Row) => string;
 }
 
 export interface NamingAuthorityRow {
@@ -80,23 +88,52 @@ interface PagedStatements {
 /** Collections (per hidden set) whose member authorities are kept: a few strings each. */
 const MEMBER_AUTHORITY_CACHE_ENTRIES = 1000;
 
+/** The key an alias listing is ordered by: where a cursor points. */
+interface AliasKey {
+  readonly namingAuthority: string;
+  readonly alias: string;
+  readonly sequenceId: number;
+}
+
+/** Decodes an alias listing's cursor (base64url of the JSON array [authority, alias, sequence row]). */
+function aliasCursor(cursor: string): AliasKey {
+  const bad = (): AppError => new AppError('INVALID_PARAMETER', 'after is not a cursor this listing gave');
+  if (cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    typeof value[0] !== 'string' ||
+    typeof value[1] !== 'string' ||
+    !Number.isSafeInteger(value[2])
+  )
+    throw bad();
+  return { namingAuthority: value[0], alias: value[1], sequenceId: value[2] as number };
+}
+
 /**
  * Yields a page in batches: the first batch by OFFSET, the rest by keyset after the last row, so
  * each batch costs one index seek however deep into the listing it is.
  */
-function* keysetBatches<Row>(
+function* keysetBatches<Row, Key = Row>(
   page: Page,
   batchSize: number,
   first: (limit: number, offset: number) => Row[],
-  after: (last: Row, limit: number) => Row[],
+  after: (last: Row | Key, limit: number) => Row[],
+  start?: Key,
 ): Generator<Row[], void, undefined> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   let remaining = page.limit ?? Number.POSITIVE_INFINITY;
-  let last: Row | undefined;
+  let last: Row | Key | undefined = start;
   while (remaining > 0) {
     const want = Math.min(batchSize, remaining);
-    const rows = last === undefined ? first(want, page.offset) : after(last, want);
+    const rows: Row[] = last === undefined ? first(want, page.offset) : after(last, want);
     if (rows.length > 0) {
       remaining -= rows.length;
       last = rows[rows.length - 1];
@@ -273,8 +310,12 @@ export class DiscoveryIndex {
     return this.hiddenStatements;
   }
 
-  /** Aliases with their sequence's digests, by authority, alias, then sequence (a stable order). */
+  /**
+   * Aliases with their sequence's digests, by authority, alias, then sequence (a stable order).
+   * Takes a cursor (Page.after) from cursorOf.
+   */
   aliases(filter: AliasFilter, page: Page, hidden?: string): Listing<AliasRow> {
+    const start = page.after === undefined ? undefined : aliasCursor(page.after);
     const params: Record<string, string> = {};
     // `where` selects the rows; `after` is the same minus the prefix's lower bound, which the
     // keyset replaces, so each later batch starts at its cursor in the (authority, alias) key.
@@ -323,7 +364,7 @@ export class DiscoveryIndex {
     return {
       total: s.count.get(params) as number,
       batches: (size) =>
-        keysetBatches<AliasRow>(
+        keysetBatches<AliasRow, AliasKey>(
           page,
           size,
           (limit, offset) => s.first.all({ ...params, limit, offset }) as AliasRow[],
@@ -335,7 +376,9 @@ export class DiscoveryIndex {
               lastAlias: last.alias,
               lastSequence: last.sequenceId,
             }) as AliasRow[],
+          start,
         ),
+      cursorOf: (row) => Buffer.from(JSON.stringify([row.namingAuthority, row.alias, row.sequenceId])).toString('base64url'),
     };
   }
 

@@ -79,7 +79,12 @@ function pageOf(query: Query, maxLimit: number, defaultLimit: number): { page: P
     );
   }
   const offset = nonNegativeInt(query.offset, 'offset', 0);
-  return { page: { offset, limit: limit === 0 ? null : limit }, limit, offset };
+  const after = query.after;
+  if (after !== undefined) {
+    if (after === '') throw new AppError('INVALID_PARAMETER', 'after must not be empty');
+    if (offset !== 0) throw new AppError('INVALID_PARAMETER', 'give offset or after, not both');
+  }
+  return { page: { offset, limit: limit === 0 ? null : limit, after }, limit, offset };
 }
 
 /** A filter value given as `?x=` (empty) is a mistake, not "no filter". */
@@ -161,7 +166,13 @@ function sendListing<Row>(
   let body = listingBody(
     format,
     shape,
-    { total: listing.total, limit: paging.limit, offset: paging.offset, extra },
+    {
+      total: listing.total,
+      limit: paging.limit,
+      offset: paging.offset,
+      extra,
+      cursorOf: listing.cursorOf as ((row: never) => string) | undefined,
+    },
     listing.batches(LISTING_BATCH_ROWS),
   );
   // HEAD: Fastify would drain a streamed body to discard it, reading the whole listing for
@@ -178,7 +189,7 @@ function sendListing<Row>(
     .send(body);
 }
 
-function listingResponse(row: Record<string, unknown>, description: string) {
+function listingResponse(row: Record<string, unknown>, description: string, cursor = false) {
   const json = {
     type: 'object',
     properties: {
@@ -186,8 +197,17 @@ function listingResponse(row: Record<string, unknown>, description: string) {
       limit: { type: 'integer', description: 'as requested; 0 = all' },
       offset: { type: 'integer' },
       results: { type: 'array', items: row },
+      ...(cursor
+        ? {
+            next: {
+              type: 'string',
+              nullable: true,
+              description: 'a full page: the `after` cursor for the next one (which may be empty); otherwise null',
+            },
+          }
+        : {}),
     },
-    required: ['total', 'limit', 'offset', 'results'],
+    required: ['total', 'limit', 'offset', 'results', ...(cursor ? ['next'] : [])],
   };
   return {
     description: `${description}. TSV and CSV have a header row naming the JSON fields.`,
@@ -299,12 +319,16 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
           naming_authority: { type: 'string', description: 'only this naming authority (case-insensitive)' },
           alias: { type: 'string', description: 'only this exact alias (case-sensitive)' },
           prefix: { type: 'string', description: 'only aliases starting with this (case-sensitive)' },
+          after: {
+            type: 'string',
+            description: "the rows after this cursor (a JSON page's `next`) instead of `offset`: costs the same at any depth",
+          },
         }),
-        response: { 200: listingResponse(AliasRowSchema, 'Aliases'), ...errors },
+        response: { 200: listingResponse(AliasRowSchema, 'Aliases', true), ...errors },
       },
     },
     async (request, reply) => {
-      rejectUnknown(request.query, ['naming_authority', 'alias', 'prefix', ...PAGING_PARAMS]);
+      rejectUnknown(request.query, ['naming_authority', 'alias', 'prefix', 'after', ...PAGING_PARAMS]);
       const format = formatOf(request);
       const paging = pageOf(request.query, maxListLimit, DEFAULT_LIST_LIMIT);
       const listing = request.server.store.discovery.aliases(

@@ -19,7 +19,7 @@ import {
 
 t.test('GET /aliases: rows with digests and length, stable order, JSON/TSV/CSV', async (t) => {
   const body = listing<AliasOut>(t, await get(app, '/aliases'), 'all');
-  t.same(body, { total: ALL_ALIASES.length, limit: 1000, offset: 0, results: ALL_ALIASES }, 'every alias, ordered');
+  t.same(body, { total: ALL_ALIASES.length, limit: 1000, offset: 0, results: ALL_ALIASES, next: null }, 'every alias, ordered');
 
   const header = ['alias', 'naming_authority', 'md5', 'ga4gh', 'length'];
   const rows = ALL_ALIASES.map((a) => [a.alias, a.naming_authority, a.md5, a.ga4gh, String(a.length)]);
@@ -100,7 +100,7 @@ t.test('GET /aliases filters: naming_authority (case-insensitive), alias, prefix
     'one alias naming two sequences: both rows',
   );
   const none = listing<AliasOut>(t, await get(app, '/aliases?naming_authority=nosuch'), 'unknown authority');
-  t.same(none, { total: 0, limit: 1000, offset: 0, results: [] }, 'a filter matching nothing: empty, total 0');
+  t.same(none, { total: 0, limit: 1000, offset: 0, results: [], next: null }, 'a filter matching nothing: empty, total 0');
   assertError(t, await get(app, '/aliases?naming_authority='), 400, 'INVALID_PARAMETER', 'empty filter', /naming_authority/);
   assertError(t, await get(app, '/aliases?prefix='), 400, 'INVALID_PARAMETER', 'empty prefix', /prefix/);
 });
@@ -115,12 +115,12 @@ t.test('paging: limit, offset, offset past the end, limit=0, limit over the max,
   }
   t.same(walk, ALL_ALIASES, 'pages of 3 put together = the whole listing');
   const past = listing<AliasOut>(t, await get(app, `/aliases?offset=${n + 5}`), 'past the end');
-  t.same(past, { total: n, limit: 1000, offset: n + 5, results: [] }, 'offset past the end: empty, real total');
+  t.same(past, { total: n, limit: 1000, offset: n + 5, results: [], next: null }, 'offset past the end: empty, real total');
   const pastTsv = await get(app, `/aliases?offset=${n}&format=tsv`);
   t.same(parseTsv(pastTsv.body), [['alias', 'naming_authority', 'md5', 'ga4gh', 'length']], 'TSV past the end: header only');
   t.equal(pastTsv.headers['x-total-count'], String(n));
   const all = listing<AliasOut>(t, await get(app, '/aliases?limit=0'), 'limit=0');
-  t.same(all, { total: n, limit: 0, offset: 0, results: ALL_ALIASES }, 'limit=0 = all');
+  t.same(all, { total: n, limit: 0, offset: 0, results: ALL_ALIASES, next: null }, 'limit=0 = all');
   const tail = listing<AliasOut>(t, await get(app, '/aliases?limit=0&offset=4'), 'limit=0 + offset');
   t.same(tail.results, ALL_ALIASES.slice(4));
 
@@ -157,4 +157,64 @@ t.test('HEAD: the GET headers and total, no body', async (t) => {
   t.equal(head.headers['content-type'], CSV);
   t.equal(head.headers['x-total-count'], String(ALL_ALIASES.length));
   t.equal(head.headers['content-length'], String(getRes.rawPayload.length), 'Content-Length of the GET body');
+});
+
+t.test('cursor paging: after continues from the next of a page, alone or with filters; bad cursors are 400', async (t) => {
+  const n = ALL_ALIASES.length;
+  type Page = { total: number; results: AliasOut[]; next: string | null };
+  const walk = async (query: string, size: number): Promise<AliasOut[]> => {
+    const rows: AliasOut[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < n + 2; i++) {
+      const url: string = `/aliases?limit=${size}${query}${after === null ? '' : `&after=${after}`}`;
+      const page = listing<AliasOut>(t, await get(app, url), url) as unknown as Page;
+      rows.push(...page.results);
+      t.equal(page.next === null, page.results.length < size, 'next is given exactly when the page is full');
+      if (page.next === null) return rows;
+      after = page.next;
+    }
+    throw new Error('the cursor walk did not end');
+  };
+  for (const size of [1, 2, 3, n]) t.same(await walk('', size), ALL_ALIASES, `pages of ${size} by cursor = the whole listing`);
+  const authority = ALL_ALIASES[0]!.naming_authority;
+  t.same(
+    await walk(`&naming_authority=${authority.toUpperCase()}`, 2),
+    ALL_ALIASES.filter((a) => a.naming_authority === authority),
+    'with the authority fixed',
+  );
+  const prefix = ALL_ALIASES[0]!.alias.slice(0, 1);
+  t.same(
+    await walk(`&prefix=${encodeURIComponent(prefix)}`, 2),
+    ALL_ALIASES.filter((a) => a.alias.startsWith(prefix)),
+    'with a prefix',
+  );
+  // A cursor from one page, used with TSV: the same rows, no cursor in the body.
+  const first = listing<AliasOut>(t, await get(app, '/aliases?limit=2'), 'first page') as unknown as Page;
+  const tsv = await get(app, `/aliases?format=tsv&limit=2&after=${first.next}`);
+  t.same(
+    parseTsv(tsv.body)
+      .slice(1)
+      .map((r) => r[0]),
+    ALL_ALIASES.slice(2, 4).map((a) => a.alias),
+    'TSV continues after the cursor',
+  );
+  // Past the last row: empty, and no next.
+  const lastCursor = (listing<AliasOut>(t, await get(app, `/aliases?limit=${n}`), 'all') as unknown as Page).next;
+  const beyond = listing<AliasOut>(t, await get(app, `/aliases?limit=${n}&after=${lastCursor}`), 'beyond') as unknown as Page;
+  t.same({ results: beyond.results, next: beyond.next }, { results: [], next: null });
+
+  const cursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  for (const [bad, why] of [
+    ['not*base64', 'not base64url'],
+    [Buffer.from('{').toString('base64url'), 'not JSON'],
+    [cursor(['a', 'b']), 'two parts'],
+    [cursor(['a', 'b', 'c']), 'a non-integer row'],
+    [cursor({ a: 1 }), 'an object'],
+    ['A'.repeat(5000), 'too long'],
+  ] as const) {
+    assertError(t, await get(app, `/aliases?after=${bad}`), 400, 'INVALID_PARAMETER', why, /cursor/);
+  }
+  assertError(t, await get(app, '/aliases?after='), 400, 'INVALID_PARAMETER', 'empty', /after/);
+  assertError(t, await get(app, `/aliases?offset=2&after=${first.next}`), 400, 'INVALID_PARAMETER', 'both', /not both/);
+  assertError(t, await get(app, `/naming-authorities?after=${first.next}`), 400, 'INVALID_PARAMETER', 'only /aliases', /after/);
 });
