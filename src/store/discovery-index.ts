@@ -191,6 +191,8 @@ export class DiscoveryIndex {
    * until another connection commits (an ingest may add aliases), which PRAGMA data_version tells.
    */
   private readonly memberAuthorityCache = new Map<string, string[]>();
+  /** Alias listing totals (cachedCount). */
+  private readonly countCache = new Map<string, number>();
   private memberAuthorityVersion = -1;
 
   constructor(db: Db) {
@@ -362,7 +364,7 @@ export class DiscoveryIndex {
     );
     const s = this.aliasStatementsFor(key, where, after);
     return {
-      total: s.count.get(params) as number,
+      total: this.cachedCount(`aliases ${key}`, s.count, params),
       batches: (size) =>
         keysetBatches<AliasRow, AliasKey>(
           page,
@@ -407,6 +409,32 @@ export class DiscoveryIndex {
     return this.stmt.collectionNames.all(collectionId) as string[];
   }
 
+  /** Both caches hold until another connection commits (an ingest), which PRAGMA data_version tells. */
+  private dropCachesIfChanged(): void {
+    const version = this.stmt.dataVersion.get() as number;
+    if (version !== this.memberAuthorityVersion) {
+      this.memberAuthorityCache.clear();
+      this.countCache.clear();
+      this.memberAuthorityVersion = version;
+    }
+  }
+
+  /**
+   * A listing's total, kept per statement and parameters: counting millions of aliases takes
+   * longer than the page itself, and a client walking the list by cursor asks for it every page.
+   */
+  private cachedCount(key: string, statement: Statement, params: Record<string, string>): number {
+    this.dropCachesIfChanged();
+    const full = `${key}\u0000${JSON.stringify(params)}`;
+    let total = this.countCache.get(full);
+    if (total === undefined) {
+      total = statement.get(params) as number;
+      if (this.countCache.size >= MEMBER_AUTHORITY_CACHE_ENTRIES) this.countCache.delete(this.countCache.keys().next().value!);
+      this.countCache.set(full, total);
+    }
+    return total;
+  }
+
   /** Level-0 digest of the collection with this human name, if any. */
   collectionDigestByName(name: string): string | undefined {
     return this.stmt.collectionByName.get(name) as string | undefined;
@@ -414,11 +442,7 @@ export class DiscoveryIndex {
 
   /** Naming authorities of any alias (the caller may see) of any member of the collection, sorted. */
   memberNamingAuthorities(collectionId: number, hidden?: string): readonly string[] {
-    const version = this.stmt.dataVersion.get() as number;
-    if (version !== this.memberAuthorityVersion) {
-      this.memberAuthorityCache.clear();
-      this.memberAuthorityVersion = version;
-    }
+    this.dropCachesIfChanged();
     const key = `${collectionId} ${hidden ?? ''}`;
     let authorities = this.memberAuthorityCache.get(key);
     if (authorities === undefined) {
