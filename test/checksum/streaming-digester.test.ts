@@ -41,3 +41,14 @@ t.test(`chunked digests equal one-shot digests, sequence after sequence (seed ${
   }
   t.equal(digester.bytesInFlight, 0, 'nothing left in flight after the digests');
 });
+
+t.test('no worker thread until there is something to hash', async (t) => {
+  const digester = new StreamingDigester();
+  t.teardown(() => digester.close());
+  t.equal(digester.threads, 0, 'none at first (an ingest of short records never needs them)');
+  await digester.drain(0);
+  t.equal(digester.threads, 0, 'draining nothing starts none');
+  digester.update(Buffer.from('ACGT'));
+  t.equal(digester.threads, 2, 'one per digest once bytes arrive');
+  t.same(await digester.digest(), { md5: md5(Buffer.from('ACGT')), ga4gh: ga4gh(Buffer.from('ACGT')) });
+});
