@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { ElementComparisons, Level2Attribute } from './collection-compare.js';
 import type { CollectionWorkerData, FromCollectionWorker, ToCollectionWorker } from './collection-worker.js';
+import { LEVEL2_CHUNK_CHARS } from './collection-level2.js';
 
 // The worker's own module: collection-worker.js in dist/. Running from src/ (tests under tsx),
 // Node 20 does not pass tsx's loader on to worker threads: a one-line bootstrap registers it.
@@ -66,6 +67,8 @@ export class CollectionJobs {
     const firstChunk = new Promise<void>((resolve, reject) => (first = { resolve, reject }));
     const stream = new Readable({
       encoding: 'utf8',
+      // Room for a few chunks, so the worker reads the next one while the last is being sent.
+      highWaterMark: 4 * LEVEL2_CHUNK_CHARS,
       read: () => {
         if (!wanted && !ended) {
           wanted = true;
