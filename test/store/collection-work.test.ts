@@ -13,16 +13,7 @@ import { compareCollections, comparisonResult, sideOf } from '../../src/seqcol/c
 import { LEVEL2_ATTRIBUTES } from '../../src/seqcol/collection.js';
 import { CollectionJobs, MAX_COLLECTION_JOBS } from '../../src/store/collection-jobs.js';
 import { tempDir } from '../helpers/sample-store.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../scripts/reliability/lib/common.js';
 
 interface Record_ {
   name: string;
