@@ -68,7 +68,7 @@ let collect: (() => void) | undefined;
 const collectSoon = (): void => {
   if (gcTimer !== undefined) return;
   if (collect === undefined) {
-    // The documented way to reach V8's gc() without starting node with --expose-gc.
+    // gc() without starting node with --expose-gc: the flag set now, the function taken from a new context.
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc') as () => void;
   }
