@@ -2,12 +2,12 @@
 // FASTA and a protein FASTA, next to sha512sum and md5sum on the same file (the baseline), plus
 // in-process range decode speed. Prints one JSON object of figures. Needs `npm run build` first.
 // Usage: tsx bench/ingest.ts [--bases N] [--proteins N] [--dir bench/out]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { SequenceStore } from '../src/store/sequence-store.js';
-import { option } from './cli.js';
+import { option, timedRun, unsetInBenchEnv } from './cli.js';
 
 const dir = option('--dir', 'bench/out');
 const bases = Number(option('--bases', '250000000'));
@@ -24,23 +24,6 @@ if (!existsSync(genome) || !existsSync(proteinFile) || statSync(genome).size < b
   });
 }
 
-// This development VM exports NODE_EXTRA_CA_CERTS (for its registry proxy), which makes every
-// Node process parse a CA bundle at start-up (~70 ms here). It is not part of refget and a
-// deployment would not have it, so the timed ingest runs without it (printed in the figures).
-const childEnv = { ...process.env };
-const unsetEnv = 'NODE_EXTRA_CA_CERTS' in childEnv ? ['NODE_EXTRA_CA_CERTS'] : [];
-delete childEnv.NODE_EXTRA_CA_CERTS;
-
-/** Runs a command under GNU time; returns wall seconds and peak RSS (MB). */
-function timed(cmd: string, cmdArgs: string[]): { seconds: number; peakRssMb: number; stdout: string } {
-  const began = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
-  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  const kb = Number(r.stderr.trim().split('\n').pop());
-  return { seconds, peakRssMb: Math.round(kb / 1024), stdout: r.stdout };
-}
-
 const dirSize = (d: string): number =>
   readdirSync(d, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -52,14 +35,14 @@ execFileSync('cat', [genome], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer
 // Best of three rounds, each round running sha512sum, md5sum and the ingest back to back: this
 // machine's neighbours make single runs vary by ±30 % from minute to minute, so the contenders
 // are interleaved rather than timed in separate minutes.
-type Timing = ReturnType<typeof timed>;
+type Timing = ReturnType<typeof timedRun>;
 const store = join(dir, 'store');
 const rounds: { sha: Timing; md5: Timing; ingest: Timing }[] = [];
 for (let round = 0; round < 3; round++) {
-  const sha = timed('sha512sum', [genome]);
-  const md5 = timed('md5sum', [genome]);
+  const sha = timedRun('sha512sum', [genome]);
+  const md5 = timedRun('md5sum', [genome]);
   rmSync(store, { recursive: true, force: true });
-  rounds.push({ sha, md5, ingest: timed('node', [cli, 'ingest', '--no-progress', '--store', store, genome]) });
+  rounds.push({ sha, md5, ingest: timedRun('node', [cli, 'ingest', '--no-progress', '--store', store, genome]) });
 }
 const best = (pick: (r: (typeof rounds)[number]) => Timing): Timing =>
   rounds.map(pick).reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -70,7 +53,7 @@ const genomeStore = dirSize(store);
 
 const pstore = join(dir, 'store-protein');
 rmSync(pstore, { recursive: true, force: true });
-const pingest = timed('node', [cli, 'ingest', '--no-progress', '--store', pstore, proteinFile]);
+const pingest = timedRun('node', [cli, 'ingest', '--no-progress', '--store', pstore, proteinFile]);
 const pSummary = JSON.parse(pingest.stdout) as { bases: number; records: number };
 const proteinPacks = dirSize(join(pstore, 'packs'));
 
@@ -98,7 +81,7 @@ s.close();
 process.stdout.write(
   `${JSON.stringify(
     {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, unsetForIngest: unsetEnv },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, unsetForIngest: unsetInBenchEnv },
       rounds: rounds.map((r) => ({
         sha512sum_s: +r.sha.seconds.toFixed(2),
         md5sum_s: +r.md5.seconds.toFixed(2),

@@ -7,12 +7,12 @@
 //   be refused); baseline: the sqlite3 shell reading the same member rows.
 // - random-id metadata rate against the rate for one repeated id.
 // Needs `npm run build` and the sqlite3 shell. Usage: tsx bench/scale.ts [--records 1000000]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { option, waitUntilServing } from './cli.js';
+import { benchEnv, option, processTreeRssMb, timedRun, waitUntilServing } from './cli.js';
 import { writeScaleFasta } from './scale-data.js';
 
 // autocannon ships no types; the one field used here is typed at the call site.
@@ -24,26 +24,6 @@ const records = Number(option('--records', '1000000'));
 const dir = resolve('bench/out/scale');
 const store = join(dir, `store-${records}`);
 const cli = resolve('dist/cli/main.js');
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS; // see bench/ingest.ts
-
-function timed(cmd: string, args: string[], input?: string): { seconds: number; peakRssMb: number; stdout: string } {
-  const began = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env,
-    ...(input === undefined ? {} : { stdio: [input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'], input }),
-  });
-  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  return {
-    seconds: +seconds.toFixed(2),
-    peakRssMb: Math.round(Number(r.stderr.trim().split('\n').pop()) / 1024),
-    stdout: r.stdout,
-  };
-}
-
 const figures: Record<string, unknown> = { records, machine: `${(await import('node:os')).cpus().length} cores` };
 
 if (!existsSync(join(store, 'ready.json'))) {
@@ -52,23 +32,23 @@ if (!existsSync(join(store, 'ready.json'))) {
   const a = join(dir, 'a.fa');
   const b = join(dir, 'b.fa');
   await writeScaleFasta(a, b, records, 7);
-  const ingestA = timed('node', [cli, 'ingest', '--no-progress', '--store', store, a]);
+  const ingestA = timedRun('node', [cli, 'ingest', '--no-progress', '--store', store, a]);
   // Baseline: the same rows into the same schema by the sqlite3 shell (dump not timed).
   const dump = join(dir, 'dump.sql');
   execFileSync('sh', ['-c', `sqlite3 '${join(store, 'index.sqlite3')}' .dump > '${dump}'`]);
   const base = join(dir, 'baseline.sqlite3');
   rmSync(base, { force: true });
-  const restore = timed('sh', ['-c', `sqlite3 '${base}' < '${dump}'`], '');
+  const restore = timedRun('sh', ['-c', `sqlite3 '${base}' < '${dump}'`]);
   rmSync(dump);
   rmSync(base);
-  const ingestB = timed('node', [cli, 'ingest', '--no-progress', '--store', store, b]);
+  const ingestB = timedRun('node', [cli, 'ingest', '--no-progress', '--store', store, b]);
   rmSync(a);
   rmSync(b);
   const ingest = {
-    ingestA: { seconds: ingestA.seconds, peakRssMb: ingestA.peakRssMb },
-    sqlite3Restore: { seconds: restore.seconds },
+    ingestA: { seconds: +ingestA.seconds.toFixed(2), peakRssMb: ingestA.peakRssMb },
+    sqlite3Restore: { seconds: +restore.seconds.toFixed(2) },
     ratio: +(ingestA.seconds / restore.seconds).toFixed(2),
-    ingestB: { seconds: ingestB.seconds, peakRssMb: ingestB.peakRssMb },
+    ingestB: { seconds: +ingestB.seconds.toFixed(2), peakRssMb: ingestB.peakRssMb },
   };
   writeFileSync(join(store, 'ready.json'), JSON.stringify(ingest));
 }
@@ -84,27 +64,12 @@ const md5s = sql(`SELECT md5 FROM sequences WHERE id % ${Math.max(1, Math.floor(
 const port = 20000 + Math.floor(Math.random() * 20000);
 const base = `http://127.0.0.1:${port}`;
 const server = spawn('node', [cli, 'serve', '--workers', '1', '--store', store, '--port', String(port), '--host', '127.0.0.1'], {
-  env: { ...env, LOG_LEVEL: 'warn' },
+  env: { ...benchEnv, LOG_LEVEL: 'warn' },
   stdio: 'ignore',
 });
 await waitUntilServing(port);
-const rssMb = (): number => {
-  // The serving process is the largest of the tree (a primary only forks).
-  // With one worker the server may run in the process itself (pgrep then finds no child).
-  const pids = spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .filter(Boolean);
-  return Math.max(
-    ...[String(server.pid), ...pids].map((pid) => {
-      try {
-        return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-      } catch {
-        return 0;
-      }
-    }),
-  );
-};
+// The serving process is the largest of the tree (a primary only forks).
+const rssMb = (): number => Math.max(...processTreeRssMb(server.pid!));
 
 /** Runs one heavy request while probing small ones every 50 ms; reports time, bytes, RSS, probe latency. */
 async function heavy(name: string, url: string): Promise<void> {
@@ -147,11 +112,11 @@ async function heavy(name: string, url: string): Promise<void> {
   process.stderr.write(`${name}: ${JSON.stringify(figures[name])}\n`);
 }
 
-const baselineRows = timed('sqlite3', [
+const baselineRows = timedRun('sqlite3', [
   join(store, 'index.sqlite3'),
   `SELECT m.name, s.length, s.ga4gh FROM collection_members m JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = 1 ORDER BY m.position`,
 ]);
-figures.sqlite3MemberRows = { seconds: baselineRows.seconds, mb: +(baselineRows.stdout.length / 1e6).toFixed(1) };
+figures.sqlite3MemberRows = { seconds: +baselineRows.seconds.toFixed(2), mb: +(baselineRows.stdout.length / 1e6).toFixed(1) };
 await heavy('level2', `/collection/${digestA}`);
 await heavy('comparison', `/comparison/${digestA}/${digestB}`);
 await heavy('memberPageDeep', `/collections/${digestA}/sequences?limit=1000&offset=${records - 1000}`);

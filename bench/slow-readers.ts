@@ -4,13 +4,12 @@
 // a 100-base slice meanwhile, and the RSS once the slow clients have left (all processes of the
 // server together). Baseline: the server's RSS before the clients connect. Needs `npm run build`.
 // Usage: tsx bench/slow-readers.ts [--clients 300] [--seconds 20] [--workers 2]
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { bigStore } from './big-store.js';
-import { option, waitUntilServing } from './cli.js';
+import { option, processTreeRssMb, waitUntilServing } from './cli.js';
 
 const clients = Number(option('--clients', '300'));
 const seconds = Number(option('--seconds', '20'));
@@ -23,21 +22,7 @@ const server = spawn(
   { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' },
 );
 /** RSS of the primary and its workers together. */
-const rssMb = (): number => {
-  const children = spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .filter(Boolean);
-  let kb = 0;
-  for (const pid of [String(server.pid), ...children]) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-    } catch {
-      // a worker that exited between the listing and the read
-    }
-  }
-  return Math.round(kb / 1024);
-};
+const rssMb = (): number => processTreeRssMb(server.pid!).reduce((a, b) => a + b, 0);
 const timed = async (path: string): Promise<number | string> => {
   const t0 = performance.now();
   try {

@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { rng, writeGenomeRecord } from './generate.js';
-import { option } from './cli.js';
+import { benchEnv, option, timedRun } from './cli.js';
 
 const dir = option('--dir', 'bench/out/verify');
 const bases = Number(option('--bases', '250000000'));
@@ -16,18 +16,6 @@ const records = Number(option('--records', '1000000'));
 const rounds = Number(option('--rounds', '3'));
 const cli = 'dist/cli/main.js';
 if (!existsSync(cli)) throw new Error('run `npm run build` first');
-
-// The VM's NODE_EXTRA_CA_CERTS costs every Node start ~70 ms; it is not part of refget.
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
-
-function timed(cmd: string, cmdArgs: string[]): { seconds: number; peakRssMb: number; status: number | null } {
-  const began = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
-  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  const peak = Number(r.stderr.trim().split('\n').pop());
-  return { seconds, peakRssMb: Math.round(peak / 1024), status: r.status };
-}
 
 /** Short records: 100-300 bases each, random ACGT (seeded); also the same bases as one plain file. */
 async function writeRecords(path: string, basesPath: string, count: number): Promise<void> {
@@ -70,12 +58,15 @@ async function prepare(): Promise<{ genomeStore: string; genomeBases: string; re
   ] as const) {
     const r = spawnSync('node', [cli, 'ingest', '--no-progress', '--store', store, fasta], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env,
+      env: benchEnv,
     });
     if (r.status !== 0) throw new Error(`ingest of ${fasta} failed`);
   }
   // The genome's normalised bases as one file, for the baseline: what the store serves.
-  const e = spawnSync('node', [cli, 'export-ref-cache', '--store', p.genomeStore, join(dir, 'cache')], { env, encoding: 'utf8' });
+  const e = spawnSync('node', [cli, 'export-ref-cache', '--store', p.genomeStore, join(dir, 'cache')], {
+    env: benchEnv,
+    encoding: 'utf8',
+  });
   if (e.status !== 0) throw new Error('export failed');
   const cached = spawnSync('sh', ['-c', `find ${join(dir, 'cache')} -type f -exec mv {} ${p.genomeBases} \\;`]);
   if (cached.status !== 0) throw new Error('moving the exported bases failed');
@@ -90,9 +81,9 @@ for (let round = 1; round <= rounds; round++) {
     ['genome 250 Mbp', p.genomeStore, p.genomeBases],
     ['1M records', p.recordStore, p.recordBases],
   ] as const) {
-    const sha = timed('sha512sum', [basesFile]);
-    const full = timed('node', [cli, 'verify', '--store', store]);
-    const quick = timed('node', [cli, 'verify', '--quick', '--store', store]);
+    const sha = timedRun('sha512sum', [basesFile], false);
+    const full = timedRun('node', [cli, 'verify', '--store', store], false);
+    const quick = timedRun('node', [cli, 'verify', '--quick', '--store', store], false);
     if (full.status !== 0 || quick.status !== 0) throw new Error(`verify failed on ${store}`);
     const row = {
       round,
