@@ -27,7 +27,7 @@ export interface RowShape<Row> {
   json(row: Row): unknown;
 }
 
-export interface ListingMeta {
+export interface ListingMeta<Row> {
   readonly total: number;
   /** as requested: 0 means all rows */
   readonly limit: number;
@@ -38,7 +38,7 @@ export interface ListingMeta {
    * For listings that take a cursor: JSON ends with `next`, the cursor after the page's last row
    * when the page is full (more rows may follow), else null.
    */
-  readonly cursorOf?: ((row: never) => string) | undefined;
+  readonly cursorOf?: ((row: Row) => string) | undefined;
 }
 
 /** `?format=` if given (it wins), else the Accept header; JSON by default. */
@@ -71,7 +71,7 @@ export function csvField(value: Cell): string {
 const tsvLine = (cells: readonly Cell[]): string => `${cells.map(tsvField).join('\t')}\n`;
 const csvLine = (cells: readonly Cell[]): string => `${cells.map(csvField).join(',')}\r\n`;
 
-function head<Row>(format: ListingFormat, shape: RowShape<Row>, meta: ListingMeta): string {
+function head<Row>(format: ListingFormat, shape: RowShape<Row>, meta: ListingMeta<Row>): string {
   if (format === 'tsv') return tsvLine(shape.columns);
   if (format === 'csv') return csvLine(shape.columns);
   const top = { ...meta.extra, total: meta.total, limit: meta.limit, offset: meta.offset };
@@ -97,7 +97,7 @@ const tail = (format: ListingFormat, next: string | null | undefined): string =>
 export function listingBody<Row>(
   format: ListingFormat,
   shape: RowShape<Row>,
-  meta: ListingMeta,
+  meta: ListingMeta<Row>,
   batches: Iterator<Row[], void, undefined>,
 ): string | Readable {
   let first = true;
@@ -112,7 +112,7 @@ export function listingBody<Row>(
     lastRow = step.value[step.value.length - 1] ?? lastRow;
     return text;
   };
-  const cursorOf = meta.cursorOf as ((row: Row) => string) | undefined;
+  const { cursorOf } = meta;
   // Known once the rows have been read (the body's end): a full page may have more after it.
   const nextCursor = (): string | null | undefined =>
     cursorOf === undefined

@@ -171,7 +171,7 @@ function sendListing<Row>(
       limit: paging.limit,
       offset: paging.offset,
       extra,
-      cursorOf: listing.cursorOf as ((row: never) => string) | undefined,
+      cursorOf: listing.cursorOf,
     },
     listing.batches(LISTING_BATCH_ROWS),
   );
