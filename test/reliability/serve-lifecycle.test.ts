@@ -223,43 +223,19 @@ t.test('bad settings stop the server at start with exit 1 and a message', async 
   const store = join(tempDir(t), 'store');
   await runIngest([join(SAMPLE, 'I.faa')], { store });
   const serveArgs = ['serve', '--store', store, '--host', '127.0.0.1'];
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: 'abc' }),
-    /invalid PORT="abc": port must be an integer from 0 to 65535/,
-    'PORT=abc',
-  );
-  assertConfigError(t, run(serveArgs, { PORT: '65536' }), /invalid PORT="65536"/, 'PORT=65536');
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: '0', LOG_LEVEL: 'loud' }),
-    /invalid LOG_LEVEL="loud": log level must be one of/,
-    'LOG_LEVEL=loud',
-  );
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: '0', SUBSEQUENCE_LIMIT: '-1' }),
-    /invalid SUBSEQUENCE_LIMIT="-1"/,
-    'SUBSEQUENCE_LIMIT=-1',
-  );
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: '0', CIRCULAR_SUPPORTED: 'maybe' }),
-    /invalid CIRCULAR_SUPPORTED="maybe"/,
-    'CIRCULAR_SUPPORTED=maybe',
-  );
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: '0', REFGET_WORKERS: 'many' }),
-    /invalid REFGET_WORKERS="many"/,
-    'REFGET_WORKERS=many',
-  );
-  assertConfigError(
-    t,
-    run(serveArgs, { PORT: '0', REFGET_MAX_LIST_LIMIT: '0' }),
-    /invalid REFGET_MAX_LIST_LIMIT="0"/,
-    'REFGET_MAX_LIST_LIMIT=0',
-  );
+  // Each variable with a bad value (and PORT=0 unless PORT is the one under test).
+  const badValues: [name: string, value: string, message: RegExp][] = [
+    ['PORT', 'abc', /invalid PORT="abc": port must be an integer from 0 to 65535/],
+    ['PORT', '65536', /invalid PORT="65536"/],
+    ['LOG_LEVEL', 'loud', /invalid LOG_LEVEL="loud": log level must be one of/],
+    ['SUBSEQUENCE_LIMIT', '-1', /invalid SUBSEQUENCE_LIMIT="-1"/],
+    ['CIRCULAR_SUPPORTED', 'maybe', /invalid CIRCULAR_SUPPORTED="maybe"/],
+    ['REFGET_WORKERS', 'many', /invalid REFGET_WORKERS="many"/],
+    ['REFGET_MAX_LIST_LIMIT', '0', /invalid REFGET_MAX_LIST_LIMIT="0"/],
+  ];
+  for (const [name, value, message] of badValues) {
+    assertConfigError(t, run(serveArgs, { PORT: '0', [name]: value }), message, `${name}=${value}`);
+  }
   const tokens = join(tempDir(t), 'tokens.tsv');
   writeFileSync(tokens, 'tok\tnope\n', { mode: 0o600 });
   assertConfigError(
