@@ -31,7 +31,7 @@ export interface VerifyOptions {
 
 export async function runVerify(storeDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const began = Date.now();
-  const store = SequenceStore.open(storeDir);
+  const store = SequenceStore.open(storeDir, { scan: true });
   const report: VerifyReport = { sequences: 0, bases: 0, problems: [], indexProblems: [], seconds: 0 };
   const indexProblem = (line: string): void => {
     report.indexProblems.push(line);

@@ -8,6 +8,7 @@
 // client would pin the snapshot, so the server would stop seeing new ingests and the WAL could
 // not be checkpointed. The price: rows committed by an ingest while a long listing streams may
 // appear in it (ingest only adds rows; `total` is counted when the listing starts).
+import { BoundedCache } from './bounded-cache.js';
 import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import type { Db } from './index/database.js';
@@ -190,9 +191,9 @@ export class DiscoveryIndex {
    * aliases (~120 ms for a million members), and every page of a member listing asks. Kept
    * until another connection commits (an ingest may add aliases), which PRAGMA data_version tells.
    */
-  private readonly memberAuthorityCache = new Map<string, string[]>();
+  private readonly memberAuthorityCache = new BoundedCache<string, string[]>({ entries: MEMBER_AUTHORITY_CACHE_ENTRIES });
   /** Alias listing totals (cachedCount). */
-  private readonly countCache = new Map<string, number>();
+  private readonly countCache = new BoundedCache<string, number>({ entries: MEMBER_AUTHORITY_CACHE_ENTRIES });
   private memberAuthorityVersion = -1;
 
   constructor(db: Db) {
@@ -429,7 +430,6 @@ export class DiscoveryIndex {
     let total = this.countCache.get(full);
     if (total === undefined) {
       total = statement.get(params) as number;
-      if (this.countCache.size >= MEMBER_AUTHORITY_CACHE_ENTRIES) this.countCache.delete(this.countCache.keys().next().value!);
       this.countCache.set(full, total);
     }
     return total;
@@ -451,9 +451,6 @@ export class DiscoveryIndex {
           ? this.stmt.memberAuthorities.all(collectionId)
           : this.stmt.visibleMemberAuthorities.all({ collection: collectionId, hidden })
       ) as string[];
-      if (this.memberAuthorityCache.size >= MEMBER_AUTHORITY_CACHE_ENTRIES) {
-        this.memberAuthorityCache.delete(this.memberAuthorityCache.keys().next().value!);
-      }
       this.memberAuthorityCache.set(key, authorities);
     }
     return authorities;

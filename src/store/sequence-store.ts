@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import { openIndexDb, type Db } from './index/database.js';
 import { indexPath, packPath } from './layout.js';
+import { BoundedCache } from './bounded-cache.js';
 import { PackReader, SYNC_READ_LIMIT } from './pack/pack-reader.js';
 import { codecOf, type RecordDecoder } from './codec/codec.js';
 import { BLOCK_BYTES, blockCount, blockSum, firstBadBlock } from '../checksum/block-sums.js';
@@ -94,6 +95,9 @@ const BLOCK_SUMS_CACHE_BYTES = 8 << 20;
 const SCRATCH_BYTES = 64 * 1024;
 /** How often (ms) the caches check for another connection's commits. */
 const CACHE_CHECK_MS = 50;
+/** A scan's pack read-ahead window and index mapping (see open). */
+const SCAN_READ_AHEAD_BYTES = 4 << 20;
+const SCAN_MMAP_BYTES = 1 << 30;
 
 export class SequenceStore {
   readonly dir: string;
@@ -105,18 +109,20 @@ export class SequenceStore {
   private readonly db: Db;
   private readonly packs: PackReader;
   /** Decoders of recently read sequences (a 2-bit one holds the sequence's exception runs). */
-  private readonly decoderCache = new Map<number, RecordDecoder>();
-  private readonly lookupCache = new Map<string, SequenceRecord[]>();
-  private readonly aliasCache = new Map<number, Alias[]>();
-  private readonly membershipCache = new Map<number, number[]>();
+  private readonly decoderCache = new BoundedCache<number, RecordDecoder>({ entries: DECODER_CACHE_ENTRIES });
+  private readonly lookupCache = new BoundedCache<string, SequenceRecord[]>({ entries: LOOKUP_CACHE_ENTRIES });
+  private readonly aliasCache = new BoundedCache<number, Alias[]>({ entries: LOOKUP_CACHE_ENTRIES });
+  private readonly membershipCache = new BoundedCache<number, number[]>({ entries: LOOKUP_CACHE_ENTRIES });
   private cacheVersion = -1;
   private checkedAt = -Infinity;
   private readonly stmt: Record<string, Statement>;
   /** Damage found while serving (bytes or rows that failed their checksums): count and last detail. */
   private corruption = { count: 0, detail: '' };
-  /** block checksums by row id, most recently used last; their total size */
-  private readonly blockSumsCache = new Map<number, Uint8Array>();
-  private blockSumsCacheBytes = 0;
+  /** block checksums by row id, bounded in count and bytes */
+  private readonly blockSumsCache = new BoundedCache<number, Uint8Array>({
+    entries: LOOKUP_CACHE_ENTRIES,
+    weight: { of: (sums) => sums.length, max: BLOCK_SUMS_CACHE_BYTES },
+  });
   /** checkStoredBytes' reused buffer */
   private checkScratch: Buffer | undefined;
   /** storedSync's reused buffer */
@@ -124,12 +130,19 @@ export class SequenceStore {
   /** Told of each damage this store finds itself (the cluster passes it to the other workers). */
   onDamage: ((detail: string) => void) | undefined;
 
-  /** `inlineCollectionMembers`: see CollectionWork (tests set 0 to send every collection to the worker). */
-  static open(dir: string, options: { inlineCollectionMembers?: number } = {}): SequenceStore {
-    return new SequenceStore(dir, openIndexDb(indexPath(dir), { readonly: true }), options.inlineCollectionMembers);
+  /**
+   * `inlineCollectionMembers`: see CollectionWork (tests set 0 to send every collection to the worker).
+   * `scan`: opened to read everything once (verify): the index is memory-mapped (SQLite's integrity
+   * check and the row scan then read pages without a system call each) and pack reads go through
+   * a read-ahead window. Not for serving: a window pays off only for reads in pack order.
+   */
+  static open(dir: string, options: { inlineCollectionMembers?: number; scan?: boolean } = {}): SequenceStore {
+    const db = openIndexDb(indexPath(dir), { readonly: true });
+    if (options.scan === true) db.pragma(`mmap_size = ${SCAN_MMAP_BYTES}`);
+    return new SequenceStore(dir, db, options.inlineCollectionMembers, options.scan === true ? SCAN_READ_AHEAD_BYTES : 0);
   }
 
-  private constructor(dir: string, db: Db, inlineCollectionMembers: number | undefined) {
+  private constructor(dir: string, db: Db, inlineCollectionMembers: number | undefined, readAheadBytes: number) {
     this.dir = dir;
     this.db = db;
     this.collections = new CollectionIndex(db);
@@ -181,11 +194,14 @@ export class SequenceStore {
         )
         .pluck(),
     };
-    this.packs = new PackReader((packId) => {
-      const file = this.stmt.packFile!.get(packId) as string | undefined;
-      if (file === undefined) throw new AppError('CORRUPT_STORE', `the index names pack ${packId}, which it does not list`);
-      return packPath(dir, file);
-    });
+    this.packs = new PackReader(
+      (packId) => {
+        const file = this.stmt.packFile!.get(packId) as string | undefined;
+        if (file === undefined) throw new AppError('CORRUPT_STORE', `the index names pack ${packId}, which it does not list`);
+        return packPath(dir, file);
+      },
+      { readAheadBytes },
+    );
   }
 
   /** Every sequence matching the identifier: 0 or 1 for digests, possibly several for an alias. */
@@ -206,7 +222,6 @@ export class SequenceStore {
     if (found === undefined) {
       found = this.query(id);
       if (found.length === 0) return found;
-      if (this.lookupCache.size >= LOOKUP_CACHE_ENTRIES) this.lookupCache.delete(this.lookupCache.keys().next().value!);
       this.lookupCache.set(key, found);
     }
     return found;
@@ -291,7 +306,6 @@ export class SequenceStore {
         alias: r.alias,
         sources: (JSON.parse(r.sources) as (number | null)[]).filter((c): c is number => c !== null),
       }));
-      if (this.aliasCache.size >= LOOKUP_CACHE_ENTRIES) this.aliasCache.delete(this.aliasCache.keys().next().value!);
       this.aliasCache.set(record.rowId, aliases);
     }
     return aliases;
@@ -306,8 +320,6 @@ export class SequenceStore {
       if (rows.some((r) => r.sequence_id !== record.rowId))
         throw this.corrupt(`the member index of SQ.${record.ga4gh} leads to another sequence`);
       ids = rows.map((r) => r.collection_id);
-      if (this.membershipCache.size >= LOOKUP_CACHE_ENTRIES)
-        this.membershipCache.delete(this.membershipCache.keys().next().value!);
       this.membershipCache.set(record.rowId, ids);
     }
     return ids;
@@ -404,7 +416,7 @@ export class SequenceStore {
   adoptBlockSums(record: SequenceRecord, sums: Buffer | null): boolean {
     if (sums === null || sums.length !== blockCount(record.byteLength) * 4 || blockSum(sums) !== record.blockSumsSum)
       return false;
-    this.cacheBlockSums(record.rowId, sums);
+    this.blockSumsCache.set(record.rowId, sums);
     return true;
   }
 
@@ -451,11 +463,7 @@ export class SequenceStore {
   /** A sequence's block checksums, read once and checked against the row (cached, bounded in bytes). */
   private blockSums(record: SequenceRecord): Uint8Array {
     const sums = this.blockSumsCache.get(record.rowId);
-    if (sums !== undefined) {
-      this.blockSumsCache.delete(record.rowId); // LRU: most recent last
-      this.blockSumsCache.set(record.rowId, sums);
-      return sums;
-    }
+    if (sums !== undefined) return sums;
     const blob = this.stmt.blockSums!.get(record.rowId) as Buffer | null | undefined;
     if (
       blob === undefined ||
@@ -465,27 +473,8 @@ export class SequenceStore {
     ) {
       throw this.corrupt(`the block checksums of SQ.${record.ga4gh} do not match its row`);
     }
-    this.cacheBlockSums(record.rowId, blob);
+    this.blockSumsCache.set(record.rowId, blob);
     return blob;
-  }
-
-  private cacheBlockSums(rowId: number, sums: Uint8Array): void {
-    const previous = this.blockSumsCache.get(rowId);
-    if (previous !== undefined) {
-      this.blockSumsCache.delete(rowId);
-      this.blockSumsCacheBytes -= previous.length;
-    }
-    this.blockSumsCacheBytes += sums.length;
-    this.blockSumsCache.set(rowId, sums);
-    for (const [id, old] of this.blockSumsCache) {
-      if (
-        (this.blockSumsCacheBytes <= BLOCK_SUMS_CACHE_BYTES && this.blockSumsCache.size <= LOOKUP_CACHE_ENTRIES) ||
-        this.blockSumsCache.size <= 1
-      )
-        break;
-      this.blockSumsCache.delete(id);
-      this.blockSumsCacheBytes -= old.length;
-    }
   }
 
   private checkBlocks(record: SequenceRecord, bytes: Buffer, firstBlock: number): void {
@@ -658,11 +647,8 @@ export class SequenceStore {
     if (decoder === undefined) {
       // recordOfRow made every record, and it refuses encodings without a codec.
       decoder = codecOf(record.encoding)!.decoder(record, (from, to) => this.storedSync(record, from, to));
-      if (this.decoderCache.size >= DECODER_CACHE_ENTRIES) this.decoderCache.delete(this.decoderCache.keys().next().value!);
-    } else {
-      this.decoderCache.delete(record.rowId); // LRU: most recent last
+      this.decoderCache.set(record.rowId, decoder);
     }
-    this.decoderCache.set(record.rowId, decoder);
     return decoder;
   }
 }

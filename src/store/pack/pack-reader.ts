@@ -12,9 +12,19 @@ export const SYNC_READ_LIMIT = 64 * 1024;
 export class PackReader {
   private readonly fds = new Map<number, number>();
   private readonly resolvePath: (packId: number) => string;
+  /** Read-ahead for scans (see constructor); undefined when reads go straight to the file. */
+  private readonly window: { bytes: Buffer; packId: number; position: number; length: number } | undefined;
 
-  constructor(resolvePath: (packId: number) => string) {
+  /**
+   * `readAheadBytes`: small synchronous reads are served from one window of that many bytes, read
+   * in one go from where a read falls outside it. For a scan in pack order (verify reads every
+   * sequence, and sequences are appended in id order) this turns a pread per sequence into one
+   * per window; a pack's bytes never change once written, so a window cannot go stale.
+   */
+  constructor(resolvePath: (packId: number) => string, options: { readAheadBytes?: number } = {}) {
     this.resolvePath = resolvePath;
+    const size = options.readAheadBytes ?? 0;
+    this.window = size > 0 ? { bytes: Buffer.allocUnsafeSlow(size), packId: -1, position: 0, length: 0 } : undefined;
   }
 
   private fd(packId: number): number {
@@ -39,14 +49,38 @@ export class PackReader {
 
   /** Fills `target` with the bytes at `position`, synchronously (small reads). */
   readIntoSync(packId: number, position: number, target: Buffer): void {
-    const fd = this.fd(packId);
     const length = target.length;
+    const w = this.window;
+    if (w !== undefined && length <= w.bytes.length) {
+      if (w.packId !== packId || position < w.position || position + length > w.position + w.length) {
+        w.packId = -1; // invalid until the read below succeeds
+        w.length = this.fill(packId, position, w.bytes);
+        w.packId = packId;
+        w.position = position;
+      }
+      if (position + length > w.position + w.length) throw this.short(packId, position, length);
+      w.bytes.copy(target, 0, position - w.position, position - w.position + length);
+      return;
+    }
+    const fd = this.fd(packId);
     let got = 0;
     while (got < length) {
       const n = readSync(fd, target, got, length - got, position + got);
       if (n === 0) throw this.short(packId, position, length);
       got += n;
     }
+  }
+
+  /** Reads up to target.length bytes at `position` (fewer only at the end of the file). */
+  private fill(packId: number, position: number, target: Buffer): number {
+    const fd = this.fd(packId);
+    let got = 0;
+    while (got < target.length) {
+      const n = readSync(fd, target, got, target.length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
   }
 
   async read(packId: number, position: number, length: number): Promise<Buffer> {
