@@ -30,11 +30,13 @@ export interface IntervalInput {
 /** Largest value of the spec's "32-bit unsigned integer" start/end. */
 const UINT32_MAX = 4294967295;
 const UNSIGNED = /^[0-9]+$/;
-// One closed byte range only. Open-ended (`bytes=10-`, `bytes=-10`) and multi-range forms are
-// RFC-valid but refused: refget allows a single range and its compliance docs say 400 when only
-// one end is given. The unit is matched case-insensitively because RFC 9110 §14.1 says range
-// unit names are case-insensitive.
-const BYTE_RANGE = /^bytes=([0-9]+)-([0-9]+)$/i;
+// One byte range: `bytes=first-last`, or one-sided as RFC 9110 §14.1.2 defines them,
+// `bytes=first-` (to the end: what `curl -C -` and `wget -c` send to resume) and `bytes=-n` (the
+// last n bytes). refget allows a single range, so lists are refused (400), as is every other form
+// the compliance suite sends (`bytes=-10-`, `bytes=10--19`). The compliance documentation's
+// sentence that one-sided ranges are 400 is untested by the suite; resuming downloads is worth
+// more. The unit is matched case-insensitively (RFC 9110 §14.1: range units are).
+const BYTE_RANGE = /^bytes=(?:([0-9]+)-([0-9]*)|-([0-9]+))$/i;
 
 /**
  * Translates the request into an interval, following the decision order of spec §2.4.5
@@ -74,11 +76,21 @@ function resolveRange(header: string, input: IntervalInput): RequestedInterval {
   const { length } = input;
   const match = BYTE_RANGE.exec(header.trim());
   if (match === null) {
-    throw new AppError('INVALID_RANGE', 'Range must be a single closed byte range: bytes=first-last');
+    throw new AppError('INVALID_RANGE', 'Range must be one byte range: bytes=first-last, bytes=first- or bytes=-count');
   }
   // Digit strings too long for exact doubles still compare correctly against L (they only grow).
-  const first = Number(match[1]);
-  const last = Number(match[2]);
+  let first: number;
+  let last: number;
+  if (match[3] !== undefined) {
+    // Suffix range: the last n bytes, all of them when n ≥ L; n = 0 selects nothing (416).
+    const count = Number(match[3]);
+    if (count === 0) throw notSatisfiable('Range bytes=-0 selects no bytes', length);
+    first = Math.max(0, length - count);
+    last = length - 1;
+  } else {
+    first = Number(match[1]);
+    last = match[2] === '' ? Infinity : Number(match[2]);
+  }
   // The spec text says 400 for out-of-bounds ranges, but the compliance suite expects 416 for
   // first ≥ L and for first > last (spec §2.4.3); the suite wins.
   if (first >= length) throw notSatisfiable(`Range starts at or beyond the sequence end (length ${length})`, length);

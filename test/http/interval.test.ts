@@ -215,6 +215,24 @@ t.test('§2.4.3 Range rows on I (L=230218)', async (t) => {
   }
 });
 
+t.test('one-sided Range (RFC 9110 §14.1.2): bytes=first- and bytes=-count, never a wrap', async (t) => {
+  for (const cs of MODES) {
+    const m = `circularSupported=${cs}`;
+    t.hasStrict(run({ range: 'bytes=10-' }, I, cs), ok(10, I_LEN, I_LEN - 10, 'range'), `bytes=10- to the end (${m})`);
+    t.hasStrict(run({ range: 'bytes=0-' }, I, cs), ok(0, I_LEN, I_LEN, 'range'), `bytes=0- is the whole, as 206 (${m})`);
+    t.hasStrict(run({ range: 'bytes=-10' }, I, cs), ok(I_LEN - 10, I_LEN, 10, 'range'), `bytes=-10 the last 10 (${m})`);
+    t.hasStrict(run({ range: 'bytes=-230218' }, I, cs), ok(0, I_LEN, I_LEN, 'range'), `suffix == L (${m})`);
+    t.hasStrict(run({ range: 'bytes=-230219' }, I, cs), ok(0, I_LEN, I_LEN, 'range'), `suffix > L: everything (${m})`);
+    t.hasStrict(run({ range: 'bytes=-0' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `bytes=-0 selects nothing (${m})`);
+    t.hasStrict(run({ range: 'bytes=230218-' }, I, cs), fail('RANGE_NOT_SATISFIABLE'), `first == L (${m})`);
+    t.hasStrict(run({ range: 'bytes=5380-' }, NC, cs), ok(5380, NC_LEN, 6, 'range'), `circular, no wrap (${m})`);
+    // The subsequence limit counts what a one-sided range selects.
+    t.hasStrict(run({ range: 'bytes=10-' }, I, cs, 100), fail('RANGE_NOT_SATISFIABLE'), `limit (${m})`);
+    t.hasStrict(run({ range: 'bytes=-100' }, I, cs, 100), ok(I_LEN - 100, I_LEN, 100, 'range'), `suffix at the limit (${m})`);
+    t.hasStrict(run({ range: 'bytes=-101' }, I, cs, 100), fail('RANGE_NOT_SATISFIABLE'), `suffix over the limit (${m})`);
+  }
+});
+
 t.test('§2.4.3 malformed Range → 400, on both sequences and both modes', async (t) => {
   const malformed = [
     'units=20-30',
@@ -226,8 +244,10 @@ t.test('§2.4.3 malformed Range → 400, on both sequences and both modes', asyn
     // recommended-parser consequences
     'bytes=0-1,5-6',
     'bytes=10-19,',
-    'bytes=10-',
-    'bytes=-10',
+    'bytes=-',
+    'bytes=10-,-5',
+    'bytes=--10',
+    'bytes=-+10',
     'bytes=',
     'bytes',
     '',
@@ -374,6 +394,8 @@ t.test('empty sequence (L=0): documented edge case', async (t) => {
     t.hasStrict(run({ range: 'bytes=0-0' }, EMPTY, cs), { ok: false, code: 'RANGE_NOT_SATISFIABLE', details: { length: 0 } });
     t.hasStrict(run({ range: 'bytes=0-999' }, EMPTY, cs), fail('RANGE_NOT_SATISFIABLE'));
     t.hasStrict(run({ range: 'bytes=x' }, EMPTY, cs), fail('INVALID_RANGE'));
+    t.hasStrict(run({ range: 'bytes=0-' }, EMPTY, cs), fail('RANGE_NOT_SATISFIABLE'), 'one-sided too');
+    t.hasStrict(run({ range: 'bytes=-5' }, EMPTY, cs), fail('RANGE_NOT_SATISFIABLE'), 'suffix too');
   }
   // A one-base sequence keeps the ordinary rule: start == L → 416.
   const ONE = { length: 1, circular: true };

@@ -128,6 +128,7 @@ t.test('private collections', async (t) => {
       ['GET sequence FASTA', (v) => ({ url: `/sequence/${v}`, headers: { accept: 'text/x-fasta' } })],
       ['HEAD sequence', (v) => ({ method: 'HEAD', url: `/sequence/${v}` })],
       ['GET metadata', (v) => ({ url: `/sequence/${v}/metadata` })],
+      ['GET cram md5', (v) => ({ url: `/cram/md5/${v}` })],
       ['POST batch metadata', (v) => ({ method: 'POST', url: '/sequence/metadata', payload: { ids: [md5(SHARED), v] } })],
       ['GET aliases by alias', (v) => ({ url: `/aliases?alias=${encodeURIComponent(v.split(':').slice(1).join(':') || v)}` })],
     ];

@@ -7,6 +7,14 @@ import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
 import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
+import { AppError } from '../../errors.js';
+
+export const CRAM_MD5_ROUTE = '/cram/md5/:md5';
+const RANGE_HEADER = 'bytes=first-last (inclusive), bytes=first- (to the end) or bytes=-count (the last count bases)';
+const RANGE_RESPONSE = {
+  description: 'The bytes named by the Range header',
+  content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } },
+};
 
 interface SequenceRequest {
   Params: { id: string };
@@ -21,11 +29,11 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       summary: 'Get a sequence or subsequence',
       description:
-        'Whole sequence, `start`/`end` subsequence (0-based, half-open; start > end wraps a circular sequence), or one `Range: bytes=first-last` (206). Identifiers: md5, trunc512, SQ.…, with optional `md5:`/`trunc512:`/`ga4gh:` prefixes, or `authority:alias`.',
+        'Whole sequence, `start`/`end` subsequence (0-based, half-open; start > end wraps a circular sequence), or one `Range` (206: `bytes=first-last`, `bytes=first-`, `bytes=-count`). Identifiers: md5, trunc512, SQ.…, with optional `md5:`/`trunc512:`/`ga4gh:` prefixes, or `authority:alias`.',
       tags: ['refget'],
       params: SequenceParams,
       querystring: SequenceQuery,
-      headers: { type: 'object', properties: { range: { type: 'string', description: 'bytes=first-last (inclusive)' } } },
+      headers: { type: 'object', properties: { range: { type: 'string', description: RANGE_HEADER } } },
       response: {
         200: {
           description:
@@ -35,10 +43,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
             'text/x-fasta': { schema: { type: 'string' } },
           },
         },
-        206: {
-          description: 'The bytes named by the Range header',
-          content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } },
-        },
+        206: RANGE_RESPONSE,
         300: ErrorResponse,
         400: ErrorResponse,
         404: ErrorResponse,
@@ -61,7 +66,54 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
       return sendSequence(store, request, reply, plan);
     },
   });
+
+  // The ENA CRAM reference registry's URL form, which htslib configurations name in REF_PATH
+  // (`https://host/cram/md5/%s`): an md5 only, and the plain bases whatever the Accept header
+  // says (that registry ignored it; htslib sends */* or nothing). Range and start/end as above.
+  app.route<{ Params: { md5: string }; Querystring: SequenceRequest['Querystring'] }>({
+    method: ['GET', 'HEAD'],
+    url: CRAM_MD5_ROUTE,
+    exposeHeadRoute: false,
+    schema: {
+      summary: 'Get a sequence by md5, as the ENA CRAM reference registry did',
+      description:
+        'For htslib `REF_PATH=http://host/cram/md5/%s`: the bases of the sequence with this md5 (32 hex digits), in the plain text of GET /sequence/{id}; Accept is ignored. Anything but an md5 is 404.',
+      operationId: 'getCramReference',
+      tags: ['clients'],
+      params: {
+        type: 'object',
+        properties: { md5: { type: 'string', description: 'md5 of the sequence (32 hex digits)' } },
+        required: ['md5'],
+      },
+      querystring: SequenceQuery,
+      headers: { type: 'object', properties: { range: { type: 'string', description: RANGE_HEADER } } },
+      response: {
+        200: { description: 'The sequence', content: { 'text/vnd.ga4gh.refget.v2.0.0+plain': { schema: { type: 'string' } } } },
+        206: RANGE_RESPONSE,
+        400: ErrorResponse,
+        404: ErrorResponse,
+        416: ErrorResponse,
+      },
+    },
+    handler: async (request, reply) => {
+      const { store, config } = request.server;
+      const { md5 } = request.params;
+      if (!MD5.test(md5)) throw new AppError('SEQUENCE_NOT_FOUND', `no sequence with md5 '${md5.slice(0, 200)}'`);
+      const plan = planSequence(store, config, {
+        id: md5,
+        start: request.query.start,
+        end: request.query.end,
+        accept: undefined,
+        range: request.headers.range,
+        ifRange: request.headers['if-range'] as string | undefined,
+        viewer: request.viewer,
+      });
+      return sendSequence(store, request, reply, plan);
+    },
+  });
 }
+
+const MD5 = /^[0-9a-fA-F]{32}$/;
 
 function sendSequence(
   store: SequenceStore,
