@@ -56,8 +56,9 @@ export class IngestSession {
     mkdirSync(packsDir(dir), { recursive: true });
     const db = openIndexDb(indexPath(dir), { readonly: false });
     db.pragma(`busy_timeout = ${options.waitMs ?? 10_000}`);
-    // The whole run is one transaction: a 32 MiB page cache keeps it from spilling early.
-    db.pragma('cache_size = -32768');
+    // The whole run is one transaction. A 16 MiB page cache: 32 MiB made a 1M-record ingest
+    // peak at 212 MB RSS instead of 175 MB, for ~5 % less time (random index inserts miss either way).
+    db.pragma('cache_size = -16384');
     try {
       db.exec('BEGIN IMMEDIATE');
     } catch (err) {
