@@ -95,6 +95,8 @@ const BLOCK_SUMS_CACHE_BYTES = 8 << 20;
 const SCRATCH_BYTES = 64 * 1024;
 /** How often (ms) the caches check for another connection's commits. */
 const CACHE_CHECK_MS = 50;
+/** Whole-sequence reads for alphabet() at once. */
+const ALPHABET_READS = 2;
 /** A scan's pack read-ahead window and index mapping (see open). */
 const SCAN_READ_AHEAD_BYTES = 4 << 20;
 const SCAN_MMAP_BYTES = 1 << 30;
@@ -113,6 +115,10 @@ export class SequenceStore {
   private readonly lookupCache = new BoundedCache<string, SequenceRecord[]>({ entries: LOOKUP_CACHE_ENTRIES });
   private readonly aliasCache = new BoundedCache<number, Alias[]>({ entries: LOOKUP_CACHE_ENTRIES });
   private readonly membershipCache = new BoundedCache<number, number[]>({ entries: LOOKUP_CACHE_ENTRIES });
+  /** alphabet(): answers by row id (sequences never change), reads under way, and their limit */
+  private readonly alphabetCache = new BoundedCache<number, string>({ entries: LOOKUP_CACHE_ENTRIES });
+  private readonly alphabetReads = new Map<number, Promise<string>>();
+  private readonly alphabetSlots = new Slots(ALPHABET_READS);
   private cacheVersion = -1;
   private checkedAt = -Infinity;
   private readonly stmt: Record<string, Statement>;
@@ -166,6 +172,7 @@ export class SequenceStore {
         )
         .pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
+      addedAt: db.prepare('SELECT added_at FROM sequences WHERE id = ?').pluck(),
       blockSums: db.prepare('SELECT block_sums FROM sequences WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
       packs: db.prepare('SELECT id, file, committed_size AS committedSize FROM packs ORDER BY id'),
@@ -309,6 +316,45 @@ export class SequenceStore {
       this.aliasCache.set(record.rowId, aliases);
     }
     return aliases;
+  }
+
+  /** When the sequence was first ingested (ISO 8601, UTC). */
+  addedAt(record: SequenceRecord): string {
+    return this.stmt.addedAt!.get(record.rowId) as string;
+  }
+
+  /**
+   * The distinct letters of a sequence, sorted ("ACGNT"): seqrepo's `alphabet`. The index does not
+   * keep it, so the first call reads the whole sequence in 1 MiB blocks (yielding between them);
+   * the answer is cached. One read per sequence at a time, and at most ALPHABET_READS at once, so
+   * asking for many long sequences at once queues instead of holding a block each.
+   */
+  async alphabet(record: SequenceRecord): Promise<string> {
+    const cached = this.alphabetCache.get(record.rowId);
+    if (cached !== undefined) return cached;
+    let pending = this.alphabetReads.get(record.rowId);
+    if (pending === undefined) {
+      pending = this.alphabetSlots.run(() => this.readAlphabet(record));
+      this.alphabetReads.set(record.rowId, pending);
+      const done = (): void => {
+        this.alphabetReads.delete(record.rowId);
+      };
+      pending.then(done, done);
+    }
+    return pending;
+  }
+
+  private async readAlphabet(record: SequenceRecord): Promise<string> {
+    const seen = new Uint8Array(256);
+    const reader = this.blockReader(record, 0, record.length);
+    const block = Buffer.allocUnsafe(Math.max(1, Math.min(record.length, STREAM_BLOCK_BASES)));
+    for (let n = await reader.read(block); n > 0; n = await reader.read(block)) {
+      for (let i = 0; i < n; i++) seen[block[i]!] = 1;
+    }
+    let letters = '';
+    for (let c = 0; c < 256; c++) if (seen[c] === 1) letters += String.fromCharCode(c);
+    this.alphabetCache.set(record.rowId, letters);
+    return letters;
   }
 
   /** Ids of the collections this sequence belongs to (for private collections); cached. */
@@ -662,5 +708,27 @@ function blockSpan(record: SequenceRecord, from: number, to: number): [number, n
 function checkRange(record: SequenceRecord, start: number, end: number): void {
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= record.length)) {
     throw new RangeError(`invalid range [${start}, ${end}) for a sequence of length ${record.length}`);
+  }
+}
+
+/** At most `size` async tasks at once; the rest wait in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.free++;
+    }
   }
 }

@@ -15,6 +15,8 @@ import { runIngest } from '../../src/cli/ingest-command.js';
 import { buildTestApp, tempDir } from '../helpers/sample-store.js';
 import type { Test } from '../helpers/refget-expected.js';
 
+/** An id without its `prefix:` (what a seqrepo client may send bare). */
+const bare = (id: string): string => (id.includes(':') ? id.slice(id.indexOf(':') + 1) : id);
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 const ga4gh = (s: string): string => createHash('sha512').update(s).digest().subarray(0, 24).toString('base64url');
 const trunc512 = (s: string): string => createHash('sha512').update(s).digest().subarray(0, 24).toString('hex');
@@ -129,6 +131,10 @@ t.test('private collections', async (t) => {
       ['HEAD sequence', (v) => ({ method: 'HEAD', url: `/sequence/${v}` })],
       ['GET metadata', (v) => ({ url: `/sequence/${v}/metadata` })],
       ['GET cram md5', (v) => ({ url: `/cram/md5/${v}` })],
+      ['GET seqrepo sequence', (v) => ({ url: `/seqrepo/1/sequence/${v}?start=1&end=5` })],
+      ['GET seqrepo metadata', (v) => ({ url: `/seqrepo/1/metadata/${v}` })],
+      // the bare alias, looked up in every authority the caller may see
+      ['GET seqrepo bare alias', (v) => ({ url: `/seqrepo/1/metadata/${bare(v)}` })],
       ['POST batch metadata', (v) => ({ method: 'POST', url: '/sequence/metadata', payload: { ids: [md5(SHARED), v] } })],
       ['GET aliases by alias', (v) => ({ url: `/aliases?alias=${encodeURIComponent(v.split(':').slice(1).join(':') || v)}` })],
     ];
@@ -165,7 +171,7 @@ t.test('private collections', async (t) => {
           for (const [label, make] of reqs) {
             const hidden = await answer(app, make(secret), token);
             const none = await answer(app, make(unknown), token);
-            const swap = (s: string): string => s.split(secret).join(unknown);
+            const swap = (s: string): string => s.split(secret).join(unknown).split(bare(secret)).join(bare(unknown));
             t.same({ ...hidden, body: swap(hidden.body) }, none, `${label} ${secret} (token ${token ?? 'none'})`);
             compared++;
           }
