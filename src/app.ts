@@ -17,6 +17,10 @@ import { seqcolRoutes } from './http/routes/seqcol.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
+import { seqrepoRoutes } from './http/routes/seqrepo.js';
+import { landingRoutes, redirectDocs } from './http/routes/landing.js';
+import { publicPrefix, varyOnPublicUrl } from './http/public-url.js';
+import { finishOpenApi } from './http/openapi.js';
 import { FastPath } from './http/fast-path.js';
 import { serverFactory } from './http/http-server.js';
 import { jsonBodyParser } from './http/json-body.js';
@@ -117,8 +121,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       },
       tags: [{ name: 'refget' }, { name: 'seqcol' }, { name: 'service-info' }],
     },
+    transformObject: finishOpenApi,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  redirectDocs(app);
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // "Try it out" sends requests under the prefix the page was reached by (http/public-url.ts).
+    transformSpecification: (spec, request) => ({ ...spec, servers: [{ url: publicPrefix(request) || '/' }] }),
+  });
   await app.register(storePlugin, { store: options.store, config: options.config, closeStore: options.closeStore ?? false });
   await app.register(accessPlugin, {
     store: options.store,
@@ -130,13 +140,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const logRequests = ['trace', 'debug', 'info'].includes(app.log.level);
   await app.register(metricsPlugin, { logRequests });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async (request, reply) => {
+    varyOnPublicUrl(reply);
+    return { ...app.swagger(), servers: [{ url: publicPrefix(request) || '/' }] };
+  });
   await app.register(serviceInfoRoutes);
   await app.register(sequenceRoutes);
   await app.register(metadataRoutes);
   await app.register(seqcolRoutes);
   await app.register(discoveryRoutes);
   await app.register(healthRoutes);
+  await app.register(seqrepoRoutes);
+  await app.register(landingRoutes);
 
   // At debug and trace the routes log more per request than the fast path would: leave it off.
   if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {

@@ -33,6 +33,11 @@ export interface ServerConfig {
   readonly allowAllPublic?: boolean | undefined;
   /** answer plain sequence and metadata GETs ahead of Fastify (http/fast-path.ts); undefined = on */
   readonly fastPath?: boolean | undefined;
+  /**
+   * Path prefix the server is reached under behind a reverse proxy that cannot send
+   * X-Forwarded-Prefix ('' = none); see http/public-url.ts.
+   */
+  readonly basePath?: string | undefined;
   /** service-info's organization and environment */
   readonly organization?: { readonly name: string; readonly url: string } | undefined;
   readonly environment?: string | undefined;
@@ -50,6 +55,7 @@ export interface ConfigFlags {
   tokensFile?: string | undefined;
   allowAllPublic?: boolean | undefined;
   fastPath?: boolean | undefined;
+  basePath?: string | undefined;
   logLevel?: string | undefined;
   prettyLogs?: boolean | undefined;
 }
@@ -96,6 +102,20 @@ export function parseLimit(raw: string | number | undefined): number | null {
   if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`subsequence limit must be a non-negative integer, got '${raw}'`);
   return n < 1 ? null : n; // v2: values below 1 mean no limit
 }
+
+/**
+ * A URL path prefix: '' or '/seg[/seg…]' of URL path characters (no '..', no trailing slash;
+ * one trailing slash is dropped). It is written into HTML and headers, so nothing else passes.
+ */
+export function parseBasePath(raw: string): string {
+  const path = raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  if (path === '') return '';
+  if (!BASE_PATH.test(path) || path.split('/').some((seg) => seg === '.' || seg === '..') || path.length > 200) {
+    throw new TypeError(`base path must look like /refget (letters, digits, - . _ ~ between slashes), got '${raw}'`);
+  }
+  return path;
+}
+export const BASE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
 
 export const DEFAULT_MAX_LIST_LIMIT = 100_000;
 export const DEFAULT_MAX_BATCH_IDS = 1000;
@@ -152,6 +172,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     allowAllPublic:
       flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
+    basePath: parseBasePath(flags.basePath ?? fromEnv('REFGET_BASE_PATH', env.REFGET_BASE_PATH, parseBasePath) ?? ''),
     organization: {
       name: fromEnv('REFGET_ORGANIZATION', env.REFGET_ORGANIZATION, (v) => v) ?? 'Self-hosted',
       url: fromEnv('REFGET_ORGANIZATION_URL', env.REFGET_ORGANIZATION_URL, (v) => v) ?? 'https://example.org',

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'NOT_ACCEPTABLE'
   | 'UNAUTHORIZED'
   | 'URI_TOO_LONG'
+  | 'UNPROCESSABLE'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   // the connection or the server (http)
   | 'REQUEST_TIMEOUT'
   | 'HEADERS_TOO_LARGE'

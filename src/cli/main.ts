@@ -9,6 +9,7 @@ import {
   parseLimit,
   parsePort,
   parsePositiveInt,
+  parseBasePath,
   parseLogLevel,
   ConfigError,
   LOG_LEVELS,
@@ -243,6 +244,12 @@ program
     '--no-fast-path',
     'answer every request through Fastify, none on the fast path (env REFGET_FAST_PATH=false; docs/serving.md)',
   )
+  .addOption(
+    new Option(
+      '--base-path <path>',
+      'path prefix the server is reached under behind a proxy that sends no X-Forwarded-Prefix, e.g. /refget (env REFGET_BASE_PATH; docs/clients.md)',
+    ).argParser(wrapTypeError(parseBasePath)),
+  )
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(
     new Option(
@@ -274,6 +281,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       tokensFile?: string;
       allowAllPublic?: boolean;
       fastPath?: boolean;
+      basePath?: string;
       sample?: boolean;
       workers?: number;
     }) => {
@@ -292,6 +300,7 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
         allowAllPublic: opts.allowAllPublic,
         // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
         fastPath: opts.fastPath === false ? false : undefined,
+        basePath: opts.basePath,
       });
       const sample = opts.sample ?? sampleFromEnv() ?? false;
       const { default: cluster } = await import('node:cluster');

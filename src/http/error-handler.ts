@@ -18,6 +18,9 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_ACCEPTABLE: 406,
   UNAUTHORIZED: 401,
   URI_TOO_LONG: 414,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
   REQUEST_TIMEOUT: 408,
   HEADERS_TOO_LARGE: 431,
   OVERLOADED: 503,
@@ -76,13 +79,37 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     sendJson(reply.code(500), { error: 'INTERNAL', message: 'Internal Server Error' });
     return;
   }
-  // Fastify's own 4xx (validation, bad JSON body, body too large, URI too long): keep the status.
-  // Their messages can quote the request (a 414 quoted the whole URL): never more than a prefix.
+  // Fastify's own 4xx (validation, bad JSON body, body too large, URI too long) get one of our
+  // codes, never the framework's (FST_ERR_…): clients match on `error`, and which framework
+  // answers is nobody's business. Their messages can quote the request (a 414 quoted the whole
+  // URL): never more than a prefix.
   if (status === STATUS.URI_TOO_LONG) {
     sendJson(reply.code(status), { error: 'URI_TOO_LONG', message: 'the request path is too long' });
     return;
   }
-  sendJson(reply.code(status), { error: fe.code ?? 'BAD_REQUEST', message: shortText(fe.message) });
+  const code = frameworkErrorCode(fe, status);
+  const parameter = fe.validationContext === 'querystring' || fe.validationContext === 'params' ? parameterOf(fe) : undefined;
+  const message = shortText(fe.validationContext === undefined ? fe.message : `${fe.validationContext} ${fe.message}`);
+  sendJson(reply.code(STATUS[code]), { error: code, message, ...(parameter === undefined ? {} : { parameter }) });
+}
+
+/** Our code for an error Fastify raised itself (its status kept where we have a code for it). */
+function frameworkErrorCode(fe: FastifyError, status: number): ErrorCode {
+  if (fe.validationContext === 'querystring' || fe.validationContext === 'params') return 'INVALID_PARAMETER';
+  if (status === STATUS.BODY_TOO_LARGE) return 'BODY_TOO_LARGE';
+  if (status === STATUS.UNSUPPORTED_MEDIA_TYPE) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (status === STATUS.NOT_FOUND) return 'NOT_FOUND';
+  return 'BAD_REQUEST';
+}
+
+/** The query or path parameter a validation error is about, when ajv says. */
+function parameterOf(fe: FastifyError): string | undefined {
+  const first = fe.validation?.[0];
+  if (first === undefined) return undefined;
+  const missing = (first.params as { missingProperty?: unknown }).missingProperty;
+  if (typeof missing === 'string') return missing;
+  const path = first.instancePath.replace(/^\//, '').split('/')[0];
+  return path === '' ? undefined : path;
 }
 
 /** At most MAX_ECHO characters of text that may come from the request. */

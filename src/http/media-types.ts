@@ -12,8 +12,10 @@ export const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-a
 export const FASTA_TYPE = 'text/x-fasta; charset=us-ascii';
 export const TSV_TYPE = 'text/tab-separated-values; charset=utf-8';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
+/** The landing page. */
+export const HTML_TYPE = 'text/html; charset=utf-8';
 
-export type Representation = 'sequence' | 'fasta' | 'json' | 'tsv' | 'csv';
+export type Representation = 'sequence' | 'fasta' | 'json' | 'tsv' | 'csv' | 'html';
 
 /** How precisely one Accept media range named a representation; higher wins ties on q. */
 const Specificity = {
@@ -60,6 +62,7 @@ const RULES: Readonly<Record<Representation, MatchRule>> = {
   fasta: { exact: ['text/x-fasta'], wildcardType: undefined, anyType: false },
   tsv: { exact: ['text/tab-separated-values'], wildcardType: undefined, anyType: false },
   csv: { exact: ['text/csv'], wildcardType: undefined, anyType: false },
+  html: { exact: ['text/html', 'application/xhtml+xml'], wildcardType: undefined, anyType: false },
 };
 
 const CONTENT_TYPES: Readonly<Record<Representation, string>> = {
@@ -68,6 +71,7 @@ const CONTENT_TYPES: Readonly<Record<Representation, string>> = {
   json: JSON_TYPE,
   tsv: TSV_TYPE,
   csv: CSV_TYPE,
+  html: HTML_TYPE,
 };
 
 /** The exact Content-Type header value to send for a representation. */

@@ -123,7 +123,7 @@ t.test('R14: preflight allows Range (and the other request headers a client need
 
 t.test('unknown routes and methods → 404 with the error body', async (t) => {
   const requests: InjectOptions[] = [
-    { url: '/' },
+    { method: 'POST', url: '/' },
     { url: '/nope' },
     { url: '/sequence' },
     { url: '/sequence/' },

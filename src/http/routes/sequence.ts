@@ -78,7 +78,6 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Get a sequence by md5, as the ENA CRAM reference registry did',
       description:
         'For htslib `REF_PATH=http://host/cram/md5/%s`: the bases of the sequence with this md5 (32 hex digits), in the plain text of GET /sequence/{id}; Accept is ignored. Anything but an md5 is 404.',
-      operationId: 'getCramReference',
       tags: ['clients'],
       params: {
         type: 'object',

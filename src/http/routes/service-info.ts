@@ -27,33 +27,38 @@ export async function serviceInfoRoutes(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
   ): Promise<FastifyReply> => {
     negotiate(request.query.accept ?? request.headers.accept, ['json']);
-    const { config, store } = request.server;
-    const limit = config.subsequenceLimit;
-    return sendJson(reply, {
-      id: 'org.ga4gh.refget',
-      name: 'refget server',
-      type: { group: 'org.ga4gh', artifact: 'refget', version: '2.0.0' },
-      description: 'Reference sequences (refget v1.0.1 and v2.0.0) and sequence collections (seqcol v1.0.0)',
-      organization: config.organization ?? { name: 'Self-hosted', url: 'https://example.org' },
-      version: pkg.version,
-      createdAt: startedAt,
-      updatedAt: startedAt,
-      environment: config.environment ?? 'prod',
-      service: {
-        circular_supported: config.circularSupported,
-        algorithms: ALGORITHMS,
-        subsequence_limit: limit,
-        supported_api_versions: ['1.0.1', '2.0.0'],
-      },
-      refget: {
-        circular_supported: config.circularSupported,
-        algorithms: ALGORITHMS,
-        identifier_types: store.namingAuthorities(request.viewer?.hiddenJson),
-        subsequence_limit: limit,
-      },
-      seqcol: { schema: SEQCOL_SCHEMA, sorted_name_length_pairs: true },
-    });
+    return sendJson(reply, serviceInfo(request));
   };
   app.get('/sequence/service-info', { schema }, handler);
   app.get('/service-info', { schema }, handler);
+}
+
+/** The service-info document (also the landing page's JSON answer). */
+export function serviceInfo(request: FastifyRequest): Record<string, unknown> {
+  const { config, store } = request.server;
+  const limit = config.subsequenceLimit;
+  return {
+    id: 'org.ga4gh.refget',
+    name: 'refget server',
+    type: { group: 'org.ga4gh', artifact: 'refget', version: '2.0.0' },
+    description: 'Reference sequences (refget v1.0.1 and v2.0.0) and sequence collections (seqcol v1.0.0)',
+    organization: config.organization ?? { name: 'Self-hosted', url: 'https://example.org' },
+    version: pkg.version,
+    createdAt: startedAt,
+    updatedAt: startedAt,
+    environment: config.environment ?? 'prod',
+    service: {
+      circular_supported: config.circularSupported,
+      algorithms: ALGORITHMS,
+      subsequence_limit: limit,
+      supported_api_versions: ['1.0.1', '2.0.0'],
+    },
+    refget: {
+      circular_supported: config.circularSupported,
+      algorithms: ALGORITHMS,
+      identifier_types: store.namingAuthorities(request.viewer?.hiddenJson),
+      subsequence_limit: limit,
+    },
+    seqcol: { schema: SEQCOL_SCHEMA, sorted_name_length_pairs: true },
+  };
 }

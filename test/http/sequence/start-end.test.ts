@@ -84,7 +84,7 @@ const QUERY_ROWS: QueryRow[] = [
 ];
 
 const ERROR_CODE: Record<400 | 416 | 501, string[]> = {
-  400: ['INVALID_PARAMETER', 'FST_ERR_VALIDATION'],
+  400: ['INVALID_PARAMETER'],
   416: ['RANGE_NOT_SATISFIABLE'],
   501: ['CIRCULAR_UNSUPPORTED'],
 };
