@@ -19,6 +19,7 @@ import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
 import { seqrepoRoutes } from './http/routes/seqrepo.js';
 import { landingRoutes, redirectDocs } from './http/routes/landing.js';
+import { searchRoutes } from './http/routes/search.js';
 import { publicPrefix, varyOnPublicUrl } from './http/public-url.js';
 import { finishOpenApi } from './http/openapi.js';
 import { FastPath } from './http/fast-path.js';
@@ -152,6 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(seqrepoRoutes);
   await app.register(landingRoutes);
+  await app.register(searchRoutes);
 
   // At debug and trace the routes log more per request than the fast path would: leave it off.
   if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {

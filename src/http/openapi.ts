@@ -27,6 +27,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /aliases': 'listAliases',
   'GET /collections': 'listCollectionsByName',
   'GET /collections/{ref}/sequences': 'listCollectionMembers',
+  'GET /search': 'search',
+  'GET /sequence/{id}/collections': 'getSequenceCollections',
   'GET /seqrepo/1/ping': 'seqrepoPing',
   'GET /seqrepo/1/sequence/{alias}': 'seqrepoGetSequence',
   'GET /seqrepo/1/metadata/{alias}': 'seqrepoGetMetadata',

@@ -73,6 +73,7 @@ interface AttributeStatements {
 export class CollectionIndex {
   private readonly db: Db;
   private readonly byDigest: Statement;
+  private readonly digestById: Statement;
   private readonly members: Statement;
   private readonly byAttribute: ReadonlyMap<CollectionAttribute, AttributeStatements>;
   /** `list` statements by filter set: at most 2^6 × 2, each prepared on first use. */
@@ -81,6 +82,7 @@ export class CollectionIndex {
   constructor(db: Db) {
     this.db = db;
     this.byDigest = db.prepare('SELECT * FROM collections WHERE digest = ?');
+    this.digestById = db.prepare('SELECT digest FROM collections WHERE id = ?').pluck();
     this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
       JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
     // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from a request.
@@ -106,6 +108,11 @@ export class CollectionIndex {
 
   private statements(attribute: CollectionAttribute): AttributeStatements {
     return this.byAttribute.get(attribute)!;
+  }
+
+  /** The level-0 digest of a collection by its row id. */
+  digestOf(id: number): string {
+    return this.digestById.get(id) as string;
   }
 
   get(digest: string): CollectionRow | undefined {

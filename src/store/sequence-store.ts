@@ -173,6 +173,10 @@ export class SequenceStore {
         .pluck(),
       packFile: db.prepare('SELECT file FROM packs WHERE id = ?').pluck(),
       addedAt: db.prepare('SELECT added_at FROM sequences WHERE id = ?').pluck(),
+      holding: db.prepare(`SELECT m.collection_id AS id, c.digest, json_group_array(DISTINCT m.name) AS recordNames
+        FROM collection_members m JOIN collections c ON c.id = m.collection_id
+        WHERE m.sequence_id = @sequence AND m.collection_id NOT IN (SELECT value FROM json_each(@hidden))
+        GROUP BY m.collection_id ORDER BY m.collection_id LIMIT @limit`),
       blockSums: db.prepare('SELECT block_sums FROM sequences WHERE id = ?').pluck(),
       recordNames: db.prepare('SELECT DISTINCT name FROM collection_members WHERE sequence_id = ? ORDER BY name').pluck(),
       packs: db.prepare('SELECT id, file, committed_size AS committedSize FROM packs ORDER BY id'),
@@ -316,6 +320,23 @@ export class SequenceStore {
       this.aliasCache.set(record.rowId, aliases);
     }
     return aliases;
+  }
+
+  /**
+   * The collections holding a sequence (at most `limit`, in ingest order), with the names its
+   * records have in each; `hidden` (JSON array of collection ids) leaves private ones out.
+   */
+  collectionsHolding(
+    record: SequenceRecord,
+    limit: number,
+    hidden = '[]',
+  ): { id: number; digest: string; recordNames: string[] }[] {
+    const rows = this.stmt.holding!.all({ sequence: record.rowId, hidden, limit }) as {
+      id: number;
+      digest: string;
+      recordNames: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, digest: r.digest, recordNames: (JSON.parse(r.recordNames) as string[]).sort() }));
   }
 
   /** When the sequence was first ingested (ISO 8601, UTC). */

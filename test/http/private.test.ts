@@ -131,6 +131,9 @@ t.test('private collections', async (t) => {
       ['HEAD sequence', (v) => ({ method: 'HEAD', url: `/sequence/${v}` })],
       ['GET metadata', (v) => ({ url: `/sequence/${v}/metadata` })],
       ['GET cram md5', (v) => ({ url: `/cram/md5/${v}` })],
+      ['GET search', (v) => ({ url: `/search?q=${encodeURIComponent(v)}` })],
+      ['GET search bare', (v) => ({ url: `/search?q=${encodeURIComponent(bare(v))}` })],
+      ['GET sequence collections', (v) => ({ url: `/sequence/${v}/collections` })],
       ['GET seqrepo sequence', (v) => ({ url: `/seqrepo/1/sequence/${v}?start=1&end=5` })],
       ['GET seqrepo metadata', (v) => ({ url: `/seqrepo/1/metadata/${v}` })],
       // the bare alias, looked up in every authority the caller may see
@@ -143,6 +146,7 @@ t.test('private collections', async (t) => {
       ['GET collection level 1', (v) => ({ url: `/collection/${v}?level=1` })],
       ['GET collection members', (v) => ({ url: `/collections/${v}/sequences` })],
       ['GET collections by name', (v) => ({ url: `/collections?name=${v}` })],
+      ['GET search collection', (v) => ({ url: `/search?q=${encodeURIComponent(v)}` })],
       ['GET comparison a', (v) => ({ url: `/comparison/${v}/${f.pub}` })],
       ['GET comparison b', (v) => ({ url: `/comparison/${f.pub}/${v}` })],
       [
@@ -185,7 +189,7 @@ t.test('private collections', async (t) => {
     // The two stores were written at different instants: times are compared for shape only.
     const strip = (body: string): unknown => {
       try {
-        return JSON.parse(body, (k, v: unknown) => (k === 'loaded_at' || k === 'added_at' ? '<time>' : v));
+        return JSON.parse(body, (k, v: unknown) => (k === 'loaded_at' || k === 'added_at' || k === 'added' ? '<time>' : v));
       } catch {
         return body.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
       }
@@ -207,6 +211,11 @@ t.test('private collections', async (t) => {
       '/collections/public/sequences?format=tsv',
       `/collection/${f.pub}?level=2`,
       `/sequence/${md5(SHARED)}/metadata`,
+      `/sequence/${md5(SHARED)}/collections`,
+      `/search?q=${md5(SHARED)}`,
+      '/search?q=shared',
+      '/search?q=hidden_name',
+      `/seqrepo/1/metadata/${md5(SHARED)}`,
       `/sequence/ex:shared/metadata`,
       `/sequence/ex:hidden_name`,
       `/sequence/${md5(SHARED)}?accept=text/x-fasta`,

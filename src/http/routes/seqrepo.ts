@@ -3,19 +3,18 @@
 // when pointed at `seqrepo+http://host/seqrepo`. Its rules, not refget's:
 // - an identifier is `namespace:alias` (`ga4gh:SQ.…`, `MD5:…`, `TRUNC512:…`, `VMC:GS_…`, or
 //   an alias such as `refseq:NM_000551.3`), or a bare digest or alias, looked up in every naming
-//   authority; none → 404, several sequences → 422;
+//   authority (http/find-sequences.ts); none → 404, several sequences → 422;
 // - start/end are interbase (0-based, half-open) integers; start > end → 422; they are clamped
 //   to the sequence as a Python slice is (seqrepo slices), so `end` past the end is no error;
 // - metadata is `{added, aliases: ["ns:alias", …], alphabet, length}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
-import { parseSequenceId } from '../../checksum/identifiers.js';
 import { sha512t24uToTrunc512 } from '../../checksum/digests.js';
 import { AppError } from '../../errors.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import type { SequenceRecord } from '../../store/types.js';
 import { visibleAliases, type Viewer } from '../access.js';
-import { resolveSequence } from '../resolve-sequence.js';
+import { findSequences } from '../find-sequences.js';
 import { BUFFER_LIMIT } from '../sequence-response.js';
 import { sendBlocks } from '../send-blocks.js';
 import { sendJson } from '../json.js';
@@ -145,39 +144,16 @@ function coordinate(name: 'start' | 'end', raw: string | string[] | undefined): 
   return Number(raw);
 }
 
-/**
- * The one sequence a seqrepo identifier names, among those the caller may see. `VMC:GS_x` is
- * the same digest as `ga4gh:SQ.x`; a bare word that is no digest is tried as an alias in every
- * naming authority (one index seek each), as seqrepo infers the namespace of `NM_000551.3`.
- */
+/** The one sequence a seqrepo identifier names (see findSequences): none → 404, several → 422. */
 function seqrepoRecord(store: SequenceStore, query: string, viewer: Viewer | null): SequenceRecord {
-  const vmc = /^VMC:GS_(.+)$/i.exec(query);
-  const candidates =
-    vmc !== null
-      ? [`ga4gh:SQ.${vmc[1]!}`]
-      : query.includes(':') || parseSequenceId(query) !== undefined
-        ? [query]
-        : store.namingAuthorities(viewer?.hiddenJson).map((authority) => `${authority}:${query}`);
-  const found = new Map<number, SequenceRecord>();
-  for (const id of candidates) {
-    try {
-      const record = resolveSequence(store, id, viewer);
-      found.set(record.rowId, record);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'SEQUENCE_NOT_FOUND') continue;
-      if (err instanceof AppError && err.code === 'AMBIGUOUS_ALIAS') {
-        throw new AppError('UNPROCESSABLE', `Multiple sequences exist for alias '${query.slice(0, 200)}'`, err.details);
-      }
-      throw err;
-    }
-  }
-  if (found.size === 0) throw new AppError('SEQUENCE_NOT_FOUND', `no sequence with id '${query.slice(0, 200)}'`);
-  if (found.size > 1) {
+  const found = findSequences(store, query, viewer);
+  if (found.length === 0) throw new AppError('SEQUENCE_NOT_FOUND', `no sequence with id '${query.slice(0, 200)}'`);
+  if (found.length > 1) {
     throw new AppError('UNPROCESSABLE', `Multiple sequences exist for alias '${query.slice(0, 200)}'`, {
-      candidates: [...found.values()].map((r) => ({ ga4gh: `SQ.${r.ga4gh}`, md5: r.md5, length: r.length })),
+      candidates: found.map((r) => ({ ga4gh: `SQ.${r.ga4gh}`, md5: r.md5, length: r.length })),
     });
   }
-  return found.values().next().value!;
+  return found[0]!;
 }
 
 function sendBases(
