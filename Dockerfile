@@ -67,6 +67,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY data/sample ./data/sample
+COPY web ./web
 USER refget
 VOLUME /data
 EXPOSE 8080

@@ -18,8 +18,10 @@ import { discoveryRoutes } from './http/routes/discovery.js';
 import { metricsPlugin } from './http/metrics.js';
 import { healthRoutes } from './http/routes/health.js';
 import { seqrepoRoutes } from './http/routes/seqrepo.js';
-import { landingRoutes, redirectDocs } from './http/routes/landing.js';
+import { redirectDocs } from './http/routes/docs-redirect.js';
 import { searchRoutes } from './http/routes/search.js';
+import { uiRoutes } from './http/routes/ui.js';
+import { loadWebAssets, type WebAsset } from './web/assets.js';
 import { publicPrefix, varyOnPublicUrl } from './http/public-url.js';
 import { finishOpenApi } from './http/openapi.js';
 import { FastPath } from './http/fast-path.js';
@@ -152,8 +154,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(discoveryRoutes);
   await app.register(healthRoutes);
   await app.register(seqrepoRoutes);
-  await app.register(landingRoutes);
   await app.register(searchRoutes);
+  await app.register(uiRoutes, { assets: webAssets() });
 
   // At debug and trace the routes log more per request than the fast path would: leave it off.
   if (fastPath !== undefined && !['debug', 'trace'].includes(app.log.level)) {
@@ -171,3 +173,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
   return app;
 }
+
+let assets: ReadonlyMap<string, WebAsset> | undefined;
+/** The browser pages' files, read on first use (every app of a process shares them). */
+const webAssets = (): ReadonlyMap<string, WebAsset> => (assets ??= loadWebAssets());

@@ -12,7 +12,7 @@ export const JSON_TYPE = 'application/vnd.ga4gh.refget.v2.0.0+json; charset=us-a
 export const FASTA_TYPE = 'text/x-fasta; charset=us-ascii';
 export const TSV_TYPE = 'text/tab-separated-values; charset=utf-8';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
-/** The landing page. */
+/** The browser pages' shell. */
 export const HTML_TYPE = 'text/html; charset=utf-8';
 
 export type Representation = 'sequence' | 'fasta' | 'json' | 'tsv' | 'csv' | 'html';

@@ -28,6 +28,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /collections': 'listCollectionsByName',
   'GET /collections/{ref}/sequences': 'listCollectionMembers',
   'GET /search': 'search',
+  'GET /holdings': 'getHoldings',
   'GET /sequence/{id}/collections': 'getSequenceCollections',
   'GET /seqrepo/1/ping': 'seqrepoPing',
   'GET /seqrepo/1/sequence/{alias}': 'seqrepoGetSequence',

@@ -1,5 +1,5 @@
 // Where clients reach this server, for every URL it writes (Swagger UI's redirect, the OpenAPI
-// `servers` entry, the landing page's links and copyable lines). Behind a reverse proxy that
+// `servers` entry, the browser pages' <base href>). Behind a reverse proxy that
 // maps `/refget/` to this server, paths it generates must carry `/refget`: the proxy says so
 // in X-Forwarded-Prefix, or the operator with --base-path (REFGET_BASE_PATH) when the proxy
 // cannot. The header is taken from anyone (it only changes URLs in the answer to the request
@@ -8,9 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BASE_PATH } from '../config.js';
 
 /** Responses embedding the public prefix or base URL say so (shared caches keep them apart). */
-export const PUBLIC_URL_VARY = 'X-Forwarded-Prefix, X-Forwarded-Host, X-Forwarded-Proto, Host';
-
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$/;
+export const PUBLIC_URL_VARY = 'X-Forwarded-Prefix';
 
 /** The path prefix ('' or '/a/b'): a valid X-Forwarded-Prefix (first value), else the configured base path. */
 export function publicPrefix(request: FastifyRequest): string {
@@ -20,20 +18,6 @@ export function publicPrefix(request: FastifyRequest): string {
     if (path === '' || (path.length <= 200 && BASE_PATH.test(path) && !/\/\.\.?(?:\/|$)/.test(path))) return path;
   }
   return request.server.config.basePath ?? '';
-}
-
-/**
- * scheme://host[:port] + prefix, for lines a user copies (curl, REF_PATH). The host comes from
- * X-Forwarded-Host or Host when it is a plain host name or address; otherwise the answer
- * is the prefix alone (a path, still right for links).
- */
-export function publicBase(request: FastifyRequest): string {
-  const prefix = publicPrefix(request);
-  const host = firstValue(request.headers['x-forwarded-host']) ?? request.headers.host;
-  if (host === undefined || !HOST.test(host)) return prefix;
-  const forwarded = firstValue(request.headers['x-forwarded-proto'])?.toLowerCase();
-  const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : request.protocol;
-  return `${scheme}://${host}${prefix}`;
 }
 
 /** Marks a response as depending on the public URL headers. */

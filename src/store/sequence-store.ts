@@ -119,6 +119,9 @@ export class SequenceStore {
   private readonly alphabetCache = new BoundedCache<number, string>({ entries: LOOKUP_CACHE_ENTRIES });
   private readonly alphabetReads = new Map<number, Promise<string>>();
   private readonly alphabetSlots = new Slots(ALPHABET_READS);
+  private readonly holdingsCache = new BoundedCache<string, { sequences: number; bases: number; collections: number }>({
+    entries: 64,
+  });
   private cacheVersion = -1;
   private checkedAt = -Infinity;
   private readonly stmt: Record<string, Statement>;
@@ -185,6 +188,10 @@ export class SequenceStore {
       first: db.prepare(`SELECT ${SEQ_COLUMNS} FROM sequences s ORDER BY s.id LIMIT 1`),
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
+      holdings: db.prepare('SELECT count(*) AS sequences, coalesce(sum(length), 0) AS bases FROM sequences'),
+      visibleHoldings: db.prepare(`SELECT count(*) AS sequences, coalesce(sum(length), 0) AS bases FROM sequences s
+        WHERE EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id AND m.collection_id NOT IN (SELECT value FROM json_each(?)))
+        OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`),
       // What a caller who may not see the collections in ? (a JSON array) may see.
       countVisibleSequences: db
         .prepare(
@@ -339,6 +346,29 @@ export class SequenceStore {
     return rows.map((r) => ({ id: r.id, digest: r.digest, recordNames: (JSON.parse(r.recordNames) as string[]).sort() }));
   }
 
+  /**
+   * How many sequences and bases, and how many collections, the store holds (those a caller
+   * without the collections in `hidden` may see). A scan of every row: cached until another
+   * connection commits.
+   */
+  holdings(hidden?: string): { sequences: number; bases: number; collections: number } {
+    this.invalidateIfChanged();
+    const key = hidden ?? '';
+    let found = this.holdingsCache.get(key);
+    if (found === undefined) {
+      const rows = (hidden === undefined ? this.stmt.holdings!.get() : this.stmt.visibleHoldings!.get(hidden)) as {
+        sequences: number;
+        bases: number;
+      };
+      const collections = (
+        hidden === undefined ? this.stmt.countCollections!.get() : this.stmt.countVisibleCollections!.get(hidden)
+      ) as number;
+      found = { sequences: rows.sequences, bases: rows.bases, collections };
+      this.holdingsCache.set(key, found);
+    }
+    return found;
+  }
+
   /** When the sequence was first ingested (ISO 8601, UTC). */
   addedAt(record: SequenceRecord): string {
     return this.stmt.addedAt!.get(record.rowId) as string;
@@ -410,6 +440,7 @@ export class SequenceStore {
       this.lookupCache.clear();
       this.aliasCache.clear();
       this.membershipCache.clear();
+      this.holdingsCache.clear();
       this.cacheVersion = version;
     }
   }

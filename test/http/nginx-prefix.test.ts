@@ -1,7 +1,7 @@
 // A real nginx in front of the server under a path prefix (`location /refget/ { proxy_pass … }`
 // with X-Forwarded-Prefix), as an institute would deploy it: Swagger UI loads every asset and
 // its OpenAPI document through the proxy, "Try it out" URLs land under the prefix, and the
-// landing page links stay inside it. Skipped when nginx is not installed (.ci/run installs it).
+// browser pages' links stay inside it. Skipped when nginx is not installed (.ci/run installs it).
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 t.test(
-  'Swagger UI and the landing page behind nginx under /refget/',
+  'Swagger UI and the browser pages behind nginx under /refget/',
   { skip: hasNginx ? false : 'nginx is not installed' },
   async (t) => {
     const app = await buildTestApp(t, await sampleStore(t));
@@ -97,8 +97,10 @@ http {
     const tried = await fetch(`${base}${spec.servers[0]!.url}/sequence/${md5}?start=0&end=10`);
     t.equal(tried.status, 200);
     t.equal((await tried.text()).length, 10);
-    const landing = await (await fetch(`${base}/refget/`, { headers: { accept: 'text/html' } })).text();
-    t.ok(landing.includes('href="/refget/docs/"'), 'landing page links stay under the prefix');
-    t.ok(landing.includes(`REF_PATH='${base}/refget/sequence/%s'`), 'and name the proxy as the server');
+    const start = await (await fetch(`${base}/refget/`, { headers: { accept: 'text/html' } })).text();
+    t.ok(start.includes('<base href="/refget/ui/"'), 'the browser pages resolve their links under the prefix');
+    for (const file of ['app.js', 'app.css']) {
+      t.equal((await fetch(`${base}/refget/ui/${file}`)).status, 200, `${file} loads through nginx`);
+    }
   },
 );

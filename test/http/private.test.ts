@@ -213,6 +213,7 @@ t.test('private collections', async (t) => {
       `/sequence/${md5(SHARED)}/metadata`,
       `/sequence/${md5(SHARED)}/collections`,
       `/search?q=${md5(SHARED)}`,
+      '/holdings',
       '/search?q=shared',
       '/search?q=hidden_name',
       `/seqrepo/1/metadata/${md5(SHARED)}`,
@@ -225,7 +226,7 @@ t.test('private collections', async (t) => {
       for (const url of urls) {
         if (
           token === 'tok-b' &&
-          /privauth|attributes|\/collections(\?|$)|list\/collection|naming-authorities|service-info|^\/aliases(\?format=tsv)?$/.test(
+          /privauth|attributes|\/collections(\?|$)|list\/collection|naming-authorities|service-info|holdings|^\/aliases(\?format=tsv)?$/.test(
             url,
           )
         )

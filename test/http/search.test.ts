@@ -101,3 +101,13 @@ t.test('the collections holding a sequence, with its record names in each', asyn
     'an ambiguous alias is 300 as on /sequence',
   );
 });
+
+t.test('holdings: sequences, bases, collections and authorities', async (t) => {
+  const res = await app.inject({ url: '/holdings' });
+  t.same(JSON.parse(res.body), {
+    sequences: 3,
+    bases: SHARED.length + ONLY_A.length + ONLY_B.length,
+    collections: 2,
+    naming_authorities: ['ucsc'],
+  });
+});

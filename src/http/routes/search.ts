@@ -48,6 +48,22 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  app.get(
+    '/holdings',
+    {
+      schema: {
+        summary: 'How many sequences, bases, collections and naming authorities the server holds',
+        tags: ['discovery'],
+        response: { 200: { description: 'Counts (what the caller may see)', type: 'object', additionalProperties: true } },
+      },
+    },
+    async (request, reply) => {
+      const { store } = request.server;
+      const hidden = request.viewer?.hiddenJson;
+      return sendJson(reply, { ...store.holdings(hidden), naming_authorities: store.namingAuthorities(hidden) });
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/sequence/:id/collections',
     {

@@ -33,7 +33,7 @@ export async function serviceInfoRoutes(app: FastifyInstance): Promise<void> {
   app.get('/service-info', { schema }, handler);
 }
 
-/** The service-info document (also the landing page's JSON answer). */
+/** The service-info document (also GET / for JSON clients). */
 export function serviceInfo(request: FastifyRequest): Record<string, unknown> {
   const { config, store } = request.server;
   const limit = config.subsequenceLimit;
