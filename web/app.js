@@ -391,6 +391,42 @@ async function collectionPage(digest) {
     const target = found.collections.length === 1 ? found.collections[0].digest : q;
     location.href = ui(`compare/${encodeURIComponent(digest)}/${encodeURIComponent(target)}`);
   });
+  const pasted = h('textarea', {
+    id: 'pasted',
+    rows: 6,
+    cols: 60,
+    placeholder: 'chr1\t248956422 (one name and length per line), or a FASTA',
+  });
+  const file = h('input', { id: 'pasted-file', type: 'file', accept: '.sizes,.txt,.tsv,.fa,.fasta,.fna' });
+  const result = h('div', { id: 'posted-result' });
+  const local = h(
+    'form',
+    { id: 'local-form' },
+    h(
+      'p',
+      {},
+      h(
+        'label',
+        { for: 'pasted' },
+        'Or compare with your own assembly: paste a chrom.sizes (name and length per line) or a FASTA',
+      ),
+    ),
+    pasted,
+    h('p', {}, h('label', { for: 'pasted-file' }, 'or choose a file '), file),
+    h('button', { type: 'submit' }, 'Compare with mine'),
+    result,
+  );
+  local.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const text = file.files?.[0] ? await file.files[0].text() : pasted.value;
+      const level2 = await parseLocal(text);
+      const c = await api(`comparison/${encodeURIComponent(digest)}`, { method: 'POST', body: level2 });
+      result.replaceChildren(...comparisonView(c, 'This collection', 'Yours'));
+    } catch (err) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+  });
   show(
     h('h1', {}, names.length > 0 ? names.join(', ') : 'Unnamed collection'),
     facts([
@@ -428,7 +464,46 @@ async function collectionPage(digest) {
     ),
     h('h2', {}, 'Compare'),
     compare,
+    local,
   );
+}
+
+/**
+ * A pasted or chosen chrom.sizes or FASTA as a level-2 collection. FASTA sequences are digested
+ * here (sha512t24u, as the server does) when the browser offers SubtleCrypto (https, or this
+ * machine); otherwise only names and lengths are compared.
+ */
+async function parseLocal(text) {
+  const names = [];
+  const lengths = [];
+  const sequences = [];
+  if (text.trimStart().startsWith('>')) {
+    const subtle = globalThis.crypto?.subtle;
+    for (const r of text.split(/^>/m).filter((x) => x.trim() !== '')) {
+      const nl = r.indexOf('\n');
+      const name = (nl < 0 ? r : r.slice(0, nl)).trim().split(/\s+/)[0];
+      const bases = (nl < 0 ? '' : r.slice(nl + 1)).replace(/[^A-Za-z]/g, '').toUpperCase();
+      names.push(name);
+      lengths.push(bases.length);
+      if (subtle) {
+        const digest = new Uint8Array(await subtle.digest('SHA-512', new TextEncoder().encode(bases))).slice(0, 24);
+        const b64 = btoa(String.fromCharCode(...digest));
+        sequences.push(`SQ.${b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
+      }
+    }
+  } else {
+    for (const [i, line] of text.split(/\r?\n/).entries()) {
+      if (line.trim() === '' || line.startsWith('#')) continue;
+      const [name, length] = line.trim().split(/\s+/);
+      if (!name || !/^\d+$/.test(length ?? '')) throw new Error(`Line ${i + 1}: expected a name and a length.`);
+      names.push(name);
+      lengths.push(Number(length));
+    }
+  }
+  if (names.length === 0) throw new Error('Nothing to compare: paste a chrom.sizes or a FASTA.');
+  const level2 = { names, lengths, name_length_pairs: names.map((name, i) => ({ name, length: lengths[i] })) };
+  if (sequences.length === names.length) level2.sequences = sequences;
+  return level2;
 }
 
 /** The plain-words reading of a seqcol comparison. */
@@ -438,15 +513,32 @@ export function verdict(c) {
   const same = (attr) => n(e.a_count, attr) === n(e.b_count, attr) && n(e.a_count, attr) === n(e.a_and_b_count, attr);
   const order = (attr) => e.a_and_b_same_order?.[attr] === true;
   if (c.digests.a !== null && c.digests.a === c.digests.b) return { text: 'Identical collections.', warn: false };
+  if (!c.attributes.a_and_b.includes('sequences')) {
+    // Only names and lengths on one side (a chrom.sizes): say nothing about the sequences.
+    const pairs = n(e.a_and_b_count, 'name_length_pairs');
+    if (same('name_length_pairs'))
+      return {
+        text: `Same names and lengths${order('name_length_pairs') ? '' : ', in a different order'} (the sequences themselves were not compared).`,
+        warn: false,
+      };
+    return {
+      text: `Names and lengths differ: ${fmt(pairs)} name–length pairs in common (A has ${fmt(n(e.a_count, 'name_length_pairs'))}, B has ${fmt(n(e.b_count, 'name_length_pairs'))}).`,
+      warn: true,
+    };
+  }
   const shared = n(e.a_and_b_count, 'sequences');
   const [a, b] = [n(e.a_count, 'sequences'), n(e.b_count, 'sequences')];
-  if (same('sequences') && same('names') && !order('sequences'))
+  if (same('sequences') && same('names')) {
+    // Both sets are equal; whether each name still goes with its sequence shows in the pairs
+    // and in whether the two orders moved together.
+    if (!same('name_length_pairs') || order('sequences') !== order('names'))
+      return { text: 'Same sequences and names, but the names go with different sequences: do not mix these.', warn: true };
+    if (order('sequences')) return { text: 'The same sequences under the same names, in the same order.', warn: false };
     return { text: 'Same sequences and names, in a different order.', warn: false };
-  if (same('sequences') && same('names') && !same('name_length_pairs'))
-    return { text: 'Same sequences and names, but names go with different sequences.', warn: true };
-  if (same('sequences') && !same('names'))
+  }
+  if (same('sequences'))
     return { text: `Same sequences, different names${order('sequences') ? '' : ', in a different order'}.`, warn: false };
-  if (same('names') && same('lengths') && !same('sequences'))
+  if (same('names') && same('lengths'))
     return { text: 'Same names and lengths, different sequences: do not mix these.', warn: true };
   if (shared === 0) return { text: 'No sequence in common.', warn: true };
   if (shared === b && b < a)
@@ -555,20 +647,31 @@ async function membersOf(digest) {
 async function comparePage(a, b) {
   const c = await api(`comparison/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
   document.title = 'Comparison';
-  const v = verdict(c);
   const [am, bm] = await Promise.all([membersOf(a), membersOf(b)]);
-  const e = c.array_elements;
   show(
     h('h1', {}, 'Comparison'),
     facts([
       ['A', colLink(c.digests.a)],
       ['B', colLink(c.digests.b)],
     ]),
+    ...comparisonView(c, 'A', 'B'),
+    h('h2', {}, 'Members'),
+    am && bm
+      ? membersPicture(am, bm)
+      : h('p', { class: 'muted' }, `More than ${fmt(DRAW_MEMBERS)} members: shown as counts above.`),
+  );
+}
+
+/** Verdict, counts picture and table of one comparison. */
+function comparisonView(c, aLabel, bLabel) {
+  const v = verdict(c);
+  const e = c.array_elements;
+  return [
     h('p', { class: v.warn ? 'verdict warn' : 'verdict', role: 'status' }, v.text),
     h('h2', {}, 'Per attribute'),
     countsPicture(c),
     table(
-      ['Attribute', 'A', 'B', 'Both', 'Same order'],
+      ['Attribute', aLabel, bLabel, 'Both', 'Same order'],
       Object.keys(e.a_and_b_count).map((k) => [
         k,
         fmt(e.a_count[k]),
@@ -578,11 +681,7 @@ async function comparePage(a, b) {
       ]),
       [1, 2, 3],
     ),
-    h('h2', {}, 'Members'),
-    am && bm
-      ? membersPicture(am, bm)
-      : h('p', { class: 'muted' }, `More than ${fmt(DRAW_MEMBERS)} members: shown as counts above.`),
-  );
+  ];
 }
 
 // ---- token and routing ------------------------------------------------------------------------

@@ -5,9 +5,9 @@
 // and picture (the seqcol spec's base.fa vs different_names.fa). Page load times are printed.
 // Skipped with a message when chromium is not installed (.ci/run installs it).
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTestApp, sampleStore, FIXTURES } from '../helpers/sample-store.js';
+import { buildTestApp, sampleStore, tempDir, FIXTURES } from '../helpers/sample-store.js';
 import { EXPECTED } from '../helpers/refget-expected.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,11 +26,16 @@ const fixtureSeq = (file: string): string =>
 
 t.test('the pages in chromium', { skip: hasChromium ? false : `${CHROMIUM} is not installed` }, async (t) => {
   const { default: puppeteer } = await import('puppeteer-core');
-  const app = await buildTestApp(t, await sampleStore(t));
+  const store = await sampleStore(t);
+  const app = await buildTestApp(t, store);
+  const tokens = join(tempDir(t), 'tokens.tsv');
+  writeFileSync(tokens, `tok-lab\t${digests['subset.fa']!.top_level_digest}\n`, { mode: 0o600 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
   const base = `http://127.0.0.1:${address.port}`;
+  /** This test's servers: a request anywhere else is a page loading something from another host. */
+  const ours = [base];
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'], headless: true });
   t.teardown(() => browser.close());
   const page = await browser.newPage();
@@ -38,7 +43,7 @@ t.test('the pages in chromium', { skip: hasChromium ? false : `${CHROMIUM} is no
   page.on('pageerror', (err) => errors.push(String(err)));
   const external: string[] = [];
   page.on('request', (req) => {
-    if (!req.url().startsWith(base)) external.push(req.url());
+    if (!ours.some((b) => req.url().startsWith(`${b}/`))) external.push(req.url());
   });
   const times: Record<string, number> = {};
   const open = async (label: string, url: string): Promise<void> => {
@@ -99,9 +104,42 @@ t.test('the pages in chromium', { skip: hasChromium ? false : `${CHROMIUM} is no
   t.equal(await page.$$eval('svg', (s) => s.length), 2, 'counts and members pictures');
   t.equal(await page.$$eval('svg line', (l) => l.length), 3, 'three members joined by sequence');
 
-  // A subset, and a page for something that does not exist.
-  await open('subset', `${base}/ui/compare/${a}/${digests['subset.fa']!.top_level_digest}`);
-  t.match(await text('.verdict'), /B is a subset of A/);
+  // The verdicts of the spec's other comparison fixtures.
+  for (const [file, expected] of [
+    ['subset.fa', /^B is a subset of A: all 2 of B's sequences are in A \(A has 3\)\.$/],
+    ['different_order.fa', /^Same sequences and names, in a different order\.$/],
+    ['pair_swap.fa', /names go with different sequences: do not mix these/],
+    ['swap_wo_coords.fa', /names go with different sequences: do not mix these/],
+  ] as const) {
+    await open(`compare ${file}`, `${base}/ui/compare/${a}/${digests[file]!.top_level_digest}`);
+    t.match(await text('.verdict'), expected, `base.fa vs ${file}`);
+  }
+
+  // Your own assembly, pasted on a collection page: a chrom.sizes, then a FASTA (digested here).
+  await open('collection', `${base}/ui/collection/${a}`);
+  const paste = async (content: string): Promise<string> => {
+    await page.$eval('#pasted', (el, v) => ((el as HTMLTextAreaElement).value = v), content);
+    await page.click('#local-form button');
+    await page.waitForSelector('#posted-result .verdict, #posted-result .error', { timeout: 10_000 });
+    const verdict = await text('#posted-result');
+    await page.$eval('#posted-result', (el) => el.replaceChildren());
+    return verdict;
+  };
+  t.match(
+    await paste('chrX\t8\nchr1\t4\nchr2\t4\n'),
+    /^Same names and lengths \(the sequences themselves were not compared\)/,
+    'chrom.sizes',
+  );
+  t.match(
+    await paste('chrX\t8\nchrM\t4\n'),
+    /Names and lengths differ: 1 name–length pairs in common/,
+    'a different chrom.sizes',
+  );
+  const baseFasta = readFileSync(join(FIXTURES, 'seqcol', 'test_fasta', 'base.fa'), 'utf8');
+  t.match(await paste(baseFasta), /^The same sequences under the same names, in the same order\./, 'the FASTA itself');
+  t.match(await paste('chrX\t8\nchr1\tx\n'), /Line 2: expected a name and a length/, 'a bad line is named');
+
+  // A page for something that does not exist.
   await open('missing', `${base}/ui/sequence/${'0'.repeat(32)}`);
   t.match(await text('main'), /Not found/);
 
@@ -109,6 +147,26 @@ t.test('the pages in chromium', { skip: hasChromium ? false : `${CHROMIUM} is no
   await open('hostile search', `${base}/ui/search?q=${encodeURIComponent('<img src=x onerror="window.pwned=1">')}`);
   t.equal(await page.$$eval('main img', (i) => i.length), 0, 'no element injected');
   t.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+
+  // A private collection: hidden without a token, shown after the token is given in the page.
+  const privateApp = await buildTestApp(t, store, { tokensFile: tokens });
+  await privateApp.listen({ host: '127.0.0.1', port: 0 });
+  const privateBase = `http://127.0.0.1:${(privateApp.server.address() as { port: number }).port}`;
+  ours.push(privateBase);
+  const hiddenDigest = digests['subset.fa']!.top_level_digest;
+  await open('private start', `${privateBase}/ui/`);
+  t.match(await text('main'), /in 8 collections/, 'without a token: 8 collections');
+  t.notOk((await text('main')).includes(hiddenDigest), 'the private one is not shown');
+  await page.click('#token-box summary');
+  await page.type('#token', 'tok-lab');
+  await Promise.all([page.waitForNavigation(), page.click('#token-form button[type=submit]')]);
+  await page.waitForSelector('body[data-ready]');
+  t.match(await text('main'), /in 9 collections/, 'with the token: 9');
+  t.ok((await text('main')).includes(hiddenDigest), 'and the private one is listed');
+  await page.click('#token-box summary');
+  await Promise.all([page.waitForNavigation(), page.click('#token-clear')]);
+  await page.waitForSelector('body[data-ready]');
+  t.match(await text('main'), /in 8 collections/, 'forgotten: 8 again');
 
   t.same(errors, [], 'no script errors');
   t.same(external, [], 'nothing requested from another host');
