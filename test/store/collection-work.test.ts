@@ -149,10 +149,14 @@ t.test('store comparisons and level-2 bodies equal the reference', async (t) => 
     t.equal(s.collectionWork.activeJobs, 0, 'given back when the client goes');
 
     // The worker answers one comparison at a time: the bound is reached before any is answered.
-    const queued = Array.from({ length: MAX_COLLECTION_JOBS }, () => s.collectionWork.compare(big, big));
+    // Distinct pairs: one pair asked for again while it runs shares its job (below).
+    const rows = digests.map((d) => s.collections.get(d)!);
+    const pairs = rows.flatMap((x) => rows.map((y) => [x, y] as const));
+    const queued = pairs.slice(0, MAX_COLLECTION_JOBS).map(([x, y]) => s.collectionWork.compare(x, y));
     t.equal(s.collectionWork.activeJobs, MAX_COLLECTION_JOBS);
     // Both asked before anything is awaited: the queued ones cannot finish in between.
-    const overCompare = s.collectionWork.compare(big, big);
+    const [x17, y17] = pairs[MAX_COLLECTION_JOBS]!;
+    const overCompare = s.collectionWork.compare(x17, y17);
     const overLevel2 = s.collectionWork.level2(big);
     await t.rejects(overCompare, { code: 'OVERLOADED' });
     await t.rejects(overLevel2, { code: 'OVERLOADED' });
@@ -163,6 +167,27 @@ t.test('store comparisons and level-2 bodies equal the reference', async (t) => 
     t.equal(again.names?.sameOrder, true);
     t.equal(JSON.parse(await text(await s.collectionWork.level2(big))).names.length, 25);
     t.equal(s.collectionWork.activeJobs, 0);
+  });
+
+  t.test('one job for a pair asked for again while it runs; its answer kept afterwards', async (t) => {
+    const s = SequenceStore.open(store, { inlineCollectionMembers: 0 });
+    t.teardown(() => s.close());
+    const big = s.collections.get(digests[5]!)!;
+    const small = s.collections.get(digests[0]!)!;
+    const asked = Array.from({ length: 40 }, () => s.collectionWork.compare(big, small));
+    t.equal(s.collectionWork.activeJobs, 1, '40 identical requests, one job (no OVERLOADED)');
+    const answers = await Promise.all(asked);
+    t.ok(
+      answers.every((a) => a === answers[0]),
+      'all get its answer',
+    );
+    t.equal(s.collectionWork.activeJobs, 0);
+    const again = s.collectionWork.compare(big, small);
+    t.equal(s.collectionWork.activeJobs, 0, 'asked again: no job');
+    t.equal(await again, answers[0]);
+    const reversed = s.collectionWork.compare(small, big);
+    t.equal(s.collectionWork.activeJobs, 1, 'the other order is another comparison');
+    t.not(await reversed, answers[0]);
   });
 
   t.test('a worker that stops cuts the body it was sending, and the next job starts a new one', async (t) => {
