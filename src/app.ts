@@ -20,6 +20,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { seqrepoRoutes } from './http/routes/seqrepo.js';
 import { redirectDocs } from './http/routes/docs-redirect.js';
 import { searchRoutes } from './http/routes/search.js';
+import { collectionDownloadRoutes } from './http/routes/collection-downloads.js';
 import { uiRoutes } from './http/routes/ui.js';
 import { loadWebAssets, type WebAsset } from './web/assets.js';
 import { publicPrefix, varyOnPublicUrl } from './http/public-url.js';
@@ -155,6 +156,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(seqrepoRoutes);
   await app.register(searchRoutes);
+  await app.register(collectionDownloadRoutes);
   await app.register(uiRoutes, { assets: webAssets() });
 
   // At debug and trace the routes log more per request than the fast path would: leave it off.

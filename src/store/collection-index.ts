@@ -25,6 +25,15 @@ export interface CollectionRow {
   readonly totalLength: number;
 }
 
+/** One member of a collection as downloads list it. */
+export interface CollectionMemberRow {
+  readonly position: number;
+  readonly name: string;
+  /** sha512t24u without 'SQ.' */
+  readonly ga4gh: string;
+  readonly length: number;
+}
+
 export interface CollectionMember {
   readonly name: string;
   readonly length: number;
@@ -74,6 +83,8 @@ export class CollectionIndex {
   private readonly db: Db;
   private readonly byDigest: Statement;
   private readonly digestById: Statement;
+  private readonly membersAfterStmt: Statement;
+  private readonly fastaBytesStmt: Statement;
   private readonly members: Statement;
   private readonly byAttribute: ReadonlyMap<CollectionAttribute, AttributeStatements>;
   /** `list` statements by filter set: at most 2^6 × 2, each prepared on first use. */
@@ -83,6 +94,16 @@ export class CollectionIndex {
     this.db = db;
     this.byDigest = db.prepare('SELECT * FROM collections WHERE digest = ?');
     this.digestById = db.prepare('SELECT digest FROM collections WHERE id = ?').pluck();
+    this.membersAfterStmt = db.prepare(`SELECT m.position, m.name, s.ga4gh, s.length FROM collection_members m
+      JOIN sequences s ON s.id = m.sequence_id
+      WHERE m.collection_id = @collection AND m.position > @after ORDER BY m.position LIMIT @limit`);
+    // '>' + name + '\n', then the bases and one newline per started line of 60.
+    this.fastaBytesStmt = db
+      .prepare(
+        `SELECT coalesce(sum(length(m.name) + 2 + s.length + (s.length + 59) / 60), 0) FROM collection_members m
+      JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ?`,
+      )
+      .pluck();
     this.members = db.prepare(`SELECT m.name, s.length, s.ga4gh FROM collection_members m
       JOIN sequences s ON s.id = m.sequence_id WHERE m.collection_id = ? ORDER BY m.position`);
     // Column names come only from the fixed ATTRIBUTE_COLUMNS table, never from a request.
@@ -108,6 +129,19 @@ export class CollectionIndex {
 
   private statements(attribute: CollectionAttribute): AttributeStatements {
     return this.byAttribute.get(attribute)!;
+  }
+
+  /**
+   * Members after position `after` (exclusive; -1 for the first), in order, at most `limit`: a
+   * keyset page, one index seek at any depth (downloads of a whole collection read them so).
+   */
+  membersAfter(collectionId: number, after: number, limit: number): CollectionMemberRow[] {
+    return this.membersAfterStmt.all({ collection: collectionId, after, limit }) as CollectionMemberRow[];
+  }
+
+  /** Bytes of the collection as FASTA: `>name` lines (names as Latin-1) and bases 60 to a line. */
+  fastaBytes(collectionId: number): number {
+    return this.fastaBytesStmt.get(collectionId) as number;
   }
 
   /** The level-0 digest of a collection by its row id. */
