@@ -59,7 +59,8 @@ t.test('FASTA of a whole collection: the members in order, 60 bases per line, ex
 t.test('chrom.sizes and the .fai of that FASTA', async (t) => {
   t.equal((await app.inject({ url: `/collection/${manyDigest}/chrom.sizes` })).body, sizes(many));
   const fai = (await app.inject({ url: `/collection/${smallDigest}/fasta.fai` })).body;
-  t.equal(fai.split('\n')[1], `l59\t59\t${'>one\nA\n>l59\n'.length}\t60\t61`, 'an offset computed by hand');
+  t.equal(fai.split('\n')[1], `l59\t59\t${'>one\nA\n>l59\n'.length}\t59\t60`, 'an offset computed by hand (one line: 59 bases)');
+  t.equal(fai.split('\n')[3], `l61\t61\t${'>one\nA\n>l59\n'.length + 60 + '>l60\n'.length + 61 + '>l61\n'.length}\t60\t61`);
   if (!hasSamtools) {
     t.comment('samtools is not installed: the .fai is not checked against samtools faidx');
     return;
@@ -75,7 +76,7 @@ t.test('chrom.sizes and the .fai of that FASTA', async (t) => {
 
 t.test('unknown and private collections are 404; a token opens the private one', async (t) => {
   for (const path of ['fasta', 'fasta.fai', 'chrom.sizes']) {
-    for (const digest of [secretDigest, 'x'.repeat(32), '..']) {
+    for (const digest of [secretDigest, 'x'.repeat(32), 'secret']) {
       const res = await app.inject({ url: `/collection/${digest}/${path}` });
       t.equal(res.statusCode, 404, `${path} ${digest.slice(0, 8)}`);
       t.equal(JSON.parse(res.body).error, 'COLLECTION_NOT_FOUND');

@@ -51,11 +51,13 @@ export async function collectionDownloadRoutes(app: FastifyInstance): Promise<vo
       const { store } = request.server;
       const collection = visibleCollection(store, request.params.digest, request);
       let offset = 0;
-      // name, length, offset of the first base, bases per line, bytes per line
+      // name, length, offset of the first base, bases per line, bytes per line (a sequence of one
+      // line has that line's length, as samtools faidx writes it)
       const lines = memberLines(store, collection.id, (m) => {
         const first = offset + m.name.length + 2;
         offset = first + fastaLength(m.length);
-        return `${m.name}\t${m.length}\t${first}\t${FASTA_LINE}\t${FASTA_LINE + 1}\n`;
+        const perLine = Math.min(m.length, FASTA_LINE);
+        return `${m.name}\t${m.length}\t${first}\t${perLine}\t${perLine + 1}\n`;
       });
       return text(reply, `${collection.digest}.fa.fai`, lines);
     },
