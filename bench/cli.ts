@@ -1,6 +1,7 @@
 // What the benchmark scripts share: reading `--name value` options, waiting for a spawned server
 // to answer, timing a command under GNU time, and the RSS of a server's processes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -63,4 +64,19 @@ export async function waitUntilServing(port: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no server answered on port ${port} within 10 s`);
+}
+
+/**
+ * `refget serve` (the built CLI) on the store, bound to 127.0.0.1 on a random high port, with
+ * `workers` processes and warn-level logs; resolves once it answers.
+ */
+export async function serveStore(store: string, workers = 1): Promise<{ server: ChildProcess; port: number; base: string }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const args = ['serve', '--workers', String(workers), '--store', store, '--port', String(port), '--host', '127.0.0.1'];
+  const server = spawn('node', [resolve('dist/cli/main.js'), ...args], {
+    env: { ...benchEnv, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  await waitUntilServing(port);
+  return { server, port, base: `http://127.0.0.1:${port}` };
 }

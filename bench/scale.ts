@@ -7,12 +7,12 @@
 //   be refused); baseline: the sqlite3 shell reading the same member rows.
 // - random-id metadata rate against the rate for one repeated id.
 // Needs `npm run build` and the sqlite3 shell. Usage: tsx bench/scale.ts [--records 1000000]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { benchEnv, option, processTreeRssMb, timedRun, waitUntilServing } from './cli.js';
+import { option, processTreeRssMb, serveStore, timedRun } from './cli.js';
 import { writeScaleFasta } from './scale-data.js';
 
 // autocannon ships no types; the one field used here is typed at the call site.
@@ -61,13 +61,7 @@ const md5s = sql(`SELECT md5 FROM sequences WHERE id % ${Math.max(1, Math.floor(
   .trim()
   .split('\n');
 
-const port = 20000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${port}`;
-const server = spawn('node', [cli, 'serve', '--workers', '1', '--store', store, '--port', String(port), '--host', '127.0.0.1'], {
-  env: { ...benchEnv, LOG_LEVEL: 'warn' },
-  stdio: 'ignore',
-});
-await waitUntilServing(port);
+const { server, base } = await serveStore(store);
 // The serving process is the largest of the tree (a primary only forks).
 const rssMb = (): number => Math.max(...processTreeRssMb(server.pid!));
 

@@ -4,12 +4,12 @@
 // comparison of the two. Baseline in the same run: the JSON request each page is built on,
 // fetched alone. Each figure is the median of --rounds loads. Needs `npm run build` and
 // /usr/bin/chromium. Usage: tsx bench/web.ts [--records 100000] [--rounds 5]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { benchEnv, option, waitUntilServing } from './cli.js';
+import { benchEnv, option, serveStore } from './cli.js';
 import { writeScaleFasta } from './scale-data.js';
 
 const records = Number(option('--records', '100000'));
@@ -38,13 +38,7 @@ const sql = (query: string): string =>
 const [digestA, digestB] = sql('SELECT digest FROM collections ORDER BY id').split('\n');
 const someMd5 = sql(`SELECT md5 FROM sequences WHERE id = ${Math.floor(records / 2)}`);
 
-const port = 20000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${port}`;
-const server = spawn('node', [cli, 'serve', '--workers', '1', '--store', store, '--port', String(port), '--host', '127.0.0.1'], {
-  env: { ...benchEnv, LOG_LEVEL: 'warn' },
-  stdio: 'ignore',
-});
-await waitUntilServing(port);
+const { server, base } = await serveStore(store);
 const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage();
 

@@ -99,15 +99,9 @@ export async function seqrepoRoutes(app: FastifyInstance): Promise<void> {
         params: AliasParams,
         response: {
           200: {
+            // the document names it: components.schemas.SeqRepoMetadata (http/openapi.ts)
             description: 'When the sequence was added, every identifier as namespace:alias, its letters, its length',
             type: 'object',
-            properties: {
-              added: { type: 'string', format: 'date-time' },
-              aliases: { type: 'array', items: { type: 'string' } },
-              alphabet: { type: 'string' },
-              length: { type: 'integer', minimum: 0 },
-            },
-            required: ['added', 'aliases', 'alphabet', 'length'],
           },
           404: ErrorResponse,
           422: ErrorResponse,
