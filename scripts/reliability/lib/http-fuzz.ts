@@ -129,10 +129,13 @@ function intervalStatus(q: Interval, seq: Seq, circularSupported: boolean, limit
   if (q.range !== undefined && has) return 400;
   const over = (n: number): boolean => limit !== null && n > limit;
   if (q.range !== undefined) {
-    const m = /^bytes=([0-9]+)-([0-9]+)$/i.exec(q.range.trim());
+    // One range (RFC 9110 §14.1.2): first-last, first- (to the end) or -n (the last n bytes).
+    const m = /^bytes=(?:([0-9]+)-([0-9]*)|-([0-9]+))$/i.exec(q.range.trim());
     if (!m) return 400;
-    const first = Number(m[1]);
-    const last = Number(m[2]);
+    const suffix = m[3] === undefined ? undefined : Number(m[3]);
+    if (suffix === 0) return 416;
+    const first = suffix === undefined ? Number(m[1]) : Math.max(0, L - suffix);
+    const last = suffix !== undefined || m[2] === '' ? L - 1 : Number(m[2]);
     if (first >= L || first > last) return 416;
     return over(Math.min(last, L - 1) + 1 - first) ? 416 : 206;
   }
@@ -240,6 +243,7 @@ const rangeArb = (L: number): fc.Arbitrary<string> =>
       .tuple(fc.integer({ min: 0, max: L + 2 }), fc.integer({ min: 0, max: 1e9 }))
       .map(([a, b]) => `bytes=${Math.min(a, b)}-${Math.max(a, b)}`),
     fc.constantFrom(`bytes=0-${L - 1}`, `bytes=${L - 1}-${L - 1}`, `bytes=${L}-${L}`, 'bytes=0-0', 'BYTES=1-2', ' bytes=1-2 '),
+    fc.constantFrom(`bytes=${L - 1}-`, `bytes=${L}-`, `bytes=-${L}`, `bytes=-${L + 5}`, 'bytes=-1', 'bytes=-0', 'bytes=0-'),
     fc.constantFrom(
       'units=20-30',
       'bytes=ab-19',
