@@ -9,7 +9,7 @@
 type Json = Record<string, unknown>;
 
 /** operationId of each `METHOD path` (a HEAD shares its GET's name with a `Head` suffix). */
-export const OPERATION_IDS: Readonly<Record<string, string>> = {
+const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /': 'getLanding',
   'GET /service-info': 'getServiceInfo',
   'GET /sequence/service-info': 'getRefgetV1ServiceInfo',
@@ -56,7 +56,7 @@ function integerParameter(path: string, name: string): Json | undefined {
 const SEQCOL_ARRAY = { type: 'array', items: {} };
 
 /** Named schemas; `responses` below says which operation answers with which. */
-export const COMPONENT_SCHEMAS: Readonly<Record<string, Json>> = {
+const COMPONENT_SCHEMAS: Readonly<Record<string, Json>> = {
   Error: {
     type: 'object',
     description: 'Every error: a stable machine-readable code and a short message (more fields for some codes)',

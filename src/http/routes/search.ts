@@ -12,8 +12,8 @@ import { sendJson } from '../json.js';
 import { ErrorResponse, SequenceParams } from '../schemas.js';
 
 /** Most hits of each kind one search returns, and most collections listed for one sequence. */
-export const MAX_SEARCH_HITS = 100;
-export const MAX_HOLDING = 1000;
+const MAX_SEARCH_HITS = 100;
+const MAX_HOLDING = 1000;
 const MAX_QUERY = 500;
 
 export async function searchRoutes(app: FastifyInstance): Promise<void> {

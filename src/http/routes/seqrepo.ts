@@ -22,7 +22,7 @@ import { ErrorResponse } from '../schemas.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
-export const SEQREPO_PREFIX = '/seqrepo/1';
+const SEQREPO_PREFIX = '/seqrepo/1';
 const PLAIN = 'text/plain; charset=us-ascii';
 const UNSIGNED = /^[0-9]{1,10}$/;
 
