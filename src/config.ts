@@ -115,7 +115,7 @@ export function parseBasePath(raw: string): string {
   }
   return path;
 }
-export const BASE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
+const BASE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
 
 export const DEFAULT_MAX_LIST_LIMIT = 100_000;
 export const DEFAULT_MAX_BATCH_IDS = 1000;

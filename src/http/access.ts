@@ -11,6 +11,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import type { SequenceStore } from '../store/sequence-store.js';
 import type { Alias, SequenceRecord } from '../store/types.js';
+import type { CollectionRow } from '../store/collection-index.js';
 
 export interface Viewer {
   /** no token: responses may go to shared caches */
@@ -119,6 +120,15 @@ export function sequenceVisible(store: SequenceStore, viewer: Viewer | null, rec
 
 export const collectionVisible = (viewer: Viewer | null, collectionId: number): boolean =>
   viewer === null || !viewer.hidden.has(collectionId);
+
+/** The stored collection with this level-0 digest, if the caller may see it; else the same 404 as an unknown digest. */
+export function visibleCollection(store: SequenceStore, digest: string, viewer: Viewer | null): CollectionRow {
+  const collection = store.collections.get(digest);
+  if (collection === undefined || !collectionVisible(viewer, collection.id)) {
+    throw new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
+  }
+  return collection;
+}
 
 /** May this caller see the alias? (It may if a collection whose ingest added it is visible.) */
 export const aliasVisible = (viewer: Viewer | null, alias: Alias): boolean =>

@@ -5,7 +5,7 @@
 // cannot. The header is taken from anyone (it only changes URLs in the answer to the request
 // that carried it), so answers that embed it vary on it, and only a plain path passes.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BASE_PATH } from '../config.js';
+import { parseBasePath } from '../config.js';
 
 /** Responses embedding the public prefix or base URL say so (shared caches keep them apart). */
 export const PUBLIC_URL_VARY = 'X-Forwarded-Prefix';
@@ -14,8 +14,11 @@ export const PUBLIC_URL_VARY = 'X-Forwarded-Prefix';
 export function publicPrefix(request: FastifyRequest): string {
   const header = firstValue(request.headers['x-forwarded-prefix']);
   if (header !== undefined) {
-    const path = header.endsWith('/') ? header.slice(0, -1) : header;
-    if (path === '' || (path.length <= 200 && BASE_PATH.test(path) && !/\/\.\.?(?:\/|$)/.test(path))) return path;
+    try {
+      return parseBasePath(header);
+    } catch {
+      // not a plain path: ignored
+    }
   }
   return request.server.config.basePath ?? '';
 }

@@ -189,17 +189,10 @@ export class SequenceStore {
       countSequences: db.prepare('SELECT count(*) FROM sequences').pluck(),
       countCollections: db.prepare('SELECT count(*) FROM collections').pluck(),
       holdings: db.prepare('SELECT count(*) AS sequences, coalesce(sum(length), 0) AS bases FROM sequences'),
+      // What a caller who may not see the collections in ? (a JSON array) may see.
       visibleHoldings: db.prepare(`SELECT count(*) AS sequences, coalesce(sum(length), 0) AS bases FROM sequences s
         WHERE EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id AND m.collection_id NOT IN (SELECT value FROM json_each(?)))
         OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`),
-      // What a caller who may not see the collections in ? (a JSON array) may see.
-      countVisibleSequences: db
-        .prepare(
-          `SELECT count(*) FROM sequences s
-        WHERE EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id AND m.collection_id NOT IN (SELECT value FROM json_each(?)))
-        OR NOT EXISTS (SELECT 1 FROM collection_members m WHERE m.sequence_id = s.id)`,
-        )
-        .pluck(),
       countVisibleCollections: db
         .prepare('SELECT count(*) FROM collections WHERE id NOT IN (SELECT value FROM json_each(?))')
         .pluck(),
@@ -713,7 +706,7 @@ export class SequenceStore {
   stats(hidden?: string): StoreStats {
     if (hidden !== undefined) {
       return {
-        sequences: this.stmt.countVisibleSequences!.get(hidden) as number,
+        sequences: (this.stmt.visibleHoldings!.get(hidden) as { sequences: number }).sequences,
         collections: this.stmt.countVisibleCollections!.get(hidden) as number,
         bytes: 0,
       };

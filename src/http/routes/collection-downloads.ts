@@ -6,9 +6,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { CollectionMemberRow, CollectionRow } from '../../store/collection-index.js';
+import type { CollectionMemberRow } from '../../store/collection-index.js';
 import type { BlockReader, SequenceStore } from '../../store/sequence-store.js';
-import { collectionVisible } from '../access.js';
+import { visibleCollection } from '../access.js';
 import { FASTA_LINE, FastaBlockReader, fastaLength, MIN_FASTA_BLOCK } from '../fasta-format.js';
 import { sendBlocks } from '../send-blocks.js';
 import { ErrorResponse } from '../schemas.js';
@@ -34,7 +34,7 @@ export async function collectionDownloadRoutes(app: FastifyInstance): Promise<vo
     { exposeHeadRoute: false, schema: schema('The whole collection as FASTA (60 bases per line)', 'text/x-fasta') },
     async (request, reply) => {
       const { store } = request.server;
-      const collection = visibleCollection(store, request.params.digest, request);
+      const collection = visibleCollection(store, request.params.digest, request.viewer);
       reply
         .type('text/x-fasta; charset=us-ascii')
         .header('content-length', store.collections.fastaBytes(collection.id))
@@ -49,7 +49,7 @@ export async function collectionDownloadRoutes(app: FastifyInstance): Promise<vo
     { schema: schema('samtools faidx index of GET /collection/{digest}/fasta', 'text/plain') },
     async (request, reply) => {
       const { store } = request.server;
-      const collection = visibleCollection(store, request.params.digest, request);
+      const collection = visibleCollection(store, request.params.digest, request.viewer);
       let offset = 0;
       // name, length, offset of the first base, bases per line, bytes per line (a sequence of one
       // line has that line's length, as samtools faidx writes it)
@@ -68,7 +68,7 @@ export async function collectionDownloadRoutes(app: FastifyInstance): Promise<vo
     { schema: schema('Name and length of each member, one per line', 'text/plain') },
     async (request, reply) => {
       const { store } = request.server;
-      const collection = visibleCollection(store, request.params.digest, request);
+      const collection = visibleCollection(store, request.params.digest, request.viewer);
       return text(
         reply,
         `${collection.digest}.chrom.sizes`,
@@ -76,18 +76,6 @@ export async function collectionDownloadRoutes(app: FastifyInstance): Promise<vo
       );
     },
   );
-}
-
-function visibleCollection(
-  store: SequenceStore,
-  digest: string,
-  request: { viewer: Parameters<typeof collectionVisible>[0] },
-): CollectionRow {
-  const collection = store.collections.get(digest);
-  if (collection === undefined || !collectionVisible(request.viewer, collection.id)) {
-    throw new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
-  }
-  return collection;
 }
 
 function text(reply: FastifyReply, filename: string, lines: Iterable<string>): FastifyReply {

@@ -14,7 +14,7 @@ import type { CollectionRow } from '../../store/collection-index.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
 import { sendJson } from '../json.js';
-import { collectionVisible, hiddenCollections, type Viewer } from '../access.js';
+import { hiddenCollections, visibleCollection } from '../access.js';
 import { ErrorResponse } from '../schemas.js';
 
 const JSON_CT = 'application/json; charset=utf-8';
@@ -49,14 +49,6 @@ const storedSide = (collection: CollectionRow): ComparisonSide => ({
   attributes: Object.fromEntries(LEVEL2_ATTRIBUTES.map((attr) => [attr, collection.sequenceCount])),
 });
 
-function getCollection(store: SequenceStore, digest: string, viewer: Viewer | null): CollectionRow {
-  const collection = store.collections.get(digest);
-  const notFound = (): AppError => new AppError('COLLECTION_NOT_FOUND', `no collection with digest '${digest.slice(0, 100)}'`);
-  if (collection === undefined) throw notFound();
-  if (!collectionVisible(viewer, collection.id)) throw notFound();
-  return collection;
-}
-
 function nonNegativeInt(raw: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
   if (!/^[0-9]{1,15}$/.test(raw)) throw new AppError('INVALID_PARAMETER', `${name} must be a non-negative integer`);
@@ -87,7 +79,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { store } = request.server;
-      const collection = getCollection(store, request.params.digest, request.viewer);
+      const collection = visibleCollection(store, request.params.digest, request.viewer);
       if (request.query.level === '1') return send(reply, collection.level1);
       // Large collections arrive as a stream of text from the collection worker.
       return reply.type(JSON_CT).send(await store.collectionWork.level2(collection));
@@ -106,8 +98,8 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { store } = request.server;
-      const a = getCollection(store, request.params.a, request.viewer);
-      const b = getCollection(store, request.params.b, request.viewer);
+      const a = visibleCollection(store, request.params.a, request.viewer);
+      const b = visibleCollection(store, request.params.b, request.viewer);
       const elements = await store.collectionWork.compare(a, b);
       return send(reply, comparisonResult(storedSide(a), storedSide(b), elements));
     },
@@ -126,7 +118,7 @@ export async function seqcolRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { store } = request.server;
-      const a = getCollection(store, request.params.a, request.viewer);
+      const a = visibleCollection(store, request.params.a, request.viewer);
       const valid = validateLevel2(request.body);
       if (!valid.ok) throw new AppError('BAD_REQUEST', valid.error);
       const posted: Partial<Record<Level2Attribute, readonly unknown[]>> = {};

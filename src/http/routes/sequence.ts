@@ -52,19 +52,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
         501: ErrorResponse,
       },
     },
-    handler: async (request, reply) => {
-      const { store, config } = request.server;
-      const plan = planSequence(store, config, {
-        id: request.params.id,
-        start: request.query.start,
-        end: request.query.end,
-        accept: request.query.accept ?? request.headers.accept,
-        range: request.headers.range,
-        ifRange: request.headers['if-range'] as string | undefined,
-        viewer: request.viewer,
-      });
-      return sendSequence(store, request, reply, plan);
-    },
+    handler: async (request, reply) => answer(request, reply, request.params.id, request.query.accept ?? request.headers.accept),
   });
 
   // The ENA CRAM reference registry's URL form, which htslib configurations name in REF_PATH
@@ -95,21 +83,31 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async (request, reply) => {
-      const { store, config } = request.server;
       const { md5 } = request.params;
       if (!MD5.test(md5)) throw new AppError('SEQUENCE_NOT_FOUND', `no sequence with md5 '${md5.slice(0, 200)}'`);
-      const plan = planSequence(store, config, {
-        id: md5,
-        start: request.query.start,
-        end: request.query.end,
-        accept: undefined,
-        range: request.headers.range,
-        ifRange: request.headers['if-range'] as string | undefined,
-        viewer: request.viewer,
-      });
-      return sendSequence(store, request, reply, plan);
+      return answer(request, reply, md5, undefined);
     },
   });
+}
+
+/** Plans and sends a sequence answer for `id` under the request's start/end, Range and viewer. */
+function answer(
+  request: FastifyRequest<{ Querystring: SequenceRequest['Querystring'] }>,
+  reply: FastifyReply,
+  id: string,
+  accept: string | undefined,
+): FastifyReply | Promise<FastifyReply> {
+  const { store, config } = request.server;
+  const plan = planSequence(store, config, {
+    id,
+    start: request.query.start,
+    end: request.query.end,
+    accept,
+    range: request.headers.range,
+    ifRange: request.headers['if-range'] as string | undefined,
+    viewer: request.viewer,
+  });
+  return sendSequence(store, request, reply, plan);
 }
 
 const MD5 = /^[0-9a-fA-F]{32}$/;
