@@ -11,7 +11,6 @@ import {
   type CollectionAttribute,
 } from '../../seqcol/collection.js';
 import type { CollectionRow } from '../../store/collection-index.js';
-import type { SequenceStore } from '../../store/sequence-store.js';
 import { TRANSIENT } from '../../seqcol/collection.js';
 import { sendJson } from '../json.js';
 import { hiddenCollections, visibleCollection } from '../access.js';
