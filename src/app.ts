@@ -28,6 +28,8 @@ import { finishOpenApi } from './http/openapi.js';
 import { FastPath } from './http/fast-path.js';
 import { serverFactory } from './http/http-server.js';
 import { jsonBodyParser } from './http/json-body.js';
+import { mirrorPlugin } from './http/mirror-miss.js';
+import type { MirrorClient } from './mirror/cluster-mirror.js';
 
 export interface BuildAppOptions {
   store: SequenceStore;
@@ -41,6 +43,8 @@ export interface BuildAppOptions {
    * loop) with heavy synchronous work turn it off; the overload test makes it small.
    */
   overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number; minBusy?: number } | false;
+  /** fills misses from upstream servers (`serve --upstream`; http/mirror-miss.ts) */
+  mirror?: MirrorClient;
 }
 
 const CORS_EXPOSED_HEADERS = ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'X-Total-Count'];
@@ -139,6 +143,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     tokensFile: options.config.tokensFile,
     allowAllPublic: options.config.allowAllPublic,
   });
+  await app.register(mirrorPlugin, { mirror: options.mirror });
   // One log line per request, after it completes (Fastify's default is two, before and after),
   // written by the same hook that counts it for /metrics.
   const logRequests = ['trace', 'debug', 'info'].includes(app.log.level);

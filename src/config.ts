@@ -38,6 +38,17 @@ export interface ServerConfig {
    * X-Forwarded-Prefix ('' = none); see http/public-url.ts.
    */
   readonly basePath?: string | undefined;
+  /**
+   * Upstream refget servers a digest this store lacks is fetched from, in order (`--upstream`;
+   * mirror/mirror.ts); empty = no mirroring.
+   */
+  readonly upstreams?: readonly string[] | undefined;
+  /** longest wait for an upstream's response headers, and longest stall inside its body */
+  readonly upstreamTimeoutMs?: number | undefined;
+  /** how long an id no upstream has is answered 404 without asking them again */
+  readonly upstreamNotFoundTtlMs?: number | undefined;
+  /** upstream fetches running at once (the rest queue) */
+  readonly upstreamConcurrency?: number | undefined;
   /** service-info's organization and environment */
   readonly organization?: { readonly name: string; readonly url: string } | undefined;
   readonly environment?: string | undefined;
@@ -56,6 +67,10 @@ export interface ConfigFlags {
   allowAllPublic?: boolean | undefined;
   fastPath?: boolean | undefined;
   basePath?: string | undefined;
+  upstreams?: readonly string[] | undefined;
+  upstreamTimeoutSeconds?: number | undefined;
+  upstreamNotFoundTtlSeconds?: number | undefined;
+  upstreamConcurrency?: number | undefined;
   logLevel?: string | undefined;
   prettyLogs?: boolean | undefined;
 }
@@ -117,6 +132,39 @@ export function parseBasePath(raw: string): string {
 }
 const BASE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
 
+export const DEFAULT_UPSTREAM_TIMEOUT_SECONDS = 30;
+export const DEFAULT_UPSTREAM_NOT_FOUND_TTL_SECONDS = 60;
+export const DEFAULT_UPSTREAM_CONCURRENCY = 4;
+
+/**
+ * One upstream: an http(s) base URL of a refget server (`https://host/refget`), or a URL with
+ * `%s` where an md5 goes (`https://www.ebi.ac.uk/ena/cram/md5/%s`). No credentials in it: the
+ * URL is shown in service-info and logs.
+ */
+export function parseUpstream(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.replace('%s', 'x'));
+  } catch {
+    throw new TypeError(`upstream must be an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`upstream must be an http(s) URL, got '${raw}'`);
+  if (url.username !== '' || url.password !== '') throw new TypeError(`upstream URL must not carry credentials: '${url.host}'`);
+  if (raw.split('%s').length > 2) throw new TypeError(`upstream URL may hold %s once, got '${raw}'`);
+  return raw;
+}
+
+/** REFGET_UPSTREAMS: upstream URLs separated by spaces or commas, in order. */
+export const parseUpstreams = (raw: string): string[] =>
+  raw
+    .split(/[\s,]+/)
+    .filter((u) => u !== '')
+    .map(parseUpstream);
+
+export function parseNonNegativeInt(raw: string | number, what: string): number {
+  return raw === 0 || (typeof raw === 'string' && /^\s*0+\s*$/.test(raw)) ? 0 : parsePositiveInt(raw, what);
+}
+
 export const DEFAULT_MAX_LIST_LIMIT = 100_000;
 export const DEFAULT_MAX_BATCH_IDS = 1000;
 export const DEFAULT_STREAM_BUDGET_MB = 256;
@@ -173,6 +221,25 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
     basePath: parseBasePath(flags.basePath ?? fromEnv('REFGET_BASE_PATH', env.REFGET_BASE_PATH, parseBasePath) ?? ''),
+    upstreams: flags.upstreams ?? fromEnv('REFGET_UPSTREAMS', env.REFGET_UPSTREAMS, parseUpstreams) ?? [],
+    upstreamTimeoutMs:
+      1000 *
+      (flags.upstreamTimeoutSeconds ??
+        fromEnv('REFGET_UPSTREAM_TIMEOUT', env.REFGET_UPSTREAM_TIMEOUT, (v) => parsePositiveInt(v, 'upstream timeout')) ??
+        DEFAULT_UPSTREAM_TIMEOUT_SECONDS),
+    upstreamNotFoundTtlMs:
+      1000 *
+      (flags.upstreamNotFoundTtlSeconds ??
+        fromEnv('REFGET_UPSTREAM_NOT_FOUND_TTL', env.REFGET_UPSTREAM_NOT_FOUND_TTL, (v) =>
+          parseNonNegativeInt(v, 'upstream not-found TTL'),
+        ) ??
+        DEFAULT_UPSTREAM_NOT_FOUND_TTL_SECONDS),
+    upstreamConcurrency:
+      flags.upstreamConcurrency ??
+      fromEnv('REFGET_UPSTREAM_CONCURRENCY', env.REFGET_UPSTREAM_CONCURRENCY, (v) =>
+        parsePositiveInt(v, 'upstream concurrency'),
+      ) ??
+      DEFAULT_UPSTREAM_CONCURRENCY,
     organization: {
       name: fromEnv('REFGET_ORGANIZATION', env.REFGET_ORGANIZATION, (v) => v) ?? 'Self-hosted',
       url: fromEnv('REFGET_ORGANIZATION_URL', env.REFGET_ORGANIZATION_URL, (v) => v) ?? 'https://example.org',

@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'REQUEST_TIMEOUT'
   | 'HEADERS_TOO_LARGE'
   | 'OVERLOADED'
+  // pull-through mirroring (an upstream refget server failed us)
+  | 'UPSTREAM_FAILED'
+  | 'UPSTREAM_TIMEOUT'
   // lookups (store)
   | 'SEQUENCE_NOT_FOUND'
   | 'AMBIGUOUS_ALIAS'

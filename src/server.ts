@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { SequenceStore } from './store/sequence-store.js';
+import type { MirrorClient } from './mirror/cluster-mirror.js';
 
 /** Cluster messages: a worker found damage / every worker is told of it (so each /readyz fails). */
 export const DAMAGE_FOUND = 'refget:damage-found';
 export const DAMAGE_ELSEWHERE = 'refget:damage-elsewhere';
 
-export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
+export async function startServer(config: ServerConfig, mirror?: MirrorClient): Promise<FastifyInstance> {
   const store = SequenceStore.open(config.storeDir);
   if (cluster.isWorker) {
     store.onDamage = (detail) => process.send?.({ type: DAMAGE_FOUND, detail });
@@ -18,7 +19,7 @@ export async function startServer(config: ServerConfig): Promise<FastifyInstance
       if (msg?.type === DAMAGE_ELSEWHERE && typeof msg.detail === 'string') store.noteDamage(msg.detail, { fromElsewhere: true });
     });
   }
-  const app = await buildApp({ store, config, closeStore: true });
+  const app = await buildApp({ store, config, closeStore: true, ...(mirror === undefined ? {} : { mirror }) });
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

@@ -13,6 +13,8 @@ export interface ClusterOptions {
   workers: number;
   /** what each worker runs (the single-process server) */
   runWorker: () => Promise<unknown>;
+  /** run once in the primary of a cluster, before the workers start */
+  onPrimary?: () => void;
   log: (message: string) => void;
 }
 
@@ -26,6 +28,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   }
   // Node's own NODE_CLUSTER_SCHED_POLICY=none still selects the kernel's choice.
   if (!clusterPolicyFromEnv()) cluster.schedulingPolicy = cluster.SCHED_RR;
+  options.onPrimary?.();
   serveClusterMetrics(); // GET /metrics on any worker reports the sum over all workers
   // A worker's garbage is short-lived request state: a 4 MiB young generation (V8's default
   // is 16) kept a worker's RSS 12-15 MB lower after 8 s of slices at the same request rate

@@ -11,6 +11,8 @@ import {
   parsePositiveInt,
   parseBasePath,
   parseLogLevel,
+  parseNonNegativeInt,
+  parseUpstream,
   ConfigError,
   LOG_LEVELS,
   storeDirFrom,
@@ -253,6 +255,30 @@ program
   .option('--sample', 'load the bundled sample into the store first if it is empty (what npm start does; env REFGET_SAMPLE)')
   .addOption(
     new Option(
+      '--upstream <url>',
+      'mirror this refget server: a digest the store lacks is fetched, verified and stored; repeatable, tried in order (env REFGET_UPSTREAMS; docs/mirror.md)',
+    ).argParser((v: string, previous: string[] | undefined) => [...(previous ?? []), wrapTypeError(parseUpstream)(v)]),
+  )
+  .addOption(
+    new Option(
+      '--upstream-timeout <seconds>',
+      'longest wait for an upstream to answer or to send more of a body (env REFGET_UPSTREAM_TIMEOUT; default 30)',
+    ).argParser(wrapTypeError((v) => parsePositiveInt(v, '--upstream-timeout'))),
+  )
+  .addOption(
+    new Option(
+      '--upstream-not-found-ttl <seconds>',
+      'how long an id no upstream has is answered 404 without asking again (env REFGET_UPSTREAM_NOT_FOUND_TTL; default 60)',
+    ).argParser(wrapTypeError((v) => parseNonNegativeInt(v, '--upstream-not-found-ttl'))),
+  )
+  .addOption(
+    new Option(
+      '--upstream-concurrency <n>',
+      'upstream fetches at once; more misses queue (env REFGET_UPSTREAM_CONCURRENCY; default 4)',
+    ).argParser(wrapTypeError((v) => parsePositiveInt(v, '--upstream-concurrency'))),
+  )
+  .addOption(
+    new Option(
       '-w, --workers <n>',
       'server processes sharing the port (env REFGET_WORKERS; default: the number of cores)',
     ).argParser(wrapTypeError(parseWorkers)),
@@ -284,6 +310,10 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       basePath?: string;
       sample?: boolean;
       workers?: number;
+      upstream?: string[];
+      upstreamTimeout?: number;
+      upstreamNotFoundTtl?: number;
+      upstreamConcurrency?: number;
     }) => {
       const config = loadConfig({
         store: storeDirFrom(opts.store),
@@ -301,7 +331,12 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
         // commander sets fastPath to true unless --no-fast-path is given: only `false` is a choice.
         fastPath: opts.fastPath === false ? false : undefined,
         basePath: opts.basePath,
+        upstreams: opts.upstream,
+        upstreamTimeoutSeconds: opts.upstreamTimeout,
+        upstreamNotFoundTtlSeconds: opts.upstreamNotFoundTtl,
+        upstreamConcurrency: opts.upstreamConcurrency,
       });
+      const mirroring = (config.upstreams ?? []).length > 0;
       const sample = opts.sample ?? sampleFromEnv() ?? false;
       const { default: cluster } = await import('node:cluster');
       if (sample && cluster.isPrimary) {
@@ -309,6 +344,11 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
         const loaded = await loadSampleIfEmpty(config.storeDir);
         if (loaded)
           process.stderr.write(`loaded the bundled sample into ${config.storeDir}: ${loaded.sequencesAdded} sequences\n`);
+      }
+      if (mirroring && cluster.isPrimary) {
+        // A mirror may start empty: it creates its store, and needs to write to it.
+        const { prepareMirrorStore } = await import('../mirror/mirror.js');
+        prepareMirrorStore(config.storeDir);
       }
       if (cluster.isPrimary) {
         // The store (missing, damaged, an older format) and the tokens file are checked once here,
@@ -329,7 +369,28 @@ REFGET_ORGANIZATION_URL, REFGET_ENVIRONMENT (service-info). Operations endpoints
       // (Fastify, its plugins, prom-client).
       const { runClustered } = await import('./cluster.js');
       const { startServer } = await import('../server.js');
-      await runClustered({ workers, runWorker: () => startServer(config), log: (m) => process.stderr.write(`refget: ${m}\n`) });
+      const log = (m: string): void => {
+        process.stderr.write(`refget: ${m}\n`);
+      };
+      const mirrorModule = mirroring ? await import('../mirror/mirror.js') : undefined;
+      const clusterMirror = mirroring ? await import('../mirror/cluster-mirror.js') : undefined;
+      await runClustered({
+        workers,
+        // With workers, the primary runs the one mirror and the workers ask it (mirror/cluster-mirror.ts).
+        onPrimary: () => {
+          if (mirrorModule && clusterMirror) clusterMirror.serveMirrorToWorkers(mirrorModule.mirrorFromConfig(config), log);
+        },
+        runWorker: () =>
+          startServer(
+            config,
+            !mirrorModule || !clusterMirror
+              ? undefined
+              : cluster.isWorker
+                ? new clusterMirror.RemoteMirror(config.upstreams ?? [])
+                : mirrorModule.mirrorFromConfig(config),
+          ),
+        log,
+      });
     },
   );
 

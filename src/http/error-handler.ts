@@ -24,6 +24,8 @@ const STATUS: Record<ErrorCode, number> = {
   REQUEST_TIMEOUT: 408,
   HEADERS_TOO_LARGE: 431,
   OVERLOADED: 503,
+  UPSTREAM_FAILED: 502,
+  UPSTREAM_TIMEOUT: 504,
   SEQUENCE_NOT_FOUND: 404,
   AMBIGUOUS_ALIAS: 300,
   COLLECTION_NOT_FOUND: 404,
@@ -56,6 +58,13 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
       // Expected under load: no error log per refused request, and the client learns when to retry.
       reply.header('retry-after', String(RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
       sendJson(reply.code(status), { error: err.code, message: err.message });
+      return;
+    }
+    if (err.code === 'UPSTREAM_FAILED' || err.code === 'UPSTREAM_TIMEOUT' || err.code === 'STORE_LOCKED') {
+      // Not this server's fault, and the client is told what failed (the mirror logged each
+      // upstream's failure); nothing is cached, so asking again after Retry-After may succeed.
+      reply.header('cache-control', 'no-store').header('retry-after', String(RETRY_AFTER_SECONDS));
+      sendJson(reply.code(status), { error: err.code, message: err.message, ...err.details });
       return;
     }
     if (status >= 500) {

@@ -101,6 +101,7 @@ export const metricsPlugin = fp<MetricsOptions>(
         this.set(app.store.corruptReads);
       },
     });
+    app.mirrorTallies?.register(registry);
     const exposed = Registry.merge([registry, processMetrics()]);
     if (cluster.isWorker) {
       new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests

@@ -16,6 +16,7 @@ import { CollectionIndex } from './collection-index.js';
 import { DiscoveryIndex } from './discovery-index.js';
 import { CollectionWork } from './collection-work.js';
 import { ALIAS_VISIBLE } from './visibility-sql.js';
+import { Slots } from './slots.js';
 
 interface SequenceRow {
   id: number;
@@ -753,27 +754,5 @@ function blockSpan(record: SequenceRecord, from: number, to: number): [number, n
 function checkRange(record: SequenceRecord, start: number, end: number): void {
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= record.length)) {
     throw new RangeError(`invalid range [${start}, ${end}) for a sequence of length ${record.length}`);
-  }
-}
-
-/** At most `size` async tasks at once; the rest wait in order. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next !== undefined) next();
-      else this.free++;
-    }
   }
 }

@@ -23,6 +23,8 @@ import { ErrorResponse } from '../schemas.js';
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 const SEQREPO_PREFIX = '/seqrepo/1';
+export const SEQREPO_SEQUENCE_ROUTE = `${SEQREPO_PREFIX}/sequence/:alias`;
+export const SEQREPO_METADATA_ROUTE = `${SEQREPO_PREFIX}/metadata/:alias`;
 const PLAIN = 'text/plain; charset=us-ascii';
 const UNSIGNED = /^[0-9]{1,10}$/;
 
@@ -55,7 +57,7 @@ export async function seqrepoRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get<{ Params: { alias: string }; Querystring: { start?: string | string[]; end?: string | string[] } }>(
-    `${SEQREPO_PREFIX}/sequence/:alias`,
+    SEQREPO_SEQUENCE_ROUTE,
     {
       schema: {
         summary: 'SeqRepo REST: a sequence or an interbase slice of it',
@@ -91,7 +93,7 @@ export async function seqrepoRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get<{ Params: { alias: string } }>(
-    `${SEQREPO_PREFIX}/metadata/:alias`,
+    SEQREPO_METADATA_ROUTE,
     {
       schema: {
         summary: 'SeqRepo REST: metadata of a sequence',

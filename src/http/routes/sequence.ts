@@ -9,7 +9,7 @@ import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { AppError } from '../../errors.js';
 
-const CRAM_MD5_ROUTE = '/cram/md5/:md5';
+export const CRAM_MD5_ROUTE = '/cram/md5/:md5';
 const RANGE_HEADER = 'bytes=first-last (inclusive), bytes=first- (to the end) or bytes=-count (the last count bases)';
 const RANGE_RESPONSE = {
   description: 'The bytes named by the Range header',

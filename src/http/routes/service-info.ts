@@ -60,5 +60,7 @@ export function serviceInfo(request: FastifyRequest): Record<string, unknown> {
       subsequence_limit: limit,
     },
     seqcol: { schema: SEQCOL_SCHEMA, sorted_name_length_pairs: true },
+    // `serve --upstream`: digests this server lacks are fetched (verified) from these, in order.
+    ...(request.server.mirror === null ? {} : { mirror: { upstreams: request.server.mirror.upstreams } }),
   };
 }

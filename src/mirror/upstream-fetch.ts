@@ -1,0 +1,176 @@
+// Fetches one sequence from one upstream refget server into a file, normalising (spec §2.8: drop
+// non-letters, upper-case) and hashing it on the way, so the caller learns both digests of what
+// arrived before any of it goes near the store. Bytes go to disk as they come (1 MiB at a time,
+// each write awaited before the next read), so a 250 Mbp chromosome never sits in memory, and a
+// stalled or endless upstream is cut by timeouts and a length bound.
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { sha512t24uToTrunc512 } from '../checksum/digests.js';
+
+/** What is being fetched: the digest the caller asked for (ga4gh without 'SQ.'). */
+export type DigestId = { kind: 'md5'; md5: string } | { kind: 'ga4gh'; digest: string };
+
+export interface FetchLimits {
+  /** longest wait for the upstream's response headers */
+  readonly headersTimeoutMs: number;
+  /** longest gap between two pieces of the body */
+  readonly idleTimeoutMs: number;
+  /** most bases accepted; a longer body is cut and fails */
+  readonly maxBases: number;
+}
+
+export type AttemptResult = 'ok' | 'not_found' | 'mismatch' | 'error' | 'timeout';
+
+/** One request to one upstream, as /metrics and the logs report it. */
+export interface Attempt {
+  readonly upstream: string;
+  readonly url: string;
+  readonly result: AttemptResult;
+  /** body bytes received */
+  readonly bytes: number;
+  /** why it failed (status, timeout, digest mismatch), for the log and the 502 message */
+  readonly detail?: string;
+}
+
+export interface Fetched {
+  readonly length: number;
+  readonly md5: string;
+  /** sha512t24u without 'SQ.' */
+  readonly ga4gh: string;
+}
+
+const ACCEPT_ANY_PLAIN =
+  'text/vnd.ga4gh.refget.v2.0.0+plain, text/vnd.ga4gh.refget.v1.0.0+plain;q=0.9, text/plain;q=0.8, */*;q=0.1';
+const ACCEPT_V1 = 'text/vnd.ga4gh.refget.v1.0.0+plain';
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * The requests to try on one upstream, in order. A base URL gets the v2 form first (`SQ.` ids,
+ * a v2-first Accept); a server that refuses the media type (406) is asked with v1's, and one that
+ * does not know `SQ.` ids (400/404) is asked by trunc512, the v1 form of the same digest. An
+ * upstream written with `%s` (an ENA-style `…/cram/md5/%s` URL) takes md5 ids only.
+ */
+export function requestsFor(upstream: string, id: DigestId): { url: string; accept: string; fallbackOn: number[] }[] {
+  if (upstream.includes('%s')) {
+    return id.kind === 'md5' ? [{ url: upstream.replace('%s', id.md5), accept: '*/*', fallbackOn: [] }] : [];
+  }
+  const base = upstream.replace(/\/+$/, '');
+  const v2Id = id.kind === 'md5' ? id.md5 : `SQ.${id.digest}`;
+  const v1Id = id.kind === 'md5' ? id.md5 : sha512t24uToTrunc512(id.digest);
+  return [
+    { url: `${base}/sequence/${v2Id}`, accept: ACCEPT_ANY_PLAIN, fallbackOn: id.kind === 'md5' ? [406] : [400, 404, 406] },
+    { url: `${base}/sequence/${v1Id}`, accept: ACCEPT_V1, fallbackOn: [] },
+  ];
+}
+
+/**
+ * Tries the requests for `id` on one upstream and writes the first successful body, normalised,
+ * to `file` (created or truncated). Returns every attempt made and, when a body arrived whole,
+ * its digests; whether those match `id` is the caller's decision (verification is not the
+ * fetcher's job, and the caller reports a mismatch itself).
+ */
+export async function fetchFromUpstream(
+  upstream: string,
+  id: DigestId,
+  file: string,
+  limits: FetchLimits,
+): Promise<{ attempts: Attempt[]; fetched?: Fetched }> {
+  const attempts: Attempt[] = [];
+  const requests = requestsFor(upstream, id);
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i]!;
+    const { attempt, fetched, status } = await fetchOne(upstream, request.url, request.accept, file, limits);
+    attempts.push(attempt);
+    if (fetched !== undefined) return { attempts, fetched };
+    if (status === undefined || !request.fallbackOn.includes(status)) break;
+  }
+  return { attempts };
+}
+
+async function fetchOne(
+  upstream: string,
+  url: string,
+  accept: string,
+  file: string,
+  limits: FetchLimits,
+): Promise<{ attempt: Attempt; fetched?: Fetched; status?: number }> {
+  const controller = new AbortController();
+  let timedOut = '';
+  let timer = setTimeout(() => {
+    timedOut = `no response within ${limits.headersTimeoutMs} ms`;
+    controller.abort();
+  }, limits.headersTimeoutMs);
+  let bytes = 0;
+  const fail = (result: AttemptResult, detail: string, status?: number): { attempt: Attempt; status?: number } => ({
+    attempt: { upstream, url, result, bytes, detail },
+    ...(status === undefined ? {} : { status }),
+  });
+  try {
+    const response = await fetch(url, { headers: { accept }, signal: controller.signal, redirect: 'follow' });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      return fail(response.status === 404 ? 'not_found' : 'error', `HTTP ${response.status}`, response.status);
+    }
+    if (response.body === null) return fail('error', 'HTTP 200 without a body');
+    const restartIdle = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = `the body stalled for ${limits.idleTimeoutMs} ms after ${bytes} bytes`;
+        controller.abort();
+      }, limits.idleTimeoutMs);
+    };
+    restartIdle();
+    const md5 = createHash('md5');
+    const sha512 = createHash('sha512');
+    const out = await open(file, 'w');
+    const pending = Buffer.allocUnsafe(WRITE_BYTES);
+    let filled = 0;
+    let length = 0;
+    try {
+      for await (const piece of response.body as AsyncIterable<Uint8Array>) {
+        restartIdle();
+        bytes += piece.length;
+        for (let i = 0; i < piece.length;) {
+          // Normalise into the write buffer: letters upper-cased, anything else dropped.
+          const room = WRITE_BYTES - filled;
+          const stop = Math.min(piece.length, i + room);
+          for (; i < stop; i++) {
+            const c = piece[i]!;
+            if (c >= 0x61 && c <= 0x7a) pending[filled++] = c - 0x20;
+            else if (c >= 0x41 && c <= 0x5a) pending[filled++] = c;
+          }
+          if (filled === WRITE_BYTES) {
+            length += filled;
+            if (length > limits.maxBases) {
+              controller.abort();
+              return fail('error', `the body is longer than ${limits.maxBases} bases`);
+            }
+            md5.update(pending);
+            sha512.update(pending);
+            await out.write(pending, 0, filled);
+            filled = 0;
+          }
+        }
+      }
+      length += filled;
+      if (length > limits.maxBases) return fail('error', `the body is longer than ${limits.maxBases} bases`);
+      const last = pending.subarray(0, filled);
+      md5.update(last);
+      sha512.update(last);
+      await out.write(last, 0, filled);
+    } finally {
+      await out.close();
+    }
+    return {
+      attempt: { upstream, url, result: 'ok', bytes },
+      fetched: { length, md5: md5.digest('hex'), ga4gh: sha512.digest('base64url').slice(0, 32) },
+    };
+  } catch (err) {
+    if (timedOut !== '') return fail('timeout', timedOut);
+    // fetch's own errors hide the cause (refused, reset, a body cut short) one level down.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return fail('error', cause?.code ?? cause?.message ?? (err as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
