@@ -101,12 +101,14 @@ async function fetchOne(
     controller.abort();
   }, limits.headersTimeoutMs);
   let bytes = 0;
+  let answered = false;
   const fail = (result: AttemptResult, detail: string, status?: number): { attempt: Attempt; status?: number } => ({
     attempt: { upstream, url, result, bytes, detail },
     ...(status === undefined ? {} : { status }),
   });
   try {
     const response = await fetch(url, { headers: { accept }, signal: controller.signal, redirect: 'follow' });
+    answered = true;
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       return fail(response.status === 404 ? 'not_found' : 'error', `HTTP ${response.status}`, response.status);
@@ -128,6 +130,8 @@ async function fetchOne(
     let length = 0;
     try {
       for await (const piece of response.body as AsyncIterable<Uint8Array>) {
+        // Leaving the loop cancels the body: the rest of an endless one is never read.
+        if (length > limits.maxBases) break;
         restartIdle();
         bytes += piece.length;
         for (let i = 0; i < piece.length;) {
@@ -141,10 +145,7 @@ async function fetchOne(
           }
           if (filled === WRITE_BYTES) {
             length += filled;
-            if (length > limits.maxBases) {
-              controller.abort();
-              return fail('error', `the body is longer than ${limits.maxBases} bases`);
-            }
+            if (length > limits.maxBases) break;
             md5.update(pending);
             sha512.update(pending);
             await out.write(pending, 0, filled);
@@ -169,7 +170,8 @@ async function fetchOne(
     if (timedOut !== '') return fail('timeout', timedOut);
     // fetch's own errors hide the cause (refused, reset, a body cut short) one level down.
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return fail('error', cause?.code ?? cause?.message ?? (err as Error).message);
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    return fail('error', answered ? `the body was cut off after ${bytes} bytes (${why})` : `no answer (${why})`);
   } finally {
     clearTimeout(timer);
   }

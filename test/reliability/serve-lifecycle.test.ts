@@ -3,86 +3,17 @@
 // under --workers sums all workers; bad settings exit 1 with a message naming the setting and no
 // stack; `serve --help` lists every setting with its environment variable.
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { SAMPLE, tempDir } from '../helpers/sample-store.js';
 import type { Test } from '../helpers/refget-expected.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = ['--import=tsx', join(ROOT, 'src/cli/main.ts')];
-const SETTINGS_ENV = [
-  'PORT',
-  'HOST',
-  'REFGET_STORE',
-  'CIRCULAR_SUPPORTED',
-  'SUBSEQUENCE_LIMIT',
-  'LOG_LEVEL',
-  'LOG_PRETTY',
-  'REFGET_WORKERS',
-  'REFGET_SAMPLE',
-  'REFGET_MAX_LIST_LIMIT',
-  'REFGET_MAX_BATCH_IDS',
-  'REFGET_STREAM_BUDGET_MB',
-  'REFGET_TOKENS_FILE',
-];
-
-/** The test's environment without any serve setting, plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of SETTINGS_ENV) delete env[name];
-  return { ...env, ...extra };
-}
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-/** Starts `refget serve` and resolves once `listening` workers have logged their address. */
-async function serve(t: Test, args: string[], listening = 1): Promise<Served> {
-  const child = spawn(process.execPath, [...CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: ROOT,
-    env: cleanEnv({ LOG_LEVEL: 'info' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  t.teardown(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await exited;
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s; stderr: ${err}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const found = [...out.matchAll(/"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/g)];
-      if (found.length >= listening) {
-        clearTimeout(timer);
-        resolve(found[0]![1]!);
-      }
-    });
-    void exited.then(([code]) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code} before listening: ${err}`));
-    });
-  });
-  return { child, url, stdout: () => out, stderr: () => err, exited };
-}
+import { CLI, cleanEnv, ROOT, serve } from '../helpers/serve-process.js';
 
 function get(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
