@@ -149,6 +149,7 @@ export function parseUpstream(raw: string): string {
     throw new TypeError(`upstream must be an http(s) URL, got '${raw}'`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`upstream must be an http(s) URL, got '${raw}'`);
+  // Named by host only: the rest would echo the password.
   if (url.username !== '' || url.password !== '') throw new TypeError(`upstream URL must not carry credentials: '${url.host}'`);
   if (raw.split('%s').length > 2) throw new TypeError(`upstream URL may hold %s once, got '${raw}'`);
   return raw;
@@ -160,6 +161,14 @@ export const parseUpstreams = (raw: string): string[] =>
     .split(/[\s,]+/)
     .filter((u) => u !== '')
     .map(parseUpstream);
+
+function upstreamsSetting(urls: readonly string[] | undefined): string[] | undefined {
+  try {
+    return urls?.map(parseUpstream);
+  } catch (err) {
+    throw new ConfigError(`invalid --upstream: ${(err as Error).message}`);
+  }
+}
 
 export function parseNonNegativeInt(raw: string | number, what: string): number {
   return raw === 0 || (typeof raw === 'string' && /^\s*0+\s*$/.test(raw)) ? 0 : parsePositiveInt(raw, what);
@@ -221,7 +230,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
     basePath: parseBasePath(flags.basePath ?? fromEnv('REFGET_BASE_PATH', env.REFGET_BASE_PATH, parseBasePath) ?? ''),
-    upstreams: flags.upstreams ?? fromEnv('REFGET_UPSTREAMS', env.REFGET_UPSTREAMS, parseUpstreams) ?? [],
+    upstreams: upstreamsSetting(flags.upstreams) ?? fromEnv('REFGET_UPSTREAMS', env.REFGET_UPSTREAMS, parseUpstreams) ?? [],
     upstreamTimeoutMs:
       1000 *
       (flags.upstreamTimeoutSeconds ??

@@ -12,7 +12,6 @@ import {
   parseBasePath,
   parseLogLevel,
   parseNonNegativeInt,
-  parseUpstream,
   ConfigError,
   LOG_LEVELS,
   storeDirFrom,
@@ -257,7 +256,8 @@ program
     new Option(
       '--upstream <url>',
       'mirror this refget server: a digest the store lacks is fetched, verified and stored; repeatable, tried in order (env REFGET_UPSTREAMS; docs/mirror.md)',
-    ).argParser((v: string, previous: string[] | undefined) => [...(previous ?? []), wrapTypeError(parseUpstream)(v)]),
+      // Checked by loadConfig, not here: commander would echo the argument, password and all.
+    ).argParser((v: string, previous: string[] | undefined) => [...(previous ?? []), v]),
   )
   .addOption(
     new Option(
