@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `refget` command line: ingest, list, verify, migrate, digest, export-ref-cache, serve. Owns
+// The `refget` command line: ingest, pull, list, verify, migrate, digest, export-ref-cache, serve. Owns
 // exit codes: 0 success, 1 any failure (bad input, a damaged store, failed verification), each
 // reported in one line on stderr.
 import { Command, Option, InvalidArgumentError } from 'commander';
@@ -12,6 +12,7 @@ import {
   parseBasePath,
   parseLogLevel,
   parseNonNegativeInt,
+  parseUpstream,
   ConfigError,
   LOG_LEVELS,
   storeDirFrom,
@@ -104,6 +105,53 @@ leaves the store exactly as it was. Examples:
         reassignName: opts.reassignName,
         wait: opts.wait,
         progress: opts.progress && process.stderr.isTTY === true,
+      });
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    },
+  );
+
+program
+  .command('pull')
+  .description('Copy whole sequence collections from a seqcol server, every sequence verified; resumable')
+  .argument('<digests...>', 'seqcol digests (level 0) of the collections to copy')
+  .requiredOption('--from <url>', 'base URL of the seqcol/refget server (e.g. https://host/refget)')
+  .addOption(storeOption())
+  .option('--name <name>', 'a human name for the collection (one digest only)')
+  .addOption(
+    new Option('--timeout <seconds>', 'longest wait for the server to answer or to send more of a body (default 30)').argParser(
+      wrapTypeError((v) => parsePositiveInt(v, '--timeout')),
+    ),
+  )
+  .option('--no-progress', 'no progress lines on stderr')
+  .addHelpText(
+    'after',
+    `
+Fetches each collection's level 2 and checks its digest, then every sequence the store lacks
+(each checked against its ga4gh digest and length, and committed on its own), then stores the
+collection with the same names, order and digest. Interrupted, it keeps what it verified: run it
+again to fetch only what is missing. Prints a JSON summary on stdout; exit 1 on any failure.
+  refget pull --from https://refget.example.org --store ./data/store XZlrcEGi6mlopZ2uD8ObHkQB1d0oDwKk`,
+  )
+  .action(
+    async (digests: string[], opts: { from: string; store?: string; name?: string; timeout?: number; progress: boolean }) => {
+      const { pullCollections } = await import('../mirror/pull.js');
+      const timeoutMs = (opts.timeout ?? 30) * 1000;
+      let from: string;
+      try {
+        from = parseUpstream(opts.from);
+      } catch (err) {
+        throw new ConfigError(`invalid --from: ${(err as Error).message}`);
+      }
+      if (from.includes('%s')) throw new ConfigError('invalid --from: a seqcol server is a base URL, without %s');
+      const summary = await pullCollections(digests, {
+        from,
+        storeDir: storeDirFrom(opts.store),
+        name: opts.name,
+        headersTimeoutMs: timeoutMs,
+        idleTimeoutMs: timeoutMs,
+        maxBases: 0xffffffff,
+        maxLevel2Bytes: 1 << 30,
+        onProgress: opts.progress ? (line) => process.stderr.write(`${line}\n`) : undefined,
       });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     },

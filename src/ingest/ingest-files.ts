@@ -270,7 +270,8 @@ export async function ingestFiles(
   return summary;
 }
 
-function* prefixed(ga4ghIds: Iterable<string>): Generator<string> {
+/** ga4gh ids (without 'SQ.') as seqcol's `sequences` elements. */
+export function* prefixed(ga4ghIds: Iterable<string>): Generator<string> {
   for (const id of ga4ghIds) yield GA4GH_PREFIX + id;
 }
 
