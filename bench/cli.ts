@@ -70,9 +70,13 @@ export async function waitUntilServing(port: number): Promise<void> {
  * `refget serve` (the built CLI) on the store, bound to 127.0.0.1 on a random high port, with
  * `workers` processes and warn-level logs; resolves once it answers.
  */
-export async function serveStore(store: string, workers = 1): Promise<{ server: ChildProcess; port: number; base: string }> {
+export async function serveStore(
+  store: string,
+  workers = 1,
+  extraArgs: string[] = [],
+): Promise<{ server: ChildProcess; port: number; base: string }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const args = ['serve', '--workers', String(workers), '--store', store, '--port', String(port), '--host', '127.0.0.1'];
+  const args = ['serve', '--workers', String(workers), '--store', store, '--port', String(port), '--host', '127.0.0.1', ...extraArgs];
   const server = spawn('node', [resolve('dist/cli/main.js'), ...args], {
     env: { ...benchEnv, LOG_LEVEL: 'warn' },
     stdio: 'ignore',

@@ -8,6 +8,13 @@ export const ErrorResponse = {
   additionalProperties: true,
 } as const;
 
+/** What a route that fills misses from upstream may also answer (`serve --upstream` only). */
+export const MirrorErrors = {
+  502: { ...ErrorResponse, description: 'No upstream supplied a verified copy (a mirror only; UPSTREAM_FAILED)' },
+  503: { ...ErrorResponse, description: 'Overloaded, or the store is busy with an ingest (a mirror only; STORE_LOCKED)' },
+  504: { ...ErrorResponse, description: 'The upstreams did not answer in time (a mirror only; UPSTREAM_TIMEOUT)' },
+} as const;
+
 export const SequenceParams = {
   type: 'object',
   properties: { id: { type: 'string', description: 'md5, trunc512, SQ.…, md5:…, trunc512:…, ga4gh:SQ.…, or authority:alias' } },

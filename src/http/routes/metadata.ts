@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { METADATA_ROUTE, planMetadata } from '../sequence-metadata.js';
 import { sendJson } from '../json.js';
-import { ErrorResponse, MetadataResponse, SequenceParams } from '../schemas.js';
+import { ErrorResponse, MetadataResponse, MirrorErrors, SequenceParams } from '../schemas.js';
 
 export async function metadataRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { accept?: string } }>(
@@ -13,7 +13,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         tags: ['refget'],
         params: SequenceParams,
         querystring: { type: 'object', properties: { accept: { type: 'string' } } },
-        response: { 200: MetadataResponse, 300: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse },
+        response: { 200: MetadataResponse, 300: ErrorResponse, 404: ErrorResponse, 406: ErrorResponse, ...MirrorErrors },
       },
     },
     async (request, reply) =>

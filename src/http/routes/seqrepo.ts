@@ -18,7 +18,7 @@ import { findSequences } from '../find-sequences.js';
 import { BUFFER_LIMIT } from '../sequence-response.js';
 import { sendBlocks } from '../send-blocks.js';
 import { sendJson } from '../json.js';
-import { ErrorResponse } from '../schemas.js';
+import { ErrorResponse, MirrorErrors } from '../schemas.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -74,6 +74,7 @@ export async function seqrepoRoutes(app: FastifyInstance): Promise<void> {
           200: { description: 'The bases, one line, no newline', content: { 'text/plain': { schema: { type: 'string' } } } },
           400: ErrorResponse,
           404: ErrorResponse,
+          ...MirrorErrors,
           422: ErrorResponse,
         },
       },
@@ -106,6 +107,7 @@ export async function seqrepoRoutes(app: FastifyInstance): Promise<void> {
             type: 'object',
           },
           404: ErrorResponse,
+          ...MirrorErrors,
           422: ErrorResponse,
         },
       },

@@ -5,7 +5,7 @@ import { BUFFER_LIMIT, planSequence, SEQUENCE_ROUTE, SEQUENCE_VARY, type Sequenc
 import { visibleAliases } from '../access.js';
 import { concatBlockReaders, sendBlocks } from '../send-blocks.js';
 import { FastaBlockReader, fastaHeader, fastaLength, wrapFasta } from '../fasta-format.js';
-import { ErrorResponse, SequenceParams, SequenceQuery } from '../schemas.js';
+import { ErrorResponse, MirrorErrors, SequenceParams, SequenceQuery } from '../schemas.js';
 import type { SequenceStore } from '../../store/sequence-store.js';
 import { AppError } from '../../errors.js';
 
@@ -47,6 +47,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
         300: ErrorResponse,
         400: ErrorResponse,
         404: ErrorResponse,
+        ...MirrorErrors,
         406: ErrorResponse,
         416: ErrorResponse,
         501: ErrorResponse,
@@ -79,6 +80,7 @@ export async function sequenceRoutes(app: FastifyInstance): Promise<void> {
         206: RANGE_RESPONSE,
         400: ErrorResponse,
         404: ErrorResponse,
+        ...MirrorErrors,
         416: ErrorResponse,
       },
     },
