@@ -1,7 +1,7 @@
 // Real processes: an upstream `refget serve` over the bundled sample, a mirror `refget serve
 // --upstream` (two workers: the primary runs the mirror) with an empty store in front of it, and
 // samtools decoding a CRAM whose reference only the mirror can supply, before and after the
-// upstream is stopped.
+// upstream is stopped. Part of `npm run test:reliability` (real processes take seconds each).
 import t from 'tap';
 import { join } from 'node:path';
 import { runVerify } from '../../src/cli/verify-command.js';
