@@ -9,13 +9,14 @@
 // Concurrent misses for one id share one fetch; at most `concurrency` fetches run at once (the
 // rest queue); an id that no upstream has, or that failed, is remembered for a short time so a
 // client asking again and again does not hammer the upstreams.
-import { accessSync, constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { importSequenceFile } from '../store/import-sequence.js';
 import { IngestSession } from '../store/ingest-session.js';
+import { indexPath } from '../store/layout.js';
 import { BoundedCache } from '../store/bounded-cache.js';
 import { Slots } from '../store/slots.js';
 import { fetchFromUpstream, type Attempt, type DigestId, type FetchLimits } from './upstream-fetch.js';
@@ -82,8 +83,9 @@ export function prepareMirrorStore(dir: string): void {
       `--upstream needs a store it can write to, and ${dir} is not (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
-  // An empty commit creates the index (schema and all) if there is none.
-  IngestSession.open(dir).commit();
+  // An empty commit creates the index (schema and all) if there is none. Only then: an existing
+  // store may be in the middle of an ingest, which a mirror starting up must not wait for.
+  if (!existsSync(indexPath(dir))) IngestSession.open(dir).commit();
 }
 
 /** The temp files of this store's mirror downloads (one per fetch under way). */

@@ -84,3 +84,35 @@ t.test("the CLI's own variables", async (t) => {
   t.strictSame(workerEnvFromEnv({}), { MALLOC_MMAP_THRESHOLD_: '131072' });
   t.strictSame(workerEnvFromEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }), {});
 });
+
+t.test('upstreams: flags or REFGET_UPSTREAMS, checked; timeouts and TTLs', async (t) => {
+  const env = {
+    REFGET_UPSTREAMS: 'https://a.example.org/refget, http://b.example.org:8080  https://c.example.org/cram/md5/%s',
+    REFGET_UPSTREAM_TIMEOUT: '5',
+    REFGET_UPSTREAM_NOT_FOUND_TTL: '0',
+    REFGET_UPSTREAM_CONCURRENCY: '2',
+  };
+  const c = loadConfig({}, env);
+  t.same(c.upstreams, ['https://a.example.org/refget', 'http://b.example.org:8080', 'https://c.example.org/cram/md5/%s']);
+  t.same([c.upstreamTimeoutMs, c.upstreamNotFoundTtlMs, c.upstreamConcurrency], [5000, 0, 2]);
+  t.same(loadConfig({ upstreams: ['http://flag.example.org'] }, env).upstreams, ['http://flag.example.org'], 'flags win');
+  const defaults = loadConfig({}, {});
+  t.same(
+    [defaults.upstreams, defaults.upstreamTimeoutMs, defaults.upstreamNotFoundTtlMs, defaults.upstreamConcurrency],
+    [[], 30_000, 60_000, 4],
+  );
+  for (const [bad, message] of [
+    [{ REFGET_UPSTREAMS: 'ftp://x.example.org' }, /REFGET_UPSTREAMS.*http\(s\) URL/],
+    [{ REFGET_UPSTREAMS: 'not a url' }, /REFGET_UPSTREAMS/],
+    [{ REFGET_UPSTREAMS: 'https://x.example.org/%s/%s' }, /%s once/],
+    [{ REFGET_UPSTREAM_TIMEOUT: '0' }, /REFGET_UPSTREAM_TIMEOUT/],
+    [{ REFGET_UPSTREAM_NOT_FOUND_TTL: '-1' }, /REFGET_UPSTREAM_NOT_FOUND_TTL/],
+    [{ REFGET_UPSTREAM_CONCURRENCY: 'lots' }, /REFGET_UPSTREAM_CONCURRENCY/],
+  ] as const) {
+    t.throws(() => loadConfig({}, bad), { name: 'ConfigError', message }, JSON.stringify(bad));
+  }
+  t.throws(() => loadConfig({ upstreams: ['https://user:pw@x.example.org/'] }, {}), {
+    name: 'ConfigError',
+    message: /invalid --upstream: upstream URL must not carry credentials: 'x\.example\.org'/,
+  });
+});

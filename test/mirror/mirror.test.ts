@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { runVerify } from '../../src/cli/verify-command.js';
 import { IngestSession } from '../../src/store/ingest-session.js';
+import { prepareMirrorStore } from '../../src/mirror/mirror.js';
 import { EXPECTED, REFGET_JSON_TYPE } from '../helpers/refget-expected.js';
 import { tempDir } from '../helpers/sample-store.js';
 import { fakeUpstream, fixtureBases, mirrorApp, realUpstream, storeState } from '../helpers/mirror.js';
@@ -338,4 +339,16 @@ t.test('an ingest holding the store: 503 STORE_LOCKED after the wait, then it fi
   ingest.rollback();
   const ok = await app.inject(`/sequence/${I.md5}?start=0&end=10`);
   t.same([ok.statusCode, ok.body], [200, chrI.slice(0, 10)]);
+});
+
+t.test('a mirror starts on a store an ingest is writing to, and creates a store that is missing', async (t) => {
+  const upstream = await realUpstream(t);
+  const { dir } = await mirrorApp(t, [upstream.url]);
+  const ingest = IngestSession.open(dir);
+  t.teardown(() => ingest.rollback());
+  // Waiting for the lock would end in STORE_LOCKED: it is not taken at all.
+  t.doesNotThrow(() => prepareMirrorStore(dir));
+  const fresh = join(tempDir(t), 'new', 'store');
+  prepareMirrorStore(fresh);
+  t.equal(storeState(fresh).sequences, 0, 'an empty store, created');
 });
