@@ -76,7 +76,18 @@ export async function serveStore(
   extraArgs: string[] = [],
 ): Promise<{ server: ChildProcess; port: number; base: string }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const args = ['serve', '--workers', String(workers), '--store', store, '--port', String(port), '--host', '127.0.0.1', ...extraArgs];
+  const args = [
+    'serve',
+    '--workers',
+    String(workers),
+    '--store',
+    store,
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    ...extraArgs,
+  ];
   const server = spawn('node', [resolve('dist/cli/main.js'), ...args], {
     env: { ...benchEnv, LOG_LEVEL: 'warn' },
     stdio: 'ignore',
