@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { sha512t24uToTrunc512 } from '../checksum/digests.js';
+import { BodyScanner, SCAN_WINDOW } from '../fasta/scan-body.js';
 
 /** What is being fetched: the digest the caller asked for (ga4gh without 'SQ.'). */
 export type DigestId = { kind: 'md5'; md5: string } | { kind: 'ga4gh'; digest: string };
@@ -42,7 +43,12 @@ export interface Fetched {
 const ACCEPT_ANY_PLAIN =
   'text/vnd.ga4gh.refget.v2.0.0+plain, text/vnd.ga4gh.refget.v1.0.0+plain;q=0.9, text/plain;q=0.8, */*;q=0.1';
 const ACCEPT_V1 = 'text/vnd.ga4gh.refget.v1.0.0+plain';
-const WRITE_BYTES = 1 << 20;
+/** Scanner table: a letter → its upper-case byte; anything else → 0 (dropped), as spec §2.8 says. */
+const LETTERS_ONLY = new Uint8Array(256);
+for (let c = 0x41; c <= 0x5a; c++) {
+  LETTERS_ONLY[c] = c;
+  LETTERS_ONLY[c + 0x20] = c;
+}
 
 /**
  * The requests to try on one upstream, in order. A base URL gets the v2 form first (`SQ.` ids,
@@ -125,40 +131,42 @@ async function fetchOne(
     const md5 = createHash('md5');
     const sha512 = createHash('sha512');
     const out = await open(file, 'w');
-    const pending = Buffer.allocUnsafe(WRITE_BYTES);
+    // The FASTA parser's SIMD scanner, with a table that keeps letters (upper-cased) and drops
+    // every other byte. Hashing stays on this thread: on two cores, with the upstream on the same
+    // machine, the ingest's hash workers made a 250 Mbp miss slower (3.6-3.8 s against 2.8-3.1 s).
+    const scanner = new BodyScanner(LETTERS_ONLY);
+    const normalised = scanner.output;
     let filled = 0;
     let length = 0;
+    let tooLong = false;
+    const flush = async (): Promise<void> => {
+      length += filled;
+      if (length > limits.maxBases) {
+        tooLong = true;
+        return;
+      }
+      const view = normalised.subarray(0, filled);
+      md5.update(view);
+      sha512.update(view);
+      await out.write(normalised, 0, filled);
+      filled = 0;
+    };
     try {
       for await (const piece of response.body as AsyncIterable<Uint8Array>) {
-        // Leaving the loop cancels the body: the rest of an endless one is never read.
-        if (length > limits.maxBases) break;
         restartIdle();
         bytes += piece.length;
-        for (let i = 0; i < piece.length;) {
-          // Normalise into the write buffer: letters upper-cased, anything else dropped.
-          const room = WRITE_BYTES - filled;
-          const stop = Math.min(piece.length, i + room);
-          for (; i < stop; i++) {
-            const c = piece[i]!;
-            if (c >= 0x61 && c <= 0x7a) pending[filled++] = c - 0x20;
-            else if (c >= 0x41 && c <= 0x5a) pending[filled++] = c;
-          }
-          if (filled === WRITE_BYTES) {
-            length += filled;
-            if (length > limits.maxBases) break;
-            md5.update(pending);
-            sha512.update(pending);
-            await out.write(pending, 0, filled);
-            filled = 0;
-          }
+        scanner.begin(piece);
+        for (let i = 0; i < piece.length && !tooLong; ) {
+          // Output never outgrows input: capping the input at the free output space is enough.
+          i = scanner.scan(i, Math.min(piece.length, i + (SCAN_WINDOW - filled)), filled, 0);
+          filled = scanner.outPos;
+          if (filled === SCAN_WINDOW) await flush();
         }
+        // Leaving the loop cancels the body: the rest of an endless one is never read.
+        if (tooLong) break;
       }
-      length += filled;
-      if (length > limits.maxBases) return fail('error', `the body is longer than ${limits.maxBases} bases`);
-      const last = pending.subarray(0, filled);
-      md5.update(last);
-      sha512.update(last);
-      await out.write(last, 0, filled);
+      if (!tooLong) await flush();
+      if (tooLong) return fail('error', `the body is longer than ${limits.maxBases} bases`);
     } finally {
       await out.close();
     }
