@@ -156,7 +156,7 @@ async function fetchOne(
         restartIdle();
         bytes += piece.length;
         scanner.begin(piece);
-        for (let i = 0; i < piece.length && !tooLong; ) {
+        for (let i = 0; i < piece.length && !tooLong;) {
           // Output never outgrows input: capping the input at the free output space is enough.
           i = scanner.scan(i, Math.min(piece.length, i + (SCAN_WINDOW - filled)), filled, 0);
           filled = scanner.outPos;
