@@ -36,7 +36,7 @@ const ID_PARAM: ReadonlyMap<string, string> = new Map([
 export class MirrorTallies {
   readonly misses = new Counter({
     name: 'refget_mirror_requests_total',
-    help: 'Requests for a digest the store lacked, by how the miss ended (stored, present, not_found, failed) and how it was answered (fetch: this request fetched; shared: it waited on a fetch under way; cache: a recent not-found or failure was remembered)',
+    help: 'Requests for a digest the store lacked, by how the miss ended (stored, present, not_found, failed) and how it was answered (fetch: this request fetched; shared: it waited on a fetch under way; cache: a recent not-found or failure was remembered; refused: too many ids were waiting, 503)',
     labelNames: ['result', 'via'] as const,
     registers: [],
   });
@@ -57,7 +57,7 @@ export class MirrorTallies {
   }
 
   count(outcome: FillOutcome): void {
-    this.misses.inc({ result: outcome.result, via: outcome.cached ? 'cache' : outcome.shared ? 'shared' : 'fetch' });
+    this.misses.inc({ result: outcome.result, via: outcome.via });
     for (const attempt of outcome.attempts) {
       this.fetches.inc({ result: attempt.result });
       if (attempt.bytes > 0) this.bytes.inc(attempt.bytes);

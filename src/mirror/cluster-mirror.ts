@@ -61,8 +61,7 @@ export function serveMirrorToWorkers(mirror: Mirror, log: (message: string) => v
       log(`mirror fill failed: ${(err as Error).message}`);
       reply({
         result: 'failed',
-        shared: false,
-        cached: false,
+        via: 'fetch',
         attempts: [],
         error: { code: 'UPSTREAM_FAILED', message: 'the mirror could not store the sequence' },
       });

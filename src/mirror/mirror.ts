@@ -27,6 +27,8 @@ export interface MirrorOptions extends FetchLimits {
   readonly storeDir: string;
   /** fetches running at once */
   readonly concurrency: number;
+  /** distinct ids that may wait for a fetch slot; a miss past it is refused (503), not queued */
+  readonly maxQueued: number;
   /** how long an id that no upstream has is answered 404 without asking again */
   readonly notFoundTtlMs: number;
   /** how long an id whose fetch failed is answered with that failure without asking again */
@@ -40,14 +42,20 @@ export interface FillOutcome {
   /** stored: fetched, verified and committed by this fill; present: the store had it (another
    * process or an ingest stored it meanwhile); not_found: no upstream has it; failed: see error */
   readonly result: 'stored' | 'present' | 'not_found' | 'failed';
-  /** this request waited on a fill another request had started */
-  readonly shared: boolean;
-  /** answered from the negative cache, without asking upstream */
-  readonly cached: boolean;
+  /** fetch: this request's fill asked upstream; shared: it waited on a fill another request had
+   * started; cache: answered from the negative cache; refused: too many ids were waiting */
+  readonly via: 'fetch' | 'shared' | 'cache' | 'refused';
   /** the upstream requests this fill made (only on the outcome of the request that started it) */
   readonly attempts: readonly Attempt[];
-  readonly error?: { code: 'UPSTREAM_FAILED' | 'UPSTREAM_TIMEOUT' | 'STORE_LOCKED'; message: string };
+  readonly error?: { code: 'UPSTREAM_FAILED' | 'UPSTREAM_TIMEOUT' | 'STORE_LOCKED' | 'OVERLOADED'; message: string };
 }
+
+/**
+ * Distinct missing ids that may wait for a fetch at once. A client asking for thousands of made-up
+ * digests would otherwise queue a fetch for each (and hold a connection per request) for as long
+ * as the upstreams take; past this it gets 503 at once, and the fetches under way are not slowed.
+ */
+const MAX_QUEUED = 256;
 
 /** Bases an upstream body may have: the longest sequence a store row can hold. */
 const MAX_BASES = 0xffffffff;
@@ -59,6 +67,7 @@ export function mirrorFromConfig(config: ServerConfig): Mirror {
     upstreams: config.upstreams ?? [],
     storeDir: config.storeDir,
     concurrency: config.upstreamConcurrency ?? 4,
+    maxQueued: MAX_QUEUED,
     headersTimeoutMs: timeoutMs,
     idleTimeoutMs: timeoutMs,
     maxBases: MAX_BASES,
@@ -115,9 +124,17 @@ export class Mirror {
   async fill(id: DigestId): Promise<FillOutcome> {
     const key = id.kind === 'md5' ? `m:${id.md5}` : `g:${id.digest}`;
     const known = this.remembered.get(key);
-    if (known !== undefined && known.until > Date.now()) return { ...known.outcome, cached: true, shared: false, attempts: [] };
+    if (known !== undefined && known.until > Date.now()) return { ...known.outcome, via: 'cache', attempts: [] };
     const running = this.inFlight.get(key);
-    if (running !== undefined) return { ...(await running), shared: true, attempts: [] };
+    if (running !== undefined) return { ...(await running), via: 'shared', attempts: [] };
+    if (this.slots.queued >= this.options.maxQueued) {
+      return {
+        result: 'failed',
+        via: 'refused',
+        attempts: [],
+        error: { code: 'OVERLOADED', message: `${this.options.maxQueued} other missing ids are waiting for upstream; try again` },
+      };
+    }
     const fill = this.slots.run(() => this.fetchAndStore(id));
     this.inFlight.set(key, fill);
     try {
@@ -136,8 +153,7 @@ export class Mirror {
     const attempts: Attempt[] = [];
     const outcome = (result: FillOutcome['result'], error?: FillOutcome['error']): FillOutcome => ({
       result,
-      shared: false,
-      cached: false,
+      via: 'fetch',
       attempts,
       ...(error === undefined ? {} : { error }),
     });

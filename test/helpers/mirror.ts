@@ -54,6 +54,7 @@ export async function fakeUpstream(
 /** Settings small enough for tests: short timeouts, a short not-found memory, no failure memory. */
 export const TEST_MIRROR: Omit<MirrorOptions, 'upstreams' | 'storeDir'> = {
   concurrency: 4,
+  maxQueued: 256,
   headersTimeoutMs: 2_000,
   idleTimeoutMs: 2_000,
   maxBases: 0xffffffff,

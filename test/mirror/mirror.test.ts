@@ -352,3 +352,36 @@ t.test('a mirror starts on a store an ingest is writing to, and creates a store 
   prepareMirrorStore(fresh);
   t.equal(storeState(fresh).sequences, 0, 'an empty store, created');
 });
+
+t.test('a client asking for many made-up digests: a few queue, the rest get 503 at once', async (t) => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const upstream = await fakeUpstream(t, (_req, res) => void gate.then(() => res.writeHead(404).end()));
+  const { app } = await mirrorApp(t, [upstream.url], { concurrency: 1, maxQueued: 2 });
+  const ids = [...Array(6).keys()].map((i) => String(i).repeat(32));
+  // inject() starts a request when its answer is first asked for: ask in order, now.
+  const pending = ids.map((id) => app.inject(`/sequence/${id}`).then((r) => r));
+  // One fetch runs, two wait for its slot; the other three are refused without waiting.
+  const refused = (await Promise.race([Promise.all(pending.slice(3)), gate.then(() => [])])) as Awaited<
+    (typeof pending)[number]
+  >[];
+  t.same(
+    refused.map((r) => [r.statusCode, (r.json() as { error: string }).error, r.headers['retry-after'] !== undefined]),
+    [
+      [503, 'OVERLOADED', true],
+      [503, 'OVERLOADED', true],
+      [503, 'OVERLOADED', true],
+    ],
+    'answered while the gate is still closed',
+  );
+  release();
+  const accepted = await Promise.all(pending.slice(0, 3));
+  t.same(
+    accepted.map((r) => r.statusCode),
+    [404, 404, 404],
+  );
+  t.equal(upstream.requests.length, 3, 'the refused ids never reached the upstream');
+  t.match((await app.inject('/metrics')).body, /refget_mirror_requests_total\{result="failed",via="refused"\} 3/);
+});
