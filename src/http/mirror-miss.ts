@@ -4,6 +4,7 @@
 // other sequence. Aliases are never forwarded (what an alias names upstream cannot be verified),
 // and neither is a digest the store holds, even one the caller may not see (a private collection's
 // sequence answers 404 exactly as before, and its id never leaves the server).
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
@@ -83,7 +84,18 @@ export const mirrorPlugin = fp<{ mirror: MirrorClient | undefined }>(
       const raw = (request.params as Record<string, string | undefined>)[param];
       const id = raw === undefined ? undefined : parseSequenceId(raw);
       if (id === undefined || id.kind === 'alias' || app.store.lookup(id).length > 0) return;
-      const outcome = await mirror.fill(id);
+      // The connection is silent while the upstream sends a chromosome (a minute over a slow
+      // link), and the server cuts connections idle for 30 s: not this one, while it waits.
+      // (app.inject's stand-in socket has no timeout to pause.)
+      const socket = request.raw.socket as Partial<Socket>;
+      const idleTimeout = socket.timeout ?? 0;
+      socket.setTimeout?.(0);
+      let outcome: FillOutcome;
+      try {
+        outcome = await mirror.fill(id);
+      } finally {
+        if (socket.destroyed !== true) socket.setTimeout?.(idleTimeout);
+      }
       app.mirrorTallies?.count(outcome);
       const asked = id.kind === 'md5' ? id.md5 : `SQ.${id.digest}`;
       for (const attempt of outcome.attempts) {

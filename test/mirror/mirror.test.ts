@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { runIngest } from '../../src/cli/ingest-command.js';
 import { runVerify } from '../../src/cli/verify-command.js';
 import { IngestSession } from '../../src/store/ingest-session.js';
@@ -384,4 +384,28 @@ t.test('a client asking for many made-up digests: a few queue, the rest get 503 
   );
   t.equal(upstream.requests.length, 3, 'the refused ids never reached the upstream');
   t.match((await app.inject('/metrics')).body, /refget_mirror_requests_total\{result="failed",via="refused"\} 3/);
+});
+
+t.test('a client waiting on a long fill is not cut by the idle-connection timeout', async (t) => {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const upstream = await fakeUpstream(t, (_req, res) => void gate.then(() => res.writeHead(200).end(chrI)));
+  const { app } = await mirrorApp(t, [upstream.url], { headersTimeoutMs: 60_000 });
+  const sockets: Socket[] = [];
+  app.server.on('connection', (socket: Socket) => sockets.push(socket));
+  let whileAnswering: number | undefined;
+  app.addHook('onSend', async (request) => {
+    whileAnswering = request.raw.socket.timeout;
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const answer = fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/sequence/${I.md5}?start=0&end=10`);
+  while (upstream.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  const idle = sockets[0]!.timeout;
+  t.equal(idle, 0, 'no idle timeout while the upstream is sending');
+  release();
+  const res = await answer;
+  t.same([res.status, await res.text()], [200, chrI.slice(0, 10)]);
+  t.equal(whileAnswering, 30_000, 'the idle timeout is back for the answer (a reader that stalls is cut)');
 });
