@@ -155,20 +155,17 @@ export function parseUpstream(raw: string): string {
   return raw;
 }
 
-/** REFGET_UPSTREAMS: upstream URLs separated by spaces or commas, in order. */
-export const parseUpstreams = (raw: string): string[] =>
-  raw
-    .split(/[\s,]+/)
-    .filter((u) => u !== '')
-    .map(parseUpstream);
-
-function upstreamsSetting(urls: readonly string[] | undefined): string[] | undefined {
+/** Checked URLs; an error names the setting but never quotes it whole (it could hold a password). */
+function upstreamsSetting(urls: readonly string[] | undefined, setting: string): string[] | undefined {
   try {
     return urls?.map(parseUpstream);
   } catch (err) {
-    throw new ConfigError(`invalid --upstream: ${(err as Error).message}`);
+    throw new ConfigError(`invalid ${setting}: ${(err as Error).message}`);
   }
 }
+
+const envUpstreams = (env: NodeJS.ProcessEnv): string[] | undefined =>
+  env.REFGET_UPSTREAMS?.trim() ? env.REFGET_UPSTREAMS.split(/[\s,]+/).filter((u) => u !== '') : undefined;
 
 export function parseNonNegativeInt(raw: string | number, what: string): number {
   return raw === 0 || (typeof raw === 'string' && /^\s*0+\s*$/.test(raw)) ? 0 : parsePositiveInt(raw, what);
@@ -230,7 +227,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       flags.allowAllPublic ?? fromEnv('REFGET_ALLOW_ALL_PUBLIC', env.REFGET_ALLOW_ALL_PUBLIC, parseBoolean) ?? false,
     fastPath: flags.fastPath ?? fromEnv('REFGET_FAST_PATH', env.REFGET_FAST_PATH, parseBoolean) ?? true,
     basePath: parseBasePath(flags.basePath ?? fromEnv('REFGET_BASE_PATH', env.REFGET_BASE_PATH, parseBasePath) ?? ''),
-    upstreams: upstreamsSetting(flags.upstreams) ?? fromEnv('REFGET_UPSTREAMS', env.REFGET_UPSTREAMS, parseUpstreams) ?? [],
+    upstreams: upstreamsSetting(flags.upstreams, '--upstream') ?? upstreamsSetting(envUpstreams(env), 'REFGET_UPSTREAMS') ?? [],
     upstreamTimeoutMs:
       1000 *
       (flags.upstreamTimeoutSeconds ??

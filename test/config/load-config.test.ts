@@ -111,6 +111,10 @@ t.test('upstreams: flags or REFGET_UPSTREAMS, checked; timeouts and TTLs', async
   ] as const) {
     t.throws(() => loadConfig({}, bad), { name: 'ConfigError', message }, JSON.stringify(bad));
   }
+  t.throws(() => loadConfig({}, { REFGET_UPSTREAMS: 'https://user:pw@x.example.org/' }), {
+    name: 'ConfigError',
+    message: /^invalid REFGET_UPSTREAMS: upstream URL must not carry credentials: 'x\.example\.org'$/,
+  });
   t.throws(() => loadConfig({ upstreams: ['https://user:pw@x.example.org/'] }, {}), {
     name: 'ConfigError',
     message: /invalid --upstream: upstream URL must not carry credentials: 'x\.example\.org'/,
