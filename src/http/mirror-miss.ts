@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** the mirror behind `--upstream`, or null when the server mirrors nothing */
     mirror: MirrorClient | null;
+    /** its counters for /metrics (null without a mirror) */
+    mirrorTallies: MirrorTallies | null;
   }
 }
 
@@ -63,12 +65,6 @@ export class MirrorTallies {
       this.fetches.inc({ result: attempt.result });
       if (attempt.bytes > 0) this.bytes.inc(attempt.bytes);
     }
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    mirrorTallies: MirrorTallies | null;
   }
 }
 
