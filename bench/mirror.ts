@@ -44,17 +44,6 @@ async function upstreamReady(): Promise<string> {
   return md5;
 }
 
-/** curl to a file: seconds and bytes, and the file's md5sum. */
-function curl(url: string, file: string): { seconds: number; bytes: number; md5: string; status: string } {
-  const r = spawnSync('curl', ['-s', '-o', file, '-w', '%{http_code} %{size_download} %{time_total}', url], {
-    encoding: 'utf8',
-  });
-  const [status, size, time] = r.stdout.trim().split(' ');
-  const md5 = spawnSync('md5sum', [file], { encoding: 'utf8' }).stdout.split(' ')[0]!;
-  rmSync(file, { force: true });
-  return { seconds: Number(time), bytes: Number(size), md5, status: status ?? '' };
-}
-
 /** Runs `fn` (synchronous, in a child) while sampling the mirror's process tree RSS every 50 ms. */
 async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number; baseMb: number }> {
   const baseMb = processTreeRssMb(pid).reduce((a, b) => a + b, 0);
@@ -72,8 +61,16 @@ async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ valu
   }
 }
 
-/** curl in a child process without blocking this event loop (so the RSS sampler runs). */
-function curlAsync(url: string, file: string): Promise<ReturnType<typeof curl>> {
+interface Fetched {
+  seconds: number;
+  bytes: number;
+  md5: string;
+  status: string;
+}
+
+/** curl to a file, in a child process that leaves this event loop free (the RSS sampler runs):
+ * seconds and bytes as curl reports them, and the file's md5sum. */
+function curl(url: string, file: string): Promise<Fetched> {
   return new Promise((resolveCurl) => {
     const child = spawnAsync('curl', ['-s', '-o', file, '-w', '%{http_code} %{size_download} %{time_total}', url]);
     let out = '';
@@ -93,11 +90,11 @@ rmSync(mirrorStore, { recursive: true, force: true });
 const upstream = await serveStore(upstreamStore, 1);
 const mirror = await serveStore(mirrorStore, workers, ['--upstream', upstream.base, '--upstream-timeout', '120']);
 try {
-  const direct = curl(`${upstream.base}/sequence/${md5}`, join(dir, 'direct.txt'));
-  const miss = await withPeakRss(mirror.server.pid!, () => curlAsync(`${mirror.base}/sequence/${md5}`, join(dir, 'miss.txt')));
-  const hit = curl(`${mirror.base}/sequence/${md5}`, join(dir, 'hit.txt'));
+  const direct = await curl(`${upstream.base}/sequence/${md5}`, join(dir, 'direct.txt'));
+  const miss = await withPeakRss(mirror.server.pid!, () => curl(`${mirror.base}/sequence/${md5}`, join(dir, 'miss.txt')));
+  const hit = await curl(`${mirror.base}/sequence/${md5}`, join(dir, 'hit.txt'));
   const metrics = await (await fetch(`${mirror.base}/metrics`)).text();
-  const line = (label: string, r: ReturnType<typeof curl>): string =>
+  const line = (label: string, r: Fetched): string =>
     `${label.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(0).padStart(5)} MB/s  HTTP ${r.status}  md5 ${r.md5 === md5 ? 'ok' : `WRONG ${r.md5}`}`;
   console.log(
     `mirror of one ${bases.toLocaleString('en')}-base sequence; ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ` +

@@ -51,6 +51,20 @@ export async function fakeUpstream(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 
+/** An upstream handler that answers 200 and then sends `fill` bytes for as long as it is read. */
+export const endlessBody =
+  (fill: string) =>
+  (_req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200);
+    const chunk = Buffer.alloc(64 * 1024, fill);
+    const pump = (): void => {
+      while (res.write(chunk));
+      res.once('drain', pump);
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
+  };
+
 /** Settings small enough for tests: short timeouts, a short not-found memory, no failure memory. */
 export const TEST_MIRROR: Omit<MirrorOptions, 'upstreams' | 'storeDir'> = {
   concurrency: 4,

@@ -13,7 +13,7 @@ import { IngestSession } from '../../src/store/ingest-session.js';
 import { prepareMirrorStore } from '../../src/mirror/mirror.js';
 import { EXPECTED, REFGET_JSON_TYPE } from '../helpers/refget-expected.js';
 import { tempDir } from '../helpers/sample-store.js';
-import { fakeUpstream, fixtureBases, mirrorApp, realUpstream, storeState } from '../helpers/mirror.js';
+import { endlessBody, fakeUpstream, fixtureBases, mirrorApp, realUpstream, storeState } from '../helpers/mirror.js';
 
 const I = EXPECTED.I;
 const VI = EXPECTED.VI;
@@ -200,16 +200,7 @@ const FAULTS: {
   },
   {
     name: 'an endless body',
-    handler: (_req, res) => {
-      res.writeHead(200);
-      const chunk = Buffer.alloc(64 * 1024, 'A');
-      const pump = (): void => {
-        while (res.write(chunk));
-        res.once('drain', pump);
-      };
-      res.on('close', () => res.removeAllListeners('drain'));
-      pump();
-    },
+    handler: endlessBody('A'),
     status: 502,
     code: 'UPSTREAM_FAILED',
     message: /longer than 3000000 bases/,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AppError } from '../../src/errors.js';
 import { pullCollections, type PullOptions } from '../../src/mirror/pull.js';
 import { runVerify } from '../../src/cli/verify-command.js';
-import { fakeUpstream, realUpstream, storeState } from '../helpers/mirror.js';
+import { endlessBody, fakeUpstream, realUpstream, storeState } from '../helpers/mirror.js';
 import { buildTestApp, FIXTURES, tempDir } from '../helpers/sample-store.js';
 import { CLI, cleanEnv, ROOT } from '../helpers/serve-process.js';
 
@@ -122,16 +122,7 @@ t.test('a lying server: nothing of the lie is stored', async (t) => {
     },
     {
       name: 'an endless level 2',
-      handler: (_req, res) => {
-        res.writeHead(200);
-        const chunk = Buffer.alloc(64 * 1024, ' ');
-        const pump = (): void => {
-          while (res.write(chunk));
-          res.once('drain', pump);
-        };
-        res.on('close', () => res.removeAllListeners('drain'));
-        pump();
-      },
+      handler: endlessBody(' '),
       message: /larger than 1048576 bytes/,
     },
     {
