@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../src/errors.js';
 import { pullCollections, type PullOptions } from '../../src/mirror/pull.js';
+import { computeSeqcol } from '../../src/seqcol/collection.js';
 import { runVerify } from '../../src/cli/verify-command.js';
 import { endlessBody, fakeUpstream, realUpstream, storeState } from '../helpers/mirror.js';
 import { buildTestApp, FIXTURES, tempDir } from '../helpers/sample-store.js';
@@ -191,4 +192,22 @@ t.test('refget pull (the command): progress on stderr, JSON on stdout, exit 1 na
   const badFrom = await run(['--from', 'ftp://x', BASE.top_level_digest]);
   t.equal(badFrom.code, 1);
   t.match(badFrom.stderr, /invalid --from/);
+});
+
+t.test('a collection with a name used twice: its sequences are kept, the collection refused', async (t) => {
+  const upstream = await realUpstream(t);
+  const level2 = { ...BASE.level2, names: ['chrX', 'chrX', 'chr2'] };
+  const digest = computeSeqcol(level2).digest;
+  const server = await fakeUpstream(t, (req, res) => {
+    if (req.url === `/collection/${digest}?level=2`) return void res.writeHead(200).end(JSON.stringify(level2));
+    void fetch(`${upstream.url}${req.url}`).then(async (r) => res.writeHead(r.status).end(await r.text()));
+  });
+  const dir = join(tempDir(t), 'store');
+  await t.rejects(pullCollections([digest], options(server.url, dir)), {
+    code: 'INPUT_ERROR',
+    message: /the name 'chrX' is used twice/,
+  });
+  t.equal(storeState(dir).sequences, 3, 'the verified sequences stay');
+  const app = await buildTestApp(t, dir);
+  t.equal((await app.inject(`/collection/${digest}`)).statusCode, 404, 'no collection');
 });
