@@ -19,8 +19,9 @@ export interface ImportOptions {
 
 /**
  * Adds the `length` bases in `file` as a sequence with these digests, unless the store has it
- * already. Never blocks the event loop on the writer lock: it is tried without waiting, and
- * retried every lockRetryMs until lockWaitMs has passed (then STORE_LOCKED).
+ * already, in a transaction of its own. Never blocks the event loop on the writer lock: it is
+ * tried without waiting, and retried every lockRetryMs until lockWaitMs has passed (then
+ * STORE_LOCKED).
  */
 export async function importSequenceFile(
   dir: string,
@@ -29,30 +30,11 @@ export async function importSequenceFile(
   options: ImportOptions,
 ): Promise<{ added: boolean }> {
   const session = await openWhenFree(dir, options);
-  let input: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    if (session.findByGa4gh(digests.ga4gh) !== undefined) {
+    const added = await addSequenceFile(session, file, digests);
+    if (!added) {
       session.rollback();
-      return { added: false };
-    }
-    input = await open(file, 'r');
-    const block = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BYTES, digests.length)));
-    const readNext = async (at: number): Promise<Buffer> => {
-      const want = Math.min(block.length, digests.length - at);
-      const { bytesRead } = await input!.read(block, 0, want, at);
-      if (bytesRead !== want) throw new AppError('INPUT_ERROR', `${file} is shorter than its ${digests.length} bases`);
-      return block.subarray(0, want);
-    };
-    let added: boolean;
-    if (digests.length <= READ_BYTES) {
-      added = session.addWholeSequence(await readNext(0), digests).added;
-    } else {
-      const writer = session.beginStreamingSequence(await readNext(0));
-      for (let at = block.length; at < digests.length; at += block.length) {
-        writer.write(await readNext(at));
-        await nextTurn();
-      }
-      added = session.finishStreamingSequence(writer, digests).added;
+      return { added };
     }
     await session.startPackSync();
     session.commit();
@@ -60,12 +42,39 @@ export async function importSequenceFile(
   } catch (err) {
     session.rollback();
     throw err;
-  } finally {
-    await input?.close();
   }
 }
 
-async function openWhenFree(dir: string, options: ImportOptions): Promise<IngestSession> {
+/** Adds the sequence in `file` to an open session unless the store (or the session) has it. */
+export async function addSequenceFile(
+  session: IngestSession,
+  file: string,
+  digests: SequenceDigests & { length: number },
+): Promise<boolean> {
+  if (session.findByGa4gh(digests.ga4gh) !== undefined) return false;
+  const input = await open(file, 'r');
+  try {
+    const block = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BYTES, digests.length)));
+    const readNext = async (at: number): Promise<Buffer> => {
+      const want = Math.min(block.length, digests.length - at);
+      const { bytesRead } = await input.read(block, 0, want, at);
+      if (bytesRead !== want) throw new AppError('INPUT_ERROR', `${file} is shorter than its ${digests.length} bases`);
+      return block.subarray(0, want);
+    };
+    if (digests.length <= READ_BYTES) return session.addWholeSequence(await readNext(0), digests).added;
+    const writer = session.beginStreamingSequence(await readNext(0));
+    for (let at = block.length; at < digests.length; at += block.length) {
+      writer.write(await readNext(at));
+      await nextTurn();
+    }
+    return session.finishStreamingSequence(writer, digests).added;
+  } finally {
+    await input.close();
+  }
+}
+
+/** The writer's session, taken without blocking the event loop (see importSequenceFile). */
+export async function openWhenFree(dir: string, options: ImportOptions): Promise<IngestSession> {
   const giveUp = Date.now() + options.lockWaitMs;
   for (;;) {
     try {
