@@ -79,8 +79,9 @@ export function mirrorFromConfig(config: ServerConfig): Mirror {
 }
 
 /**
- * Makes `dir` ready for a mirror: created (an empty store) if it does not exist, and writable,
- * or a clear error at start instead of a failure on the first miss.
+ * Makes `dir` ready for a mirror or a pull: created (an empty store) if it does not exist,
+ * writable (a clear error at start instead of a failure on the first miss), and rid of the
+ * downloads of runs that were killed.
  */
 export function prepareMirrorStore(dir: string): void {
   try {
@@ -92,6 +93,8 @@ export function prepareMirrorStore(dir: string): void {
       `--upstream needs a store it can write to, and ${dir} is not (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
+  // Downloads of a mirror or pull that was killed: never imported, so never needed.
+  removeOrphans(mirrorTempDir(dir));
   // An empty commit creates the index (schema and all) if there is none. Only then: an existing
   // store may be in the middle of an ingest, which a mirror starting up must not wait for.
   if (!existsSync(indexPath(dir))) IngestSession.open(dir).commit();
@@ -111,7 +114,6 @@ export class Mirror {
     if (options.upstreams.length === 0) throw new Error('a mirror needs at least one upstream');
     this.tempDir = mirrorTempDir(options.storeDir);
     mkdirSync(this.tempDir, { recursive: true });
-    removeOrphans(this.tempDir);
     this.slots = new Slots(options.concurrency);
     this.remembered = new BoundedCache({ entries: 10_000 });
   }
