@@ -206,6 +206,26 @@ const FAULTS: {
     message: /longer than 3000000 bases/,
     options: { maxBases: 3_000_000 },
   },
+  {
+    name: 'an endless body of spaces (no bases at all)',
+    handler: endlessBody(' '),
+    status: 502,
+    code: 'UPSTREAM_FAILED',
+    message: /more than twice the 3000000-base limit/,
+    options: { maxBases: 3_000_000 },
+  },
+  {
+    name: 'a body that drips (a few bytes now and then, never idle long enough to time out)',
+    handler: (_req, res) => {
+      res.writeHead(200);
+      const drip = setInterval(() => res.write('ACGT'), 20);
+      res.on('close', () => clearInterval(drip));
+    },
+    status: 504,
+    code: 'UPSTREAM_TIMEOUT',
+    message: /the body came at \d+ bytes\/s/,
+    options: { headersTimeoutMs: 300, idleTimeoutMs: 300 },
+  },
 ];
 
 for (const fault of FAULTS) {
