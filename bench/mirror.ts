@@ -44,7 +44,7 @@ async function upstreamReady(): Promise<string> {
   return md5;
 }
 
-/** Runs `fn` (synchronous, in a child) while sampling the mirror's process tree RSS every 50 ms. */
+/** Awaits `fn` while sampling the mirror's process tree RSS every 50 ms. */
 async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peakMb: number; baseMb: number }> {
   const baseMb = processTreeRssMb(pid).reduce((a, b) => a + b, 0);
   let peakMb = baseMb;

@@ -135,6 +135,7 @@ again to fetch only what is missing. Prints a JSON summary on stdout; exit 1 on 
   .action(
     async (digests: string[], opts: { from: string; store?: string; name?: string; timeout?: number; progress: boolean }) => {
       const { pullCollections } = await import('../mirror/pull.js');
+      const { MAX_BASES } = await import('../mirror/mirror.js');
       const timeoutMs = (opts.timeout ?? 30) * 1000;
       let from: string;
       try {
@@ -149,7 +150,7 @@ again to fetch only what is missing. Prints a JSON summary on stdout; exit 1 on 
         name: opts.name,
         headersTimeoutMs: timeoutMs,
         idleTimeoutMs: timeoutMs,
-        maxBases: 0xffffffff,
+        maxBases: MAX_BASES,
         maxLevel2Bytes: 1 << 30,
         onProgress: opts.progress ? (line) => process.stderr.write(`${line}\n`) : undefined,
       });

@@ -12,7 +12,12 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServerConfig } from '../config.js';
+import {
+  DEFAULT_UPSTREAM_CONCURRENCY,
+  DEFAULT_UPSTREAM_NOT_FOUND_TTL_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
+  type ServerConfig,
+} from '../config.js';
 import { AppError } from '../errors.js';
 import { importSequenceFile } from '../store/import-sequence.js';
 import { IngestSession } from '../store/ingest-session.js';
@@ -58,22 +63,23 @@ export interface FillOutcome {
 const MAX_QUEUED = 256;
 
 /** Bases an upstream body may have: the longest sequence a store row can hold. */
-const MAX_BASES = 0xffffffff;
+export const MAX_BASES = 0xffffffff;
 
 /** The mirror `serve` runs for its settings (config.upstreams must not be empty). */
 export function mirrorFromConfig(config: ServerConfig): Mirror {
-  const timeoutMs = config.upstreamTimeoutMs ?? 30_000;
+  const notFoundTtlMs = config.upstreamNotFoundTtlMs ?? DEFAULT_UPSTREAM_NOT_FOUND_TTL_SECONDS * 1000;
+  const timeoutMs = config.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_SECONDS * 1000;
   return new Mirror({
     upstreams: config.upstreams ?? [],
     storeDir: config.storeDir,
-    concurrency: config.upstreamConcurrency ?? 4,
+    concurrency: config.upstreamConcurrency ?? DEFAULT_UPSTREAM_CONCURRENCY,
     maxQueued: MAX_QUEUED,
     headersTimeoutMs: timeoutMs,
     idleTimeoutMs: timeoutMs,
     maxBases: MAX_BASES,
-    notFoundTtlMs: config.upstreamNotFoundTtlMs ?? 60_000,
+    notFoundTtlMs,
     // Short: a failing upstream is spared a storm of retries, a recovered one is used again soon.
-    failureTtlMs: Math.min(5_000, config.upstreamNotFoundTtlMs ?? 5_000),
+    failureTtlMs: Math.min(5_000, notFoundTtlMs),
     lockWaitMs: 60_000,
   });
 }
